@@ -1,0 +1,158 @@
+"""Verify a candidate pair: align paragraphs, measure coverage, name the relation.
+
+A paragraph's score against another is the share of its shingles (content words and
+adjacent pairs of them, see :mod:`dupecheck.shingle`) found there. Alignment runs both
+ways, so a paragraph split in two by a rewrite finds its halves, and distant paragraphs
+competing for one counterpart are resolved in favour of the strongest (see :func:`_aligned`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dupecheck.model import Document, Overlap, PairResult, Relation
+from dupecheck.settings import Settings
+from dupecheck.shingle import shingles
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    indices: tuple[int, ...]
+    lengths: np.ndarray
+    sets: tuple[frozenset[str], ...]
+
+
+def _side(document: Document) -> _Side:
+    content = [p for p in document.paragraphs if p.is_content]
+    return _Side(
+        indices=tuple(p.index for p in content),
+        lengths=np.array([p.end - p.start for p in content], dtype=np.float64),
+        sets=tuple(shingles(p.terms) for p in content),
+    )
+
+
+def _containment(source: _Side, target: _Side) -> np.ndarray:
+    """Share of each source paragraph's shingles found in each target paragraph."""
+    scores = np.zeros((len(source.sets), len(target.sets)))
+    for i, s in enumerate(source.sets):
+        if s:
+            scores[i] = [len(s & t) / len(s) for t in target.sets]
+    return scores
+
+
+def _aligned(scores: np.ndarray, settings: Settings) -> dict[int, tuple[int, float]]:
+    """Source paragraph -> (target paragraph, score) for every source with a counterpart.
+
+    A source paragraph is normally rewritten once. When distant paragraphs claim the
+    same target, the weaker claims move to their next-best target if that one clears
+    the threshold too; paragraphs side by side (a split paragraph) may share a target.
+    """
+    threshold = settings.match_threshold
+    chosen: dict[int, tuple[int, float]] = {}
+    for i in range(scores.shape[0]):
+        if scores.shape[1]:
+            j = int(np.argmax(scores[i]))
+            if scores[i, j] >= threshold:
+                chosen[i] = (j, float(scores[i, j]))
+    claims: dict[int, list[int]] = {}
+    for i, (j, _) in chosen.items():
+        claims.setdefault(j, []).append(i)
+    for j, claimants in claims.items():
+        strongest = max(claimants, key=lambda i: (chosen[i][1], -i))
+        run = {strongest}
+        for i in sorted(claimants, key=lambda i: abs(i - strongest)):
+            if i - 1 in run or i + 1 in run:
+                run.add(i)
+        for i in claimants:
+            if i in run:
+                continue
+            row = scores[i].copy()
+            row[j] = -1.0
+            k = int(np.argmax(row))
+            if row[k] >= threshold:
+                chosen[i] = (k, float(row[k]))
+    return chosen
+
+
+def compare_documents(a: Document, b: Document, settings: Settings) -> PairResult:
+    """Align two documents paragraph by paragraph and classify how they are related.
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> text = "The council voted to fund a tidal barrier after the storm flooded the harbour."
+    >>> doc = build_document(Article("x", text), Settings())
+    >>> compare_documents(doc, doc, Settings()).relation.value
+    'duplicate'
+    """
+    side_a, side_b = _side(a), _side(b)
+    a_to_b = _aligned(_containment(side_a, side_b), settings)
+    b_to_a = _aligned(_containment(side_b, side_a), settings)
+
+    scores: dict[tuple[int, int], float] = {}
+    for i, (j, score) in a_to_b.items():
+        scores[(i, j)] = max(score, scores.get((i, j), 0.0))
+    for j, (i, score) in b_to_a.items():
+        scores[(i, j)] = max(score, scores.get((i, j), 0.0))
+    overlaps = tuple(
+        Overlap(side_a.indices[i], side_b.indices[j], round(score, 4))
+        for (i, j), score in sorted(scores.items())
+    )
+
+    strength_a = np.zeros(len(side_a.indices))
+    strength_b = np.zeros(len(side_b.indices))
+    for (i, j), score in scores.items():
+        strength_a[i] = max(strength_a[i], score)
+        strength_b[j] = max(strength_b[j], score)
+    total_a, total_b = side_a.lengths.sum(), side_b.lengths.sum()
+    a_in_b = float(side_a.lengths[strength_a > 0].sum() / total_a) if total_a else 0.0
+    b_in_a = float(side_b.lengths[strength_b > 0].sum() / total_b) if total_b else 0.0
+    weighted = float(
+        side_a.lengths @ np.minimum(strength_a, 1.0) + side_b.lengths @ np.minimum(strength_b, 1.0)
+    )
+    similarity = weighted / (total_a + total_b) if total_a + total_b else 0.0
+
+    matched_a = {o.a for o in overlaps}
+    matched_b = {o.b for o in overlaps}
+    return PairResult(
+        a=a.id,
+        b=b.id,
+        similarity=round(similarity, 4),
+        a_in_b=round(a_in_b, 4),
+        b_in_a=round(b_in_a, 4),
+        relation=_relation(a_in_b, b_in_a, similarity, _anchors(strength_a, strength_b, settings), settings),
+        overlaps=overlaps,
+        a_only=tuple(p.index for p in a.paragraphs if p.index not in matched_a),
+        b_only=tuple(p.index for p in b.paragraphs if p.index not in matched_b),
+    )
+
+
+def _anchors(strength_a: np.ndarray, strength_b: np.ndarray, settings: Settings) -> bool:
+    """Whether enough paragraphs match strongly for the pair to be related at all.
+
+    Two strong paragraphs are needed (one, when an article has a single paragraph):
+    independent reports of one event, and follow-up stories that repeat one
+    background paragraph, rarely share more.
+    """
+    needed = min(settings.min_anchors, len(strength_a), len(strength_b))
+    strong = max(
+        int((strength_a >= settings.anchor_threshold).sum()),
+        int((strength_b >= settings.anchor_threshold).sum()),
+    )
+    return needed > 0 and strong >= needed
+
+
+def _relation(
+    a_in_b: float, b_in_a: float, similarity: float, anchored: bool, settings: Settings
+) -> Relation | None:
+    if not anchored:
+        return None
+    covered = max(a_in_b, b_in_a)
+    if min(a_in_b, b_in_a) >= settings.duplicate_threshold and similarity >= settings.duplicate_score:
+        return Relation.DUPLICATE
+    if covered >= settings.rewrite_threshold:
+        return Relation.REWRITE
+    if covered >= settings.partial_threshold:
+        return Relation.PARTIAL
+    return None

@@ -1,0 +1,82 @@
+"""The pipeline as one call: articles in, a report out. Nothing here prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from dupecheck.align import compare_documents
+from dupecheck.candidates import candidate_pairs
+from dupecheck.document import build_document
+from dupecheck.errors import InputError
+from dupecheck.group import groups_of
+from dupecheck.model import Article, CompareReport, Document, ScanReport, Skipped
+from dupecheck.settings import Settings
+from dupecheck.shingle import shingle_hashes, shingles
+from dupecheck.sign import signatures
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Progress callback that ignores its arguments."""
+
+
+def find_duplicates(
+    articles: Iterable[Article],
+    *,
+    settings: Settings | None = None,
+    skipped: Iterable[Skipped] = (),
+    progress: Progress = _no_progress,
+) -> ScanReport:
+    """Find the near-duplicate and rewritten articles among ``articles``.
+
+    >>> text = "The council voted eleven to four to fund a tidal barrier after the storm."
+    >>> report = find_duplicates([Article("a", text), Article("b", text + " It will cost millions.")])
+    >>> [(p.a, p.b, p.relation.value) for p in report.pairs]
+    [('a', 'b', 'duplicate')]
+    """
+    settings = settings or Settings()
+    articles = list(articles)
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        repeated = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+        raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
+    documents = []
+    for number, article in enumerate(articles, 1):
+        documents.append(build_document(article, settings))
+        progress("segment", number, len(articles))
+
+    keys = [(d, p.index) for d, doc in enumerate(documents) for p in doc.paragraphs if p.is_content]
+    hash_sets = [shingle_hashes(shingles(documents[d].paragraphs[i].terms)) for d, i in keys]
+    minhashes = signatures(hash_sets, settings)
+    progress("sign", len(keys), len(keys))
+    candidates = candidate_pairs(keys, minhashes, settings)
+
+    pairs = []
+    for number, (i, j) in enumerate(candidates, 1):
+        result = compare_documents(documents[i], documents[j], settings)
+        if result.relation is not None:
+            pairs.append((i, j, result))
+        progress("verify", number, len(candidates))
+    return ScanReport(
+        documents=tuple(documents),
+        groups=groups_of(ids, [(i, j) for i, j, _ in pairs]),
+        pairs=tuple(result for _, _, result in pairs),
+        settings=settings,
+        skipped=tuple(skipped),
+        candidates=len(candidates),
+    )
+
+
+def compare(a: Article, b: Article, *, settings: Settings | None = None) -> CompareReport:
+    """Compare two articles paragraph by paragraph, whatever their relation.
+
+    >>> report = compare(Article("a", "Leave a Reply"), Article("b", "Nothing in common here at all."))
+    >>> report.pair.relation is None
+    True
+    """
+    settings = settings or Settings()
+    doc_a: Document = build_document(a, settings)
+    doc_b: Document = build_document(b, settings)
+    return CompareReport(doc_a, doc_b, compare_documents(doc_a, doc_b, settings), settings)

@@ -1,0 +1,139 @@
+"""Values passed from stage to stage: all frozen, hashable dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dupecheck.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from its source, text untouched."""
+
+    id: str
+    text: str
+    source: str = ""
+
+
+class ParagraphKind(StrEnum):
+    """Why a paragraph does or does not take part in matching."""
+
+    CONTENT = "content"
+    SHORT = "short"
+    BOILERPLATE = "boilerplate"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of an article: its span in the original text and what matching sees."""
+
+    index: int
+    start: int
+    end: int
+    kind: ParagraphKind
+    terms: tuple[str, ...]
+    reason: str = ""
+
+    @property
+    def is_content(self) -> bool:
+        """True when the paragraph counts as article content."""
+        return self.kind is ParagraphKind.CONTENT
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article segmented into paragraphs, with the terms of each."""
+
+    article: Article
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def id(self) -> str:
+        """The article's id."""
+        return self.article.id
+
+    def text_of(self, paragraph: Paragraph) -> str:
+        """The original text of one of this document's paragraphs."""
+        return self.article.text[paragraph.start : paragraph.end]
+
+    @property
+    def content_length(self) -> int:
+        """Characters of content paragraphs: the denominator of coverage."""
+        return sum(p.end - p.start for p in self.paragraphs if p.is_content)
+
+
+class Relation(StrEnum):
+    """How two articles are related, strongest first."""
+
+    DUPLICATE = "duplicate"
+    REWRITE = "rewrite"
+    PARTIAL = "partial"
+
+    @property
+    def rank(self) -> int:
+        """Strength for ordering: higher is stronger."""
+        return {"duplicate": 3, "rewrite": 2, "partial": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Paragraph ``a`` of the first article has a counterpart in paragraph ``b`` of the second."""
+
+    a: int
+    b: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    """The verified relation between two articles and their paragraph alignment."""
+
+    a: str
+    b: str
+    similarity: float
+    a_in_b: float
+    b_in_a: float
+    relation: Relation | None
+    overlaps: tuple[Overlap, ...]
+    a_only: tuple[int, ...]
+    b_only: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Articles connected by confirmed pairs."""
+
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that could not be read, and why."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    """Everything a scan found: the documents, the confirmed pairs and their groups."""
+
+    documents: tuple[Document, ...]
+    groups: tuple[Group, ...]
+    pairs: tuple[PairResult, ...]
+    settings: Settings
+    skipped: tuple[Skipped, ...] = ()
+    candidates: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CompareReport:
+    """The paragraph-level comparison of two articles."""
+
+    a: Document
+    b: Document
+    pair: PairResult
+    settings: Settings

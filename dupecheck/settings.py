@@ -1,0 +1,65 @@
+"""Settings for a scan: validated once, here, so no later stage has to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dupecheck.errors import SettingsError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every knob of the pipeline, with defaults measured on news (see benchmarks/).
+
+    >>> Settings(match_threshold=0.3).match_threshold
+    0.3
+    """
+
+    num_perm: int = 128
+    """MinHash permutations per paragraph signature."""
+    seed: int = 1
+    """Seed of the MinHash permutations: fixed, so results are reproducible."""
+    candidate_threshold: float = 0.15
+    """Estimated Jaccard of two paragraphs' terms at which LSH proposes their articles."""
+    min_terms: int = 4
+    """Paragraphs with fewer content words are too short to match on their own."""
+    match_threshold: float = 0.15
+    """Share of a paragraph's terms found in the other article's paragraph to count as a counterpart."""
+    anchor_threshold: float = 0.4
+    """Score of a strong paragraph match: the evidence that two articles are related at all."""
+    min_anchors: int = 2
+    """Strong paragraph matches needed (fewer when an article has fewer paragraphs)."""
+    partial_threshold: float = 0.3
+    """Share of the shorter article found in the other for a `partial` relation."""
+    rewrite_threshold: float = 0.7
+    """Share of one article found in the other for a `rewrite` relation."""
+    duplicate_threshold: float = 0.9
+    """Share of both articles found in each other for a `duplicate` relation."""
+    duplicate_score: float = 0.6
+    """Mean paragraph score a `duplicate` needs: rewrites reword, duplicates do not."""
+
+    def __post_init__(self) -> None:
+        if not 16 <= self.num_perm <= 1024:
+            raise SettingsError(f"num_perm must be in [16, 1024], got {self.num_perm}")
+        if self.min_anchors < 1:
+            raise SettingsError(f"min_anchors must be at least 1, got {self.min_anchors}")
+        if self.min_terms < 1:
+            raise SettingsError(f"min_terms must be at least 1, got {self.min_terms}")
+        for name in (
+            "candidate_threshold",
+            "match_threshold",
+            "anchor_threshold",
+            "partial_threshold",
+            "rewrite_threshold",
+            "duplicate_threshold",
+            "duplicate_score",
+        ):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise SettingsError(f"{name} must be in (0.0, 1.0], got {value}")
+        if self.anchor_threshold < self.match_threshold:
+            raise SettingsError("anchor_threshold must not be below match_threshold")
+        if not self.partial_threshold <= self.rewrite_threshold <= self.duplicate_threshold:
+            raise SettingsError(
+                "thresholds must rise: partial_threshold <= rewrite_threshold <= duplicate_threshold"
+            )

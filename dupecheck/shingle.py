@@ -1,0 +1,25 @@
+"""Shingles of a paragraph: its content words and the pairs of adjacent content words.
+
+Single words let a reworded paragraph still meet its source; word pairs reward kept
+phrasing, which independent reports of the same event rarely share.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from itertools import pairwise
+
+
+def shingles(terms: Sequence[str]) -> frozenset[str]:
+    """The unigram and bigram shingles of a sequence of terms.
+
+    >>> sorted(shingles(("council", "vote", "fund")))
+    ['council', 'council vote', 'fund', 'vote', 'vote fund']
+    """
+    return frozenset(terms) | frozenset(f"{a} {b}" for a, b in pairwise(terms))
+
+
+def shingle_hashes(shingle_set: frozenset[str]) -> list[int]:
+    """Stable 32-bit hashes of shingles, sorted (Python's ``hash`` changes per process)."""
+    return sorted(zlib.crc32(s.encode("utf-8")) for s in shingle_set)

@@ -1,0 +1,93 @@
+"""Normalization and terms: what matching sees of a text (reports keep the original)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_WORD = re.compile(r"\w+(?:'\w+)*")
+
+# Function words and reporting verbs carry no evidence that one text was drawn from another.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each either few for
+    from further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up upon very was we
+    were what when where which while who whom why will with would you your yours yourself
+    yourselves s t ll ve re d m said says say saying told tell according added adding yesterday
+    today tonight mr mrs ms dr
+    """.split()  # noqa: SIM905
+)
+
+
+def normalize(text: str) -> str:
+    r"""Fold a text for matching: NFKC, one kind of quote and dash, lower case.
+
+    >>> normalize("“Don’t” — said Ａｎｎ")
+    '"don\'t" - said ann'
+    """
+    return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of a text, in order."""
+    return _WORD.findall(normalize(text))
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """Stemmed content words in order: the unit every similarity in dupecheck counts.
+
+    >>> content_terms("The councils voted to fund the barriers.")
+    ('council', 'vote', 'fund', 'barrier')
+    """
+    kept = [w.replace("'", "") for w in words(text) if w not in STOPWORDS]
+    return tuple(_stemmer().stemWords(kept))
+
+
+def term_spans(text: str) -> list[tuple[int, int, str]]:
+    r"""Each word of ``text`` as ``(start, end, term)``; ``term`` is "" for stopwords.
+
+    Offsets index the original text, so reports can mark words that matching saw.
+    NFKC may change a word's length, so each word is normalized on its own.
+
+    >>> term_spans("Councils voted")
+    [(0, 8, 'council'), (9, 14, 'vote')]
+    """
+    out = []
+    for match in re.finditer(r"\w+(?:['’]\w+)*", text):
+        word = normalize(match.group())
+        term = "" if word in STOPWORDS else _stemmer().stemWord(word.replace("'", ""))
+        out.append((match.start(), match.end(), term))
+    return out

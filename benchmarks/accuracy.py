@@ -21,6 +21,7 @@ from corpora import SEEDS, articles, exact_groups, records, require_shared
 from datasketch import MinHash, MinHashLSH
 
 import dupecheck
+from dupecheck.align import compare_documents
 from dupecheck.core import find_duplicates
 from dupecheck.load import load_paths
 from dupecheck.model import ScanReport
@@ -185,15 +186,25 @@ def main() -> None:
     )
 
     lee = find_duplicates(articles("lee"), settings=settings)
+    every_pair = [compare_documents(a, b, settings) for a, b in itertools.combinations(lee.documents, 2)]
+    top = max(every_pair, key=lambda p: (p.evidence, p.similarity))
     print(
-        f"\nLee: {len(lee.documents)} articles, pairs reported {len(lee.pairs)} (every one is a false merge)"
+        f"\nLee: {len(lee.documents)} articles, pairs reported {len(lee.pairs)} (every one is a false merge); "
+        f"over all {len(every_pair)} pairs the highest evidence is {top.evidence} ({top.a} ~ {top.b}), "
+        f"the highest similarity {max(p.similarity for p in every_pair)}; "
+        f"a pair needs evidence >= {settings.anchor_threshold}"
     )
 
     seeds = load_paths([SEEDS])
     seed_report = find_duplicates(seeds.articles, settings=settings)
-    relation = seed_report.pairs[0].relation.value if seed_report.pairs else "none"
-    sim = seed_report.pairs[0].similarity if seed_report.pairs else 0.0
-    print(f"Seeds: grouped {'yes' if seed_report.groups else 'NO'}, relation {relation}, similarity {sim}")
+    docs_ab = seed_report.documents
+    seed_pair = compare_documents(docs_ab[0], docs_ab[1], settings)
+    relation = seed_pair.relation.value if seed_pair.relation else "none"
+    print(
+        f"Seeds: grouped {'yes' if seed_report.groups else 'NO'}, relation {relation}, "
+        f"evidence {seed_pair.evidence}, similarity {seed_pair.similarity}, "
+        f"a_in_b {seed_pair.a_in_b}, b_in_a {seed_pair.b_in_a}"
+    )
 
     if args.skip_large:
         return

@@ -113,6 +113,7 @@ def compare_documents(a: Document, b: Document, settings: Settings) -> PairResul
     )
     similarity = weighted / (total_a + total_b) if total_a + total_b else 0.0
 
+    evidence = _evidence(strength_a, strength_b, settings)
     matched_a = {o.a for o in overlaps}
     matched_b = {o.b for o in overlaps}
     return PairResult(
@@ -121,26 +122,25 @@ def compare_documents(a: Document, b: Document, settings: Settings) -> PairResul
         similarity=round(similarity, 4),
         a_in_b=round(a_in_b, 4),
         b_in_a=round(b_in_a, 4),
-        relation=_relation(a_in_b, b_in_a, similarity, _anchors(strength_a, strength_b, settings), settings),
+        evidence=round(evidence, 4),
+        relation=_relation(a_in_b, b_in_a, similarity, evidence >= settings.anchor_threshold, settings),
         overlaps=overlaps,
         a_only=tuple(p.index for p in a.paragraphs if p.index not in matched_a),
         b_only=tuple(p.index for p in b.paragraphs if p.index not in matched_b),
     )
 
 
-def _anchors(strength_a: np.ndarray, strength_b: np.ndarray, settings: Settings) -> bool:
-    """Whether enough paragraphs match strongly for the pair to be related at all.
+def _evidence(strength_a: np.ndarray, strength_b: np.ndarray, settings: Settings) -> float:
+    """The score of the weakest of the strongest ``min_anchors`` paragraph matches.
 
-    Two strong paragraphs are needed (one, when an article has a single paragraph):
-    independent reports of one event, and follow-up stories that repeat one
-    background paragraph, rarely share more.
+    Relatedness rests on this number, not on coverage: independent reports of one
+    event, and follow-up stories repeating one background paragraph, share at most
+    one paragraph that matches strongly. Single-paragraph articles need only one.
     """
     needed = min(settings.min_anchors, len(strength_a), len(strength_b))
-    strong = max(
-        int((strength_a >= settings.anchor_threshold).sum()),
-        int((strength_b >= settings.anchor_threshold).sum()),
-    )
-    return needed > 0 and strong >= needed
+    if needed == 0:
+        return 0.0
+    return float(max(np.sort(strength_a)[-needed], np.sort(strength_b)[-needed]))
 
 
 def _relation(

@@ -24,8 +24,12 @@ class Loaded:
     files: int
 
 
-def _files_under(root: Path) -> list[tuple[Path, str]]:
-    """Supported files below ``root`` with their ids, sorted so every run reads the same order."""
+def _files_under(root: Path, qualify: bool) -> list[tuple[Path, str]]:
+    """Supported files below ``root`` with their ids, sorted so every run reads the same order.
+
+    Ids are relative to ``root``; with ``qualify`` (several paths given) they start
+    with ``root`` too, so two folders holding the same file names cannot clash.
+    """
     if root.is_file():
         return [(root, root.as_posix())]
     found = []
@@ -34,7 +38,8 @@ def _files_under(root: Path) -> list[tuple[Path, str]]:
         for name in names:
             path = Path(folder) / name
             if path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES and not name.startswith("."):
-                found.append((path, path.relative_to(root).as_posix()))
+                relative = path.relative_to(root)
+                found.append((path, (root / relative if qualify else relative).as_posix()))
     return sorted(found, key=lambda item: item[1])
 
 
@@ -84,7 +89,7 @@ def load_paths(
         root = Path(given)
         if not root.exists():
             raise InputError(f"{root}: no such file or folder")
-        for path, identifier in _files_under(root):
+        for path, identifier in _files_under(root, qualify=len(paths) > 1):
             files += 1
             try:
                 text = _decode(path.read_bytes(), path.as_posix())

@@ -95,6 +95,7 @@ class PairResult:
     similarity: float
     a_in_b: float
     b_in_a: float
+    evidence: float
     relation: Relation | None
     overlaps: tuple[Overlap, ...]
     a_only: tuple[int, ...]

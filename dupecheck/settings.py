@@ -19,28 +19,30 @@ class Settings:
     """MinHash permutations per paragraph signature."""
     seed: int = 1
     """Seed of the MinHash permutations: fixed, so results are reproducible."""
-    candidate_threshold: float = 0.15
+    candidate_threshold: float = 0.25
     """Estimated Jaccard of two paragraphs' terms at which LSH proposes their articles."""
     min_terms: int = 4
     """Paragraphs with fewer content words are too short to match on their own."""
     match_threshold: float = 0.15
     """Share of a paragraph's terms found in the other article's paragraph to count as a counterpart."""
     anchor_threshold: float = 0.4
-    """Score of a strong paragraph match: the evidence that two articles are related at all."""
+    """Score the strongest paragraph matches (``min_anchors`` of them) need for two articles to be related."""
     min_anchors: int = 2
     """Strong paragraph matches needed (fewer when an article has fewer paragraphs)."""
     partial_threshold: float = 0.3
-    """Share of the shorter article found in the other for a `partial` relation."""
+    """Share of either article found in the other for a `partial` relation."""
     rewrite_threshold: float = 0.7
     """Share of one article found in the other for a `rewrite` relation."""
     duplicate_threshold: float = 0.9
     """Share of both articles found in each other for a `duplicate` relation."""
     duplicate_score: float = 0.6
-    """Mean paragraph score a `duplicate` needs: rewrites reword, duplicates do not."""
+    """Similarity a `duplicate` needs: rewrites reword, duplicates do not."""
 
     def __post_init__(self) -> None:
         if not 16 <= self.num_perm <= 1024:
             raise SettingsError(f"num_perm must be in [16, 1024], got {self.num_perm}")
+        if not 0 <= self.seed < 2**32:
+            raise SettingsError(f"seed must be in [0, 2**32 - 1], got {self.seed}")
         if self.min_anchors < 1:
             raise SettingsError(f"min_anchors must be at least 1, got {self.min_anchors}")
         if self.min_terms < 1:

@@ -30,6 +30,8 @@ _FOLD = str.maketrans(
     }
 )
 _WORD = re.compile(r"\w+(?:'\w+)*")
+# The same words found in text before folding: every apostrophe _FOLD maps to "'".
+_ORIGINAL_WORD = re.compile(r"\w+(?:['\u2018\u2019\u201a\u201b\u2032]\w+)*")
 
 # Function words and reporting verbs carry no evidence that one text was drawn from another.
 STOPWORDS = frozenset(
@@ -86,7 +88,7 @@ def term_spans(text: str) -> list[tuple[int, int, str]]:
     [(0, 8, 'council'), (9, 14, 'vote')]
     """
     out = []
-    for match in re.finditer(r"\w+(?:['’]\w+)*", text):
+    for match in _ORIGINAL_WORD.finditer(text):
         word = normalize(match.group())
         term = "" if word in STOPWORDS else _stemmer().stemWord(word.replace("'", ""))
         out.append((match.start(), match.end(), term))

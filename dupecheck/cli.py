@@ -1,0 +1,366 @@
+"""The ``dupecheck`` command: options in, library calls, a reporter out, errors to exit codes.
+
+Everything a Python caller needs lives in the library (:func:`dupecheck.find_duplicates`,
+:func:`dupecheck.compare`, :mod:`dupecheck.reporters`); this module only translates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from dupecheck import __version__
+from dupecheck.core import Progress as ProgressCallback
+from dupecheck.core import compare as compare_articles
+from dupecheck.core import find_duplicates
+from dupecheck.errors import DupecheckError, InputError
+from dupecheck.load import load_paths
+from dupecheck.model import Article, CompareReport, ScanReport
+from dupecheck.reporters import REPORTERS, Reporter, get_reporter
+from dupecheck.settings import Settings
+
+EXIT_OK = 0
+"""The command ran; for ``check``, no duplicates were found."""
+EXIT_DUPLICATES = 1
+"""Duplicates were found (``check`` only, reserved for it)."""
+EXIT_ERROR = 2
+"""Usage or input error: bad option, missing or unreadable path, out-of-range setting."""
+
+EXIT_CODES_HELP = (
+    f"Exit codes: {EXIT_OK} success; "
+    f"{EXIT_DUPLICATES} duplicates found (reserved for the check command); "
+    f"{EXIT_ERROR} usage or input error."
+)
+
+_DEFAULTS = Settings()
+_SETTINGS_PANEL = "Matching settings"
+_OUTPUT_PANEL = "Output"
+_STAGES = {
+    "segment": "Reading articles",
+    "sign": "Fingerprinting paragraphs",
+    "verify": "Comparing candidate pairs",
+}
+
+app = typer.Typer(
+    name="dupecheck",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+OutputFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"How to write the report: {' or '.join(REPORTERS)}.",
+        rich_help_panel=_OUTPUT_PANEL,
+    ),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to this file instead of the screen (replaced only once complete).",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=_OUTPUT_PANEL,
+    ),
+]
+MatchThreshold = Annotated[
+    float,
+    typer.Option(
+        help="How much of a paragraph's wording (0 to 1) must reappear in a paragraph of the other "
+        "article for the two to count as the same paragraph. Lower finds heavier rewrites, "
+        "and more false matches.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+AnchorThreshold = Annotated[
+    float,
+    typer.Option(
+        help="Two articles are related only if --min-anchors of their paragraphs match this "
+        "closely (0 to 1, not below --match-threshold). Raise it to ignore stories that share only "
+        "stock phrases.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+PartialThreshold = Annotated[
+    float,
+    typer.Option(
+        help="Share of an article (0 to 1) found in the other to report the two as 'partial': "
+        "they share some paragraphs.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+RewriteThreshold = Annotated[
+    float,
+    typer.Option(
+        help="Share of an article (0 to 1) found in the other to report it as a 'rewrite'. "
+        "Must lie between the partial and duplicate thresholds.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+DuplicateThreshold = Annotated[
+    float,
+    typer.Option(
+        help="Share of each article (0 to 1) found in the other to report the two as 'duplicate'.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+DuplicateScore = Annotated[
+    float,
+    typer.Option(
+        help="How word-for-word (0 to 1, on average) the shared paragraphs of a 'duplicate' must be; "
+        "a full copy that is reworded more than this is reported as a 'rewrite'.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+CandidateThreshold = Annotated[
+    float,
+    typer.Option(
+        help="How alike two paragraphs must look in the quick first pass (0 to 1) for their articles "
+        "to be compared in detail. Lower misses fewer pairs but is slower.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+MinAnchors = Annotated[
+    int,
+    typer.Option(
+        help="How many paragraphs must match at --anchor-threshold before two articles are related "
+        "(fewer when an article is shorter). Independent reports of one event rarely share two.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+MinTerms = Annotated[
+    int,
+    typer.Option(
+        help="Paragraphs with fewer meaningful words than this (words like 'the' or 'said' do not "
+        "count) are too short to match and are listed as ignored.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+NumPerm = Annotated[
+    int,
+    typer.Option(
+        help="Size of each paragraph's fingerprint in the first pass (16 to 1024). Larger is more "
+        "accurate and slower.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+Seed = Annotated[
+    int,
+    typer.Option(
+        help="Seed of the fingerprints: the same seed gives the same results on every run.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dupecheck {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Find near-duplicate news articles: wire stories, their copies and their rewrites."""
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def scan(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders to read: .txt and .md files are one article each, "
+            ".jsonl files one article per line.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    output_format: OutputFormat = "console",
+    output: Output = None,
+    id_field: Annotated[
+        str, typer.Option(help="Field of each JSON Lines record that holds the article's id.")
+    ] = "id",
+    text_field: Annotated[
+        str, typer.Option(help="Field of each JSON Lines record that holds the article's text.")
+    ] = "text",
+    match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
+    anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
+    min_anchors: MinAnchors = _DEFAULTS.min_anchors,
+    partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
+    rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
+    duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
+    candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
+    min_terms: MinTerms = _DEFAULTS.min_terms,
+    num_perm: NumPerm = _DEFAULTS.num_perm,
+    seed: Seed = _DEFAULTS.seed,
+) -> None:
+    """Find the articles under each PATH that copy or rewrite one another, and group them."""
+    with _errors_to_exit_code():
+        settings = Settings(
+            num_perm=num_perm,
+            seed=seed,
+            candidate_threshold=candidate_threshold,
+            min_terms=min_terms,
+            match_threshold=match_threshold,
+            anchor_threshold=anchor_threshold,
+            min_anchors=min_anchors,
+            partial_threshold=partial_threshold,
+            rewrite_threshold=rewrite_threshold,
+            duplicate_threshold=duplicate_threshold,
+            duplicate_score=duplicate_score,
+        )
+        reporter = get_reporter(output_format)
+        loaded = load_paths(paths, id_field=id_field, text_field=text_field)
+        with _progress_bar() as progress:
+            report = find_duplicates(
+                loaded.articles, settings=settings, skipped=loaded.skipped, progress=progress
+            )
+        _write(report, reporter, output)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def compare(
+    a: Annotated[
+        Path, typer.Argument(help="The first article: a UTF-8 text file.", metavar="A", show_default=False)
+    ],
+    b: Annotated[
+        Path, typer.Argument(help="The second article: a UTF-8 text file.", metavar="B", show_default=False)
+    ],
+    output_format: OutputFormat = "console",
+    output: Output = None,
+    match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
+    anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
+    min_anchors: MinAnchors = _DEFAULTS.min_anchors,
+    partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
+    rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
+    duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
+    candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
+    min_terms: MinTerms = _DEFAULTS.min_terms,
+    num_perm: NumPerm = _DEFAULTS.num_perm,
+    seed: Seed = _DEFAULTS.seed,
+) -> None:
+    """Compare two articles paragraph by paragraph: what they share, what each adds, what differs."""
+    with _errors_to_exit_code():
+        settings = Settings(
+            num_perm=num_perm,
+            seed=seed,
+            candidate_threshold=candidate_threshold,
+            min_terms=min_terms,
+            match_threshold=match_threshold,
+            anchor_threshold=anchor_threshold,
+            min_anchors=min_anchors,
+            partial_threshold=partial_threshold,
+            rewrite_threshold=rewrite_threshold,
+            duplicate_threshold=duplicate_threshold,
+            duplicate_score=duplicate_score,
+        )
+        reporter = get_reporter(output_format)
+        report = compare_articles(_single_article(a), _single_article(b), settings=settings)
+        _write(report, reporter, output)
+
+
+def _single_article(path: Path) -> Article:
+    """Read the one article in the file at ``path``; anything else is an :class:`InputError`."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; compare takes two files (use scan for folders)")
+    loaded = load_paths([path])
+    if not loaded.articles:
+        reasons = "; ".join(skipped.reason for skipped in loaded.skipped) or "no text"
+        raise InputError(f"{path}: no article to compare ({reasons})")
+    if len(loaded.articles) > 1:
+        raise InputError(f"{path}: holds {len(loaded.articles)} articles; compare takes one article per file")
+    return loaded.articles[0]
+
+
+def _write(report: ScanReport | CompareReport, reporter: Reporter, output: Path | None) -> None:
+    """Render to stdout, or to ``output`` through a temporary file so no partial report is left."""
+    if output is None:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        reporter(report, sys.stdout, color=color)
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", text=True
+        )
+    except OSError as error:
+        raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            reporter(report, out, color=False)
+        # mkstemp creates the file private to its owner; give the report the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, output)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
+        raise
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[ProgressCallback]:
+    """Yield a progress callback that draws on stderr if it is a terminal, and does nothing if not."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield _no_progress
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Progress callback for when nobody is watching."""
+
+
+@contextlib.contextmanager
+def _errors_to_exit_code() -> Iterator[None]:
+    """Turn a :class:`DupecheckError` into one red line on stderr and exit code 2, without a traceback."""
+    try:
+        yield
+    except DupecheckError as error:
+        Console(stderr=True, highlight=False).print(Text(f"error: {error}", style="red"), soft_wrap=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def main() -> None:
+    """Run the ``dupecheck`` command line."""
+    app(prog_name="dupecheck")

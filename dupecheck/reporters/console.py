@@ -1,0 +1,222 @@
+"""Rich text for people: a scan's groups and pairs, or two articles side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dupecheck.model import (
+    CompareReport,
+    Document,
+    PairResult,
+    Paragraph,
+    ParagraphKind,
+    Relation,
+    ScanReport,
+)
+from dupecheck.reporters._words import changed_spans
+
+WIDTH = 100
+"""Fixed, so a report reads the same in a terminal, a file and a CI log."""
+EXCERPT = 200
+"""Characters of a paragraph shown in lists: enough to recognise it."""
+
+_RELATION_STYLES = {
+    Relation.DUPLICATE: "bold red",
+    Relation.REWRITE: "bold yellow",
+    Relation.PARTIAL: "bold cyan",
+}
+_CHANGED = "bold magenta"
+
+
+def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
+    """Write ``report`` for a reader; ``color`` turns on terminal styles and the word highlights."""
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        force_jupyter=False,
+        width=WIDTH,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    if isinstance(report, ScanReport):
+        _render_scan(console, report)
+    else:
+        _render_compare(console, report, highlighted=color)
+
+
+def _render_scan(console: Console, report: ScanReport) -> None:
+    console.print(Text(_summary(report), style="bold"))
+    if report.skipped:
+        console.print()
+        console.print(Text("Skipped inputs", style="bold"))
+        for skipped in report.skipped:
+            where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
+            console.print(Text.assemble("  ", where, " — ", (skipped.reason, "yellow")))
+    console.print()
+    if not report.pairs:
+        console.print("No near-duplicates found.")
+        return
+    documents = {document.id: document for document in report.documents}
+    group_of = {member: number for number, group in enumerate(report.groups, 1) for member in group.members}
+    for number, group in enumerate(report.groups, 1):
+        console.print(Text(f"Group {number}: {_count(len(group.members), 'article')}", style="bold"))
+        for member in group.members:
+            console.print(f"  • {member}")
+        pairs = sorted((p for p in report.pairs if group_of.get(p.a) == number), key=_strongest_first)
+        for pair in pairs:
+            console.print()
+            console.print(Text.assemble("  ", (pair.a, "bold"), " ↔ ", (pair.b, "bold")))
+            console.print(Text.assemble("    ", _relation_text(pair), _scores(pair)))
+            console.print(f"    {_coverage(pair)}")
+            console.print(f"    {_paragraph_summary(pair, documents[pair.a], documents[pair.b])}")
+        console.print()
+
+
+def _render_compare(console: Console, report: CompareReport, *, highlighted: bool) -> None:
+    a, b, pair = report.a, report.b, report.pair
+    console.print(Text.assemble(("A  ", "bold"), a.id))
+    console.print(Text.assemble(("B  ", "bold"), b.id))
+    console.print(Text.assemble(_relation_text(pair), _scores(pair)))
+    console.print(_coverage(pair))
+    console.print(_paragraph_summary(pair, a, b))
+    console.print()
+
+    if pair.overlaps:
+        title = "Paragraphs found in both"
+        if highlighted:
+            title += " (words missing from the other side highlighted)"
+        table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+        table.add_column("A", ratio=1)
+        table.add_column("score", justify="right", width=5)
+        table.add_column("B", ratio=1)
+        for overlap in pair.overlaps:
+            paragraph_a, paragraph_b = a.paragraphs[overlap.a], b.paragraphs[overlap.b]
+            table.add_row(
+                _marked(a, paragraph_a, paragraph_b.terms),
+                f"{overlap.score:.2f}",
+                _marked(b, paragraph_b, paragraph_a.terms),
+            )
+        console.print(table)
+    else:
+        console.print("No paragraph of A has a counterpart in B.")
+
+    for side, document, matched in (
+        ("A", a, {o.a for o in pair.overlaps}),
+        ("B", b, {o.b for o in pair.overlaps}),
+    ):
+        console.print()
+        console.print(Text(f"Only in {side}", style="bold"))
+        only = _unmatched(document, matched)
+        if not only:
+            console.print("  (none)")
+            continue
+        listing = Table.grid(padding=(0, 2), pad_edge=True)
+        listing.add_column(style="dim", no_wrap=True)
+        listing.add_column()
+        for paragraph in only:
+            listing.add_row(f"¶{paragraph.index}", _excerpt(document.text_of(paragraph)))
+        console.print(listing)
+
+    console.print()
+    console.print(Text("Boilerplate and short paragraphs (not matched)", style="bold"))
+    ignored = [(side, d, p) for side, d in (("A", a), ("B", b)) for p in d.paragraphs if not p.is_content]
+    if not ignored:
+        console.print("  (none)")
+        return
+    listing = Table.grid(padding=(0, 2), pad_edge=True)
+    listing.add_column(style="dim", no_wrap=True)
+    listing.add_column(style="dim", max_width=40)
+    listing.add_column()
+    for side, document, paragraph in ignored:
+        listing.add_row(
+            f"{side} ¶{paragraph.index}",
+            f"{paragraph.kind.value}: {paragraph.reason}",
+            _excerpt(document.text_of(paragraph)),
+        )
+    console.print(listing)
+
+
+def _summary(report: ScanReport) -> str:
+    return ", ".join(
+        (
+            f"{_count(len(report.documents), 'article')} read",
+            f"{_count(len(report.skipped), 'input')} skipped",
+            f"{_count(report.candidates, 'candidate pair')} checked",
+            f"{_count(len(report.pairs), 'pair')} confirmed",
+            _count(len(report.groups), "group"),
+        )
+    )
+
+
+def _relation_text(pair: PairResult) -> Text:
+    if pair.relation is None:
+        return Text("not related", style="dim")
+    return Text(pair.relation.value, style=_RELATION_STYLES[pair.relation])
+
+
+def _scores(pair: PairResult) -> str:
+    return f", similarity {pair.similarity:.2f}, evidence {pair.evidence:.2f}"
+
+
+def _coverage(pair: PairResult) -> str:
+    return f"a_in_b: {pair.a_in_b:.0%} of A found in B, b_in_a: {pair.b_in_a:.0%} of B found in A"
+
+
+def _paragraph_summary(pair: PairResult, a: Document, b: Document) -> str:
+    """Count overlaps and unmatched content paragraphs; furniture is only mentioned, never counted."""
+    shared = len(pair.overlaps)
+    only_a = len(_unmatched(a, {o.a for o in pair.overlaps}))
+    only_b = len(_unmatched(b, {o.b for o in pair.overlaps}))
+    summary = (
+        f"{shared} of {_count(shared + only_a + only_b, 'paragraph')} shared, "
+        f"{only_a} only in A, {only_b} only in B"
+    )
+    ignored = [p.kind for p in (*a.paragraphs, *b.paragraphs) if not p.is_content]
+    if ignored:
+        kinds = [
+            f"{ignored.count(kind)} {kind.value}"
+            for kind in (ParagraphKind.BOILERPLATE, ParagraphKind.SHORT)
+            if kind in ignored
+        ]
+        summary += f"; {' and '.join(kinds)} {_plural(len(ignored), 'paragraph')} ignored"
+    return summary
+
+
+def _unmatched(document: Document, matched: Iterable[int]) -> list[Paragraph]:
+    """Content paragraphs of ``document`` whose index is not in ``matched``."""
+    matched_indices = set(matched)
+    return [p for p in document.paragraphs if p.is_content and p.index not in matched_indices]
+
+
+def _marked(document: Document, paragraph: Paragraph, other_terms: Iterable[str]) -> Text:
+    """Style the words of a paragraph that its counterpart lacks, on one line."""
+    # Same-length replacements keep the offsets of changed_spans valid.
+    text = Text(document.text_of(paragraph).replace("\r", " ").replace("\n", " "))
+    for start, end in changed_spans(text.plain, other_terms):
+        text.stylize(_CHANGED, start, end)
+    return Text.assemble((f"¶{paragraph.index}  ", "dim"), text)
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
+
+
+def _strongest_first(pair: PairResult) -> tuple[int, float, str, str]:
+    rank = pair.relation.rank if pair.relation is not None else 0
+    return (-rank, -pair.similarity, pair.a, pair.b)
+
+
+def _plural(number: int, noun: str) -> str:
+    return noun if number == 1 else f"{noun}s"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {_plural(number, noun)}"

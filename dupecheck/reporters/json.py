@@ -1,0 +1,99 @@
+"""Deterministic, versioned JSON: the same report always gives the same bytes (no timestamps).
+
+The ``schema`` field names the layout (``dupecheck.scan/1``, ``dupecheck.compare/1``);
+a change that breaks readers bumps its number.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from dupecheck import __version__
+from dupecheck.model import CompareReport, Document, PairResult, ScanReport
+
+SCAN_SCHEMA = "dupecheck.scan/1"
+COMPARE_SCHEMA = "dupecheck.compare/1"
+
+
+def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
+    """Write ``report`` as JSON with sorted keys; ``color`` is ignored (JSON is for programs)."""
+    data = _scan(report) if isinstance(report, ScanReport) else _compare(report)
+    out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+
+
+def _scan(report: ScanReport) -> dict[str, Any]:
+    return {
+        "schema": SCAN_SCHEMA,
+        "version": __version__,
+        "settings": asdict(report.settings),
+        "summary": {
+            "articles": len(report.documents),
+            "skipped": len(report.skipped),
+            "candidates": report.candidates,
+            "pairs": len(report.pairs),
+            "groups": len(report.groups),
+        },
+        "documents": [
+            {
+                "id": document.id,
+                "source": document.article.source,
+                "paragraphs": [[p.start, p.end] for p in document.paragraphs],
+                "boilerplate": [
+                    {"paragraph": p.index, "kind": p.kind.value, "reason": p.reason}
+                    for p in document.paragraphs
+                    if not p.is_content
+                ],
+            }
+            for document in report.documents
+        ],
+        "groups": [{"members": list(group.members)} for group in report.groups],
+        "pairs": [{"a": pair.a, "b": pair.b, **_pair(pair)} for pair in report.pairs],
+        "skipped": [
+            {"source": skipped.source, "line": skipped.line, "reason": skipped.reason}
+            for skipped in report.skipped
+        ],
+    }
+
+
+def _compare(report: CompareReport) -> dict[str, Any]:
+    return {
+        "schema": COMPARE_SCHEMA,
+        "version": __version__,
+        "settings": asdict(report.settings),
+        "a": _document(report.a),
+        "b": _document(report.b),
+        **_pair(report.pair),
+    }
+
+
+def _pair(pair: PairResult) -> dict[str, Any]:
+    """Return the fields a scan pair and a comparison share (a comparison gives the ids elsewhere)."""
+    return {
+        "similarity": pair.similarity,
+        "a_in_b": pair.a_in_b,
+        "b_in_a": pair.b_in_a,
+        "evidence": pair.evidence,
+        "relation": pair.relation.value if pair.relation is not None else None,
+        "overlaps": [{"a": o.a, "b": o.b, "score": o.score} for o in pair.overlaps],
+        "a_only": list(pair.a_only),
+        "b_only": list(pair.b_only),
+    }
+
+
+def _document(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "source": document.article.source,
+        "paragraphs": [
+            {
+                "text": document.text_of(p),
+                "start": p.start,
+                "end": p.end,
+                "kind": p.kind.value,
+                "reason": p.reason,
+            }
+            for p in document.paragraphs
+        ],
+    }

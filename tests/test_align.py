@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from paths import SAMPLES
+
+from dupecheck.align import compare_documents
+from dupecheck.document import build_document
+from dupecheck.model import Article, Relation
+from dupecheck.settings import Settings
+
+SETTINGS = Settings()
+
+
+def _doc(path: Path) -> object:
+    return build_document(Article(path.name, path.read_text(encoding="utf-8")), SETTINGS)
+
+
+def test_an_article_is_a_duplicate_of_itself_with_every_content_paragraph_aligned() -> None:
+    doc = _doc(SAMPLES / "wire-flood-barrier.txt")
+    result = compare_documents(doc, doc, SETTINGS)  # type: ignore[arg-type]
+    assert result.relation is Relation.DUPLICATE
+    content = [p.index for p in doc.paragraphs if p.is_content]  # type: ignore[attr-defined]
+    assert {(o.a, o.b) for o in result.overlaps} >= {(i, i) for i in content}
+    assert result.similarity == 1.0 and result.a_in_b == 1.0 and result.b_in_a == 1.0
+
+
+def test_rewrite_is_wholly_drawn_but_not_a_duplicate() -> None:
+    result = compare_documents(
+        _doc(SAMPLES / "wire-flood-barrier.txt"),
+        _doc(SAMPLES / "flood-barrier-rewrite.txt"),
+        SETTINGS,  # type: ignore[arg-type]
+    )
+    assert result.relation is Relation.REWRITE
+    assert result.b_in_a >= 0.9
+
+
+def test_local_angle_is_partial_and_its_own_reporting_has_no_counterpart() -> None:
+    wire = _doc(SAMPLES / "wire-flood-barrier.txt")
+    local = _doc(SAMPLES / "flood-barrier-local-angle.txt")
+    result = compare_documents(wire, local, SETTINGS)  # type: ignore[arg-type]
+    assert result.relation is Relation.PARTIAL
+    assert 0.1 < result.b_in_a < 0.6
+    assert len([j for j in result.b_only if local.paragraphs[j].is_content]) >= 5  # type: ignore[attr-defined]
+
+
+def test_independent_report_of_the_same_event_is_not_related() -> None:
+    result = compare_documents(
+        _doc(SAMPLES / "wire-flood-barrier.txt"),
+        _doc(SAMPLES / "flood-barrier-independent.txt"),
+        SETTINGS,  # type: ignore[arg-type]
+    )
+    assert result.relation is None
+
+
+def test_boilerplate_is_never_aligned() -> None:
+    web = _doc(SAMPLES / "web-copy-flood-barrier.txt")
+    result = compare_documents(web, _doc(SAMPLES / "wire-flood-barrier.txt"), SETTINGS)  # type: ignore[arg-type]
+    boilerplate = {p.index for p in web.paragraphs if not p.is_content}  # type: ignore[attr-defined]
+    assert boilerplate and not boilerplate & {o.a for o in result.overlaps}
+    assert boilerplate <= set(result.a_only)
+
+
+paragraph_text = st.lists(
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=80), min_size=0, max_size=6
+).map("\n\n".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(paragraph_text, paragraph_text)
+def test_similarity_is_symmetric_and_indices_in_range(text_a: str, text_b: str) -> None:
+    a = build_document(Article("a", text_a), SETTINGS)
+    b = build_document(Article("b", text_b), SETTINGS)
+    ab, ba = compare_documents(a, b, SETTINGS), compare_documents(b, a, SETTINGS)
+    assert ab.similarity == ba.similarity
+    assert (ab.a_in_b, ab.b_in_a) == (ba.b_in_a, ba.a_in_b)
+    for overlap in ab.overlaps:
+        assert 0 <= overlap.a < len(a.paragraphs) and 0 <= overlap.b < len(b.paragraphs)
+    assert set(ab.a_only) | {o.a for o in ab.overlaps} == {p.index for p in a.paragraphs}

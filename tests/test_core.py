@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
+
+from dupecheck.core import compare, find_duplicates
+from dupecheck.errors import InputError
+from dupecheck.load import load_paths
+from dupecheck.model import Article, Relation
+
+
+def _text(doc: object, index: int) -> str:
+    return doc.text_of(doc.paragraphs[index])  # type: ignore[attr-defined,no-any-return]
+
+
+def test_samples_group_the_wire_story_with_its_copies_and_rewrites() -> None:
+    report = find_duplicates(load_paths([SAMPLES]).articles)
+    groups = {frozenset(g.members) for g in report.groups}
+    assert frozenset({"wildfire-spun.txt", "wire-wildfire.txt"}) in groups
+    flood = next(g for g in groups if "wire-flood-barrier.txt" in g)
+    assert flood == {
+        "wire-flood-barrier.txt",
+        "flood-barrier-light-edit.txt",
+        "flood-barrier-rewrite.txt",
+        "flood-barrier-local-angle.txt",
+        "web-copy-flood-barrier.txt",
+    }
+    relations = {frozenset((p.a, p.b)) - {"wire-flood-barrier.txt"}: p.relation for p in report.pairs}
+    assert relations[frozenset({"web-copy-flood-barrier.txt"})] is Relation.DUPLICATE
+    assert relations[frozenset({"flood-barrier-rewrite.txt"})] is Relation.REWRITE
+    assert relations[frozenset({"flood-barrier-local-angle.txt"})] is Relation.PARTIAL
+
+
+def test_seeds_are_grouped(shared: Path) -> None:
+    report = find_duplicates(load_paths([shared / "seeds"]).articles)
+    assert [set(g.members) for g in report.groups] == [{WEB_SEED.name, SPUN_SEED.name}]
+    assert report.pairs[0].relation is Relation.REWRITE
+
+
+def test_seed_comparison_pairs_the_web_copy_with_the_spun_copy(shared: Path) -> None:
+    report = compare(
+        Article("web", WEB_SEED.read_text(encoding="utf-8")),
+        Article("spun", SPUN_SEED.read_text(encoding="utf-8")),
+    )
+    web_only = [_text(report.a, i) for i in report.pair.a_only if report.a.paragraphs[i].is_content]
+    spun_only = [_text(report.b, j) for j in report.pair.b_only if report.b.paragraphs[j].is_content]
+    assert [t.split()[:3] for t in web_only] == [["Russian", "President", "Vladimir"], ["As", "the", "talks"]]
+    furniture = [_text(report.a, i) for i in report.pair.a_only if not report.a.paragraphs[i].is_content]
+    for marker in ("Related Articles", "Leave a Reply", "Newsletter", "Stay Connected"):
+        assert marker in furniture
+    assert any(t.startswith("TikTok has reiterated") for t in furniture), "teasers of other stories"
+    for opening in (
+        "The language is similar to what Blinken",
+        "Pentagon spokesman Maj. Gen. Pat Ryder",
+        "This comes after Britain distanced itself",
+        "The US government, in turn, says Russia",
+    ):
+        assert any(t.startswith(opening) for t in spun_only), opening
+    assert len(spun_only) <= 5
+
+
+def test_lee_same_event_articles_are_never_paired(shared: Path) -> None:
+    report = find_duplicates(load_paths([LEE]).articles)
+    assert len(report.documents) == 50
+    assert report.pairs == ()
+
+
+def test_repeated_ids_are_an_input_error() -> None:
+    with pytest.raises(InputError, match="repeated: x"):
+        find_duplicates([Article("x", "One text."), Article("x", "Another text.")])
+
+
+def test_output_is_deterministic_for_the_same_input() -> None:
+    articles = load_paths([SAMPLES]).articles
+    first = find_duplicates(articles)
+    second = find_duplicates(tuple(reversed(articles)))
+    assert {frozenset((p.a, p.b)): p for p in first.pairs}.keys() == {
+        frozenset((p.a, p.b)): p for p in second.pairs
+    }.keys()
+    assert json.dumps([p.similarity for p in first.pairs]) == json.dumps(
+        [p.similarity for p in find_duplicates(articles).pairs]
+    )

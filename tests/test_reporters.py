@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+
+from dupecheck.core import compare, find_duplicates
+from dupecheck.errors import SettingsError
+from dupecheck.model import (
+    Article,
+    CompareReport,
+    Document,
+    Group,
+    Overlap,
+    PairResult,
+    Paragraph,
+    ParagraphKind,
+    Relation,
+    ScanReport,
+    Skipped,
+)
+from dupecheck.reporters import REPORTERS, get_reporter
+from dupecheck.reporters._words import changed_spans
+from dupecheck.settings import Settings
+
+LEAD = "The city council voted to fund a tidal barrier across the estuary after the storm."
+VOTE = "The measure passed by eleven votes to four after a long session that ran past midnight."
+MAYOR = "The mayor promised that construction of the barrier would begin within two years."
+
+
+def _render(name: str, report: ScanReport | CompareReport, *, color: bool = False) -> str:
+    out = io.StringIO()
+    get_reporter(name)(report, out, color=color)
+    return out.getvalue()
+
+
+def _paragraph(index: int, kind: ParagraphKind = ParagraphKind.CONTENT) -> Paragraph:
+    reason = "" if kind is ParagraphKind.CONTENT else "byline"
+    return Paragraph(index, index * 11, index * 11 + 10, kind, ("term",), reason)
+
+
+def _document(identifier: str, kinds: list[ParagraphKind]) -> Document:
+    text = "".join(f"paragraph{index}\n" for index in range(len(kinds)))
+    return Document(Article(identifier, text), tuple(_paragraph(i, k) for i, k in enumerate(kinds)))
+
+
+@pytest.fixture
+def scan_report() -> ScanReport:
+    articles = [
+        Article("wire", f"{LEAD}\n\n{VOTE}\n\n{MAYOR}"),
+        Article("copy", f"By Staff Writer\n\n{LEAD}\n\n{VOTE}"),
+        Article("other", "The ferry crews walked out over pay, stranding island commuters for two days."),
+    ]
+    return find_duplicates(articles, skipped=[Skipped("feed.jsonl", "not valid JSON", 3)])
+
+
+def test_registry_names_every_reporter() -> None:
+    assert set(REPORTERS) == {"console", "json"}
+    assert get_reporter("json") is REPORTERS["json"]
+
+
+def test_unknown_reporter_names_the_choices() -> None:
+    with pytest.raises(SettingsError, match=r"yaml.*console, json"):
+        get_reporter("yaml")
+
+
+def test_changed_spans_marks_words_missing_from_the_other_paragraph() -> None:
+    text = "Councillors voted to fund the barrier"
+    spans = changed_spans(text, ["vote", "fund"])
+    assert [text[start:end] for start, end in spans] == ["Councillors", "barrier"]
+
+
+def test_changed_spans_never_marks_stopwords() -> None:
+    assert changed_spans("the of and said", []) == []
+
+
+def test_changed_spans_compares_terms_not_spellings() -> None:
+    assert changed_spans("Councils Voted", ["council", "vote"]) == []
+
+
+@pytest.mark.parametrize("which", ["scan", "compare"])
+def test_json_is_deterministic_and_sorted(which: str, scan_report: ScanReport) -> None:
+    report: ScanReport | CompareReport = (
+        scan_report if which == "scan" else compare(Article("a", LEAD), Article("b", VOTE))
+    )
+    first, second = _render("json", report), _render("json", report)
+    assert first == second
+    assert first.endswith("}\n")
+    data = json.loads(first)
+    assert first == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert data["schema"] == f"dupecheck.{which}/1"
+    assert data["settings"] == {name: getattr(Settings(), name) for name in Settings.__dataclass_fields__}
+
+
+def test_json_scan_content(scan_report: ScanReport) -> None:
+    data = json.loads(_render("json", scan_report))
+    assert data["summary"] == {"articles": 3, "skipped": 1, "candidates": 1, "pairs": 1, "groups": 1}
+    assert data["groups"] == [{"members": ["wire", "copy"]}]
+    assert data["skipped"] == [{"source": "feed.jsonl", "line": 3, "reason": "not valid JSON"}]
+    (pair,) = data["pairs"]
+    assert (pair["a"], pair["b"]) == ("wire", "copy")
+    assert pair["relation"] in {relation.value for relation in Relation}
+    copy = next(document for document in data["documents"] if document["id"] == "copy")
+    assert copy["boilerplate"] == [{"paragraph": 0, "kind": "boilerplate", "reason": "byline"}]
+
+
+def test_json_compare_of_unrelated_articles_has_null_relation() -> None:
+    data = json.loads(_render("json", compare(Article("a", LEAD), Article("b", "Nothing alike at all."))))
+    assert data["relation"] is None
+    assert data["a"]["paragraphs"][0]["text"] == LEAD
+
+
+def test_console_scan_summary_line(scan_report: ScanReport) -> None:
+    first_line = _render("console", scan_report).splitlines()[0]
+    assert first_line == (
+        "3 articles read, 1 input skipped, 1 candidate pair checked, 1 pair confirmed, 1 group"
+    )
+
+
+def test_console_lists_skipped_inputs_with_their_line(scan_report: ScanReport) -> None:
+    assert "feed.jsonl:3 — not valid JSON" in _render("console", scan_report)
+
+
+def test_console_paragraph_summary_counts_content_paragraphs_only() -> None:
+    content, boilerplate, short = ParagraphKind.CONTENT, ParagraphKind.BOILERPLATE, ParagraphKind.SHORT
+    a = _document("a", [boilerplate, content, content, content, content])
+    b = _document("b", [content, content, short, content, content])
+    # a1-b0 and a2-b1, and a3 split in b3 and b4: 4 overlaps; a4 only in A; none only in B.
+    overlaps = (Overlap(1, 0, 0.9), Overlap(2, 1, 0.8), Overlap(3, 3, 0.5), Overlap(3, 4, 0.4))
+    pair = PairResult("a", "b", 0.7, 0.8, 1.0, 0.5, Relation.REWRITE, overlaps, (0, 4), (2,))
+    report = ScanReport((a, b), (Group(("a", "b")),), (pair,), Settings(), candidates=1)
+    text = _render("console", report)
+    assert "4 of 5 paragraphs shared, 1 only in A, 0 only in B" in text
+    assert "1 boilerplate and 1 short paragraphs ignored" in text
+    assert re.search(r"a ↔ b\s+rewrite, similarity 0\.70", text)
+    assert "a_in_b: 80% of A found in B, b_in_a: 100% of B found in A" in text
+
+
+def test_console_scan_without_pairs() -> None:
+    report = find_duplicates([Article("a", LEAD), Article("b", "The ferry crews walked out over pay.")])
+    assert "No near-duplicates found." in _render("console", report)
+
+
+def test_console_compare_sections() -> None:
+    report = compare(Article("a", f"By Staff Writer\n\n{LEAD}\n\n{MAYOR}"), Article("b", f"{LEAD}\n\n{VOTE}"))
+    text = _render("console", report)
+    for heading in ("Only in A", "Only in B", "Boilerplate and short paragraphs (not matched)"):
+        assert heading in text
+    assert "boilerplate: byline" in text
+    assert "\x1b[" not in text
+
+
+def test_console_color_highlights_changed_words() -> None:
+    report = compare(Article("a", LEAD), Article("b", LEAD.replace("storm", "hurricane")))
+    colored = _render("console", report, color=True)
+    highlighted = set(re.findall(r"\x1b\[[0-9;]*m(\w+)\x1b\[0m", colored))
+    assert {"storm", "hurricane"} <= highlighted
+    assert not highlighted & {"council", "barrier", "the"}

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dupecheck.segment import paragraph_spans
+
+
+def test_blank_lines_separate_paragraphs_and_wrapped_lines_stay_together() -> None:
+    text = "First line\nwrapped.\n\n  Second.  \n\n\n"
+    spans = paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == ["First line\nwrapped.", "Second."]
+
+
+def test_without_blank_lines_every_line_is_a_paragraph() -> None:
+    text = "One.\nTwo.\n\nThree."[:9] + "\nThree."
+    assert [text[s:e] for s, e in paragraph_spans(text)] == ["One.", "Two.", "Three."]
+
+
+def test_indented_first_lines_start_paragraphs() -> None:
+    text = "Wire copy begins\nhere and wraps.\n    Second paragraph\nwraps too.\n    Third."
+    parts = [text[s:e] for s, e in paragraph_spans(text)]
+    assert parts == ["Wire copy begins\nhere and wraps.", "Second paragraph\nwraps too.", "Third."]
+
+
+def test_empty_and_blank_texts_have_no_paragraphs() -> None:
+    assert paragraph_spans("") == ()
+    assert paragraph_spans(" \n\n\t\n") == ()
+
+
+@given(st.text())
+def test_spans_are_ordered_trimmed_and_in_range(text: str) -> None:
+    previous_end = 0
+    for start, end in paragraph_spans(text):
+        assert previous_end <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+        previous_end = end

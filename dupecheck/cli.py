@@ -7,12 +7,13 @@ Everything a Python caller needs lives in the library (:func:`dupecheck.find_dup
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -217,20 +218,9 @@ def scan(
     seed: Seed = _DEFAULTS.seed,
 ) -> None:
     """Find the articles under each PATH that copy or rewrite one another, and group them."""
+    options = dict(locals())
     with _errors_to_exit_code():
-        settings = Settings(
-            num_perm=num_perm,
-            seed=seed,
-            candidate_threshold=candidate_threshold,
-            min_terms=min_terms,
-            match_threshold=match_threshold,
-            anchor_threshold=anchor_threshold,
-            min_anchors=min_anchors,
-            partial_threshold=partial_threshold,
-            rewrite_threshold=rewrite_threshold,
-            duplicate_threshold=duplicate_threshold,
-            duplicate_score=duplicate_score,
-        )
+        settings = _settings(options)
         reporter = get_reporter(output_format)
         loaded = load_paths(paths, id_field=id_field, text_field=text_field)
         with _progress_bar() as progress:
@@ -263,23 +253,18 @@ def compare(
     seed: Seed = _DEFAULTS.seed,
 ) -> None:
     """Compare two articles paragraph by paragraph: what they share, what each adds, what differs."""
+    options = dict(locals())
     with _errors_to_exit_code():
-        settings = Settings(
-            num_perm=num_perm,
-            seed=seed,
-            candidate_threshold=candidate_threshold,
-            min_terms=min_terms,
-            match_threshold=match_threshold,
-            anchor_threshold=anchor_threshold,
-            min_anchors=min_anchors,
-            partial_threshold=partial_threshold,
-            rewrite_threshold=rewrite_threshold,
-            duplicate_threshold=duplicate_threshold,
-            duplicate_score=duplicate_score,
-        )
+        settings = _settings(options)
         reporter = get_reporter(output_format)
         report = compare_articles(_single_article(a), _single_article(b), settings=settings)
         _write(report, reporter, output)
+
+
+def _settings(options: dict[str, Any]) -> Settings:
+    """The Settings named by a command's options (option names are Settings field names)."""
+    names = {field.name for field in dataclasses.fields(Settings)}
+    return Settings(**{name: value for name, value in options.items() if name in names})
 
 
 def _single_article(path: Path) -> Article:

@@ -18,27 +18,57 @@ from dupecheck.shingle import shingles
 
 
 @dataclass(frozen=True, slots=True)
-class _Side:
+class MatchView:
+    """What matching sees of a document: its content paragraphs' lengths and evidence shingles."""
+
     indices: tuple[int, ...]
     lengths: np.ndarray
     sets: tuple[frozenset[str], ...]
+    texts: tuple[str, ...]
 
 
-def _side(document: Document) -> _Side:
+def match_view(document: Document, common: frozenset[str] = frozenset(), min_terms: int = 1) -> MatchView:
+    """The view of ``document`` that verification compares, corpus vocabulary removed.
+
+    A paragraph left with fewer than ``min_terms`` words outside the corpus vocabulary
+    matches only a paragraph with the very same words: a few figures in a template
+    are no evidence of copying.
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> doc = build_document(Article("a", "The council voted to fund a barrier."), Settings())
+    >>> sorted(match_view(doc, frozenset({"council"})).sets[0])
+    ['barrier', 'council vote', 'fund', 'fund barrier', 'vote', 'vote fund']
+    """
     content = [p for p in document.paragraphs if p.is_content]
-    return _Side(
+    return MatchView(
         indices=tuple(p.index for p in content),
         lengths=np.array([p.end - p.start for p in content], dtype=np.float64),
-        sets=tuple(shingles(p.terms) for p in content),
+        sets=tuple(_evidence_shingles(p.terms, common, min_terms) for p in content),
+        texts=tuple(" ".join(p.terms) for p in content),
     )
 
 
-def _containment(source: _Side, target: _Side) -> np.ndarray:
-    """Share of each source paragraph's shingles found in each target paragraph."""
+def _evidence_shingles(terms: tuple[str, ...], common: frozenset[str], min_terms: int) -> frozenset[str]:
+    kept = shingles(terms) - common
+    if len({term for term in terms if term not in common}) < min_terms:
+        return frozenset()
+    return kept
+
+
+def _containment(source: MatchView, target: MatchView) -> np.ndarray:
+    """Share of each source paragraph's shingles found in each target paragraph.
+
+    Paragraphs with the same terms match fully even when every one of their
+    shingles is corpus vocabulary: a re-sent dividend notice is still a copy.
+    """
     scores = np.zeros((len(source.sets), len(target.sets)))
     for i, s in enumerate(source.sets):
         if s:
             scores[i] = [len(s & t) / len(s) for t in target.sets]
+        for j, text in enumerate(target.texts):
+            if text == source.texts[i]:
+                scores[i, j] = 1.0
     return scores
 
 
@@ -76,7 +106,12 @@ def _aligned(scores: np.ndarray, settings: Settings) -> dict[int, tuple[int, flo
     return chosen
 
 
-def compare_documents(a: Document, b: Document, settings: Settings) -> PairResult:
+def compare_documents(
+    a: Document,
+    b: Document,
+    settings: Settings,
+    views: tuple[MatchView, MatchView] | None = None,
+) -> PairResult:
     """Align two documents paragraph by paragraph and classify how they are related.
 
     >>> from dupecheck.document import build_document
@@ -86,7 +121,9 @@ def compare_documents(a: Document, b: Document, settings: Settings) -> PairResul
     >>> compare_documents(doc, doc, Settings()).relation.value
     'duplicate'
     """
-    side_a, side_b = _side(a), _side(b)
+    if views is None:
+        views = (match_view(a, min_terms=settings.min_terms), match_view(b, min_terms=settings.min_terms))
+    side_a, side_b = views
     a_to_b = _aligned(_containment(side_a, side_b), settings)
     b_to_a = _aligned(_containment(side_b, side_a), settings)
 

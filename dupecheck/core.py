@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from dupecheck.align import compare_documents
-from dupecheck.candidates import candidate_pairs
+from dupecheck.align import compare_documents, match_view
+from dupecheck.candidates import candidate_pairs, identical_pairs
 from dupecheck.document import build_document
 from dupecheck.errors import InputError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, ScanReport, Skipped
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingle_hashes, shingles
+from dupecheck.shingle import shingle_hashes
 from dupecheck.sign import signatures
+from dupecheck.vocabulary import common_shingles
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,15 +48,18 @@ def find_duplicates(
         documents.append(build_document(article, settings))
         progress("segment", number, len(articles))
 
-    keys = [(d, p.index) for d, doc in enumerate(documents) for p in doc.paragraphs if p.is_content]
-    hash_sets = [shingle_hashes(shingles(documents[d].paragraphs[i].terms)) for d, i in keys]
-    minhashes = signatures(hash_sets, settings)
+    common = common_shingles(documents, settings)
+    views = [match_view(document, common, settings.min_terms) for document in documents]
+    keys = [(d, i) for d, view in enumerate(views) for i, s in enumerate(view.sets) if s]
+    minhashes = signatures([shingle_hashes(views[d].sets[i]) for d, i in keys], settings)
     progress("sign", len(keys), len(keys))
-    candidates = candidate_pairs(keys, minhashes, settings)
+    candidates = sorted(
+        set(candidate_pairs(keys, minhashes, settings)) | set(identical_pairs([view.texts for view in views]))
+    )
 
     pairs = []
     for number, (i, j) in enumerate(candidates, 1):
-        result = compare_documents(documents[i], documents[j], settings)
+        result = compare_documents(documents[i], documents[j], settings, (views[i], views[j]))
         if result.relation is not None:
             pairs.append((i, j, result))
         progress("verify", number, len(candidates))

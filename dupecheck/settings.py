@@ -21,6 +21,10 @@ class Settings:
     """Seed of the MinHash permutations: fixed, so results are reproducible."""
     candidate_threshold: float = 0.25
     """Estimated Jaccard of two paragraphs' terms at which LSH proposes their articles."""
+    common_share: float = 0.02
+    """Shingles in more than this share of the scanned articles are corpus vocabulary, not evidence."""
+    common_min_docs: int = 50
+    """...but only once they are in more articles than this, so many copies of one story still match."""
     min_terms: int = 4
     """Paragraphs with fewer content words are too short to match on their own."""
     match_threshold: float = 0.15
@@ -31,7 +35,7 @@ class Settings:
     """Strong paragraph matches needed (fewer when an article has fewer paragraphs)."""
     partial_threshold: float = 0.3
     """Share of either article found in the other for a `partial` relation."""
-    rewrite_threshold: float = 0.7
+    rewrite_threshold: float = 0.9
     """Share of one article found in the other for a `rewrite` relation."""
     duplicate_threshold: float = 0.9
     """Share of both articles found in each other for a `duplicate` relation."""
@@ -45,10 +49,13 @@ class Settings:
             raise SettingsError(f"seed must be in [0, 2**32 - 1], got {self.seed}")
         if self.min_anchors < 1:
             raise SettingsError(f"min_anchors must be at least 1, got {self.min_anchors}")
+        if self.common_min_docs < 2:
+            raise SettingsError(f"common_min_docs must be at least 2, got {self.common_min_docs}")
         if self.min_terms < 1:
             raise SettingsError(f"min_terms must be at least 1, got {self.min_terms}")
         for name in (
             "candidate_threshold",
+            "common_share",
             "match_threshold",
             "anchor_threshold",
             "partial_threshold",

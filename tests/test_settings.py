@@ -13,7 +13,7 @@ from dupecheck.settings import Settings
         ("candidate_threshold", 0.0, "candidate_threshold must be in (0.0, 1.0]"),
         ("num_perm", 8, "num_perm must be in [16, 1024]"),
         ("min_terms", 0, "min_terms must be at least 1"),
-        ("partial_threshold", 0.8, "thresholds must rise"),
+        ("partial_threshold", 0.95, "thresholds must rise"),
     ],
 )
 def test_out_of_range_settings_name_the_allowed_range(field: str, value: float, message: str) -> None:

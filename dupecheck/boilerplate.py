@@ -45,7 +45,7 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # Furniture that opens the block of links, teasers and forms below an article.
 _TAIL_OPENERS = frozenset({"related links", "comment form", "newsletter blurb"})
-_BULLETS = re.compile(r"(\s*[•·▪*-]\s*[^\n]{0,60}\n?)+")
+_BULLET = re.compile(r"\s*[•·▪*-]\s*\S.{0,60}")
 
 
 def furniture_reason(paragraph: str) -> str:
@@ -62,7 +62,8 @@ def furniture_reason(paragraph: str) -> str:
     for reason, pattern in _FURNITURE:
         if pattern.fullmatch(folded):
             return reason
-    if "\n" in paragraph.strip() and _BULLETS.fullmatch(paragraph.strip() + "\n"):
+    lines = paragraph.strip().splitlines()
+    if len(lines) > 1 and all(_BULLET.fullmatch(line) for line in lines):
         return "link list"
     return ""
 

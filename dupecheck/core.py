@@ -50,8 +50,19 @@ def find_duplicates(
 
     common = common_shingles(documents, settings)
     views = [match_view(document, common, settings.min_terms) for document in documents]
-    keys = [(d, i) for d, view in enumerate(views) for i, s in enumerate(view.sets) if s]
-    minhashes = signatures([shingle_hashes(views[d].sets[i]) for d, i in keys], settings)
+    # One signature per paragraph, and one per article (index -1) for articles whose
+    # paragraphs were split differently (a hard-wrapped copy of an unwrapped story).
+    keys: list[tuple[int, int]] = []
+    shingle_sets: list[frozenset[str]] = []
+    for d, view in enumerate(views):
+        for i, paragraph_set in enumerate(view.sets):
+            if paragraph_set:
+                keys.append((d, i))
+                shingle_sets.append(paragraph_set)
+        if len(view.sets) > 1 and any(view.sets):
+            keys.append((d, -1))
+            shingle_sets.append(frozenset().union(*view.sets))
+    minhashes = signatures([shingle_hashes(s) for s in shingle_sets], settings)
     progress("sign", len(keys), len(keys))
     candidates = sorted(
         set(candidate_pairs(keys, minhashes, settings)) | set(identical_pairs([view.texts for view in views]))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from statistics import median
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _INDENTED = re.compile(r"^(?: {2,}|\t)\S", re.MULTILINE)
 _LINE = re.compile(r"[^\n]+")
+# Lines this long are paragraphs of their own, not a hard-wrapped column of text.
+_UNWRAPPED_LINE = 100
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -18,27 +21,35 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + lead, start + lead + len(stripped)
 
 
+def _split(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """Trimmed non-empty spans of ``text[start:end]`` cut at the given offsets."""
+    bounds = [start, *(c for c in cuts if start < c < end), end]
+    spans = (_trimmed(text, a, b) for a, b in zip(bounds, bounds[1:]))
+    return [span for span in spans if span is not None]
+
+
 def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     r"""Paragraphs as ``(start, end)`` offsets into ``text``, blank and white space trimmed.
 
-    Paragraphs are separated by blank lines where the text has any (hard-wrapped
-    lines inside a paragraph stay together); otherwise by indented first lines,
-    as in old wire copy; otherwise every line is a paragraph.
+    Blank lines always end a paragraph. In text that indents first lines (old wire
+    copy) an indented line starts one too. A block of long lines is a paragraph per
+    line (text saved without blank lines); a block of short lines is one hard-wrapped
+    paragraph. The same text wrapped or indented differently gets the same paragraphs.
 
     >>> paragraph_spans("One.\n\nTwo,\nstill two.\n")
     ((0, 4), (6, 21))
     """
-    if _BLANK_LINE.search(text):
-        breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)]
-    elif len(_INDENTED.findall(text)) >= 2:
-        breaks = [(m.start(), m.start()) for m in _INDENTED.finditer(text)]
-    else:
-        breaks = [(m.end(), m.end()) for m in _LINE.finditer(text)]
+    lines = [m for m in _LINE.finditer(text) if m.group().strip()]
+    indented = len(_INDENTED.findall(text)) >= 2
+    unwrapped = bool(lines) and median(len(m.group()) for m in lines) >= _UNWRAPPED_LINE
+    cuts = []
+    if indented:
+        cuts += [m.start() for m in _INDENTED.finditer(text)]
+    if unwrapped:
+        cuts += [m.start() for m in lines]
+    blocks = [0, *(m.end() for m in _BLANK_LINE.finditer(text))]
+    ends = [*(m.start() for m in _BLANK_LINE.finditer(text)), len(text)]
     spans: list[tuple[int, int]] = []
-    position = 0
-    for break_start, break_end in [*breaks, (len(text), len(text))]:
-        span = _trimmed(text, position, break_start)
-        if span is not None:
-            spans.append(span)
-        position = break_end
+    for start, end in zip(blocks, ends):
+        spans += _split(text, start, end, sorted(cuts))
     return tuple(spans)

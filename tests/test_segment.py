@@ -12,9 +12,22 @@ def test_blank_lines_separate_paragraphs_and_wrapped_lines_stay_together() -> No
     assert [text[s:e] for s, e in spans] == ["First line\nwrapped.", "Second."]
 
 
-def test_without_blank_lines_every_line_is_a_paragraph() -> None:
-    text = "One.\nTwo.\n\nThree."[:9] + "\nThree."
-    assert [text[s:e] for s, e in paragraph_spans(text)] == ["One.", "Two.", "Three."]
+def test_long_lines_without_blank_lines_are_a_paragraph_each() -> None:
+    first, second = "A sentence that runs on. " * 5, "Another one, just as long. " * 5
+    text = f"{first}\n{second}\n"
+    assert [text[s:e] for s, e in paragraph_spans(text)] == [first.strip(), second.strip()]
+
+
+def test_short_lines_without_blank_lines_are_one_hard_wrapped_paragraph() -> None:
+    text = "Supermarkets General reported sales\nof 424.8 mln dlrs for the period,\nup 7.2 pct."
+    assert paragraph_spans(text) == ((0, len(text)),)
+
+
+def test_a_stray_blank_line_does_not_change_indented_paragraphs() -> None:
+    text = "First paragraph\nwraps here.\n    Second paragraph\nwraps.\n    Third."
+    spans = paragraph_spans(text)
+    with_blank = text.replace("    Third.", "\n    Third.")
+    assert [text[s:e] for s, e in spans] == [with_blank[s:e] for s, e in paragraph_spans(with_blank)]
 
 
 def test_indented_first_lines_start_paragraphs() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from statistics import median
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -24,7 +25,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _split(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     """Trimmed non-empty spans of ``text[start:end]`` cut at the given offsets."""
     bounds = [start, *(c for c in cuts if start < c < end), end]
-    spans = (_trimmed(text, a, b) for a, b in zip(bounds, bounds[1:]))
+    spans = (_trimmed(text, a, b) for a, b in pairwise(bounds))
     return [span for span in spans if span is not None]
 
 

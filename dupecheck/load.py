@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,9 @@ class Loaded:
     files: int
 
 
-def _files_under(root: Path, qualify: bool) -> list[tuple[Path, str]]:
+def _files_under(
+    root: Path, qualify: bool, exclude: Callable[[Path], bool] | None = None
+) -> list[tuple[Path, str]]:
     """Supported files below ``root`` with their ids, sorted so every run reads the same order.
 
     Ids are relative to ``root``; with ``qualify`` (several paths given) they start
@@ -34,9 +36,13 @@ def _files_under(root: Path, qualify: bool) -> list[tuple[Path, str]]:
         return [(root, root.as_posix())]
     found = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (exclude and exclude(Path(folder) / d))
+        )
         for name in names:
             path = Path(folder) / name
+            if exclude and exclude(path):
+                continue
             if path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES and not name.startswith("."):
                 relative = path.relative_to(root)
                 found.append((path, (root / relative if qualify else relative).as_posix()))
@@ -75,12 +81,17 @@ def _jsonl_articles(path: Path, text: str, id_field: str, text_field: str) -> It
 
 
 def load_paths(
-    paths: Sequence[str | os.PathLike[str]], *, id_field: str = "id", text_field: str = "text"
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    id_field: str = "id",
+    text_field: str = "text",
+    exclude: Callable[[Path], bool] | None = None,
 ) -> Loaded:
     """Read every supported file under ``paths``; unreadable inputs are listed, never dropped silently.
 
     Ids are paths relative to the folder given (or the path as given, for a file),
-    and the ``id_field`` of each JSON Lines record.
+    and the ``id_field`` of each JSON Lines record. ``exclude`` skips files and
+    folders found while walking a folder (ignore files); paths given are always read.
     """
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -89,7 +100,7 @@ def load_paths(
         root = Path(given)
         if not root.exists():
             raise InputError(f"{root}: no such file or folder")
-        for path, identifier in _files_under(root, qualify=len(paths) > 1):
+        for path, identifier in _files_under(root, len(paths) > 1, exclude):
             files += 1
             try:
                 text = _decode(path.read_bytes(), path.as_posix())

@@ -56,23 +56,52 @@ def _evidence_shingles(terms: tuple[str, ...], common: frozenset[str], min_terms
     return kept
 
 
-def _containment(source: MatchView, target: MatchView) -> np.ndarray:
-    """Share of each source paragraph's shingles found in each target paragraph.
+Scores = list[dict[int, float]]
+"""For each source paragraph, its score against each target paragraph it shares anything with."""
+
+# A shingle in more paragraphs of one article than this pairs no paragraphs by itself,
+# so an article of 20,000 paragraphs costs linear, not quadratic, work.
+_MAX_POSTINGS = 1000
+
+
+def _containment(source: MatchView, target: MatchView) -> Scores:
+    """Share of each source paragraph's shingles found in each target paragraph (sparse rows).
 
     Paragraphs with the same terms match fully even when every one of their
     shingles is corpus vocabulary: a re-sent dividend notice is still a copy.
     """
-    scores = np.zeros((len(source.sets), len(target.sets)))
-    for i, s in enumerate(source.sets):
-        if s:
-            scores[i] = [len(s & t) / len(s) for t in target.sets]
-        for j, text in enumerate(target.texts):
-            if text == source.texts[i]:
-                scores[i, j] = 1.0
-    return scores
+    postings: dict[str, list[int]] = {}
+    for j, target_set in enumerate(target.sets):
+        for shingle in target_set:
+            postings.setdefault(shingle, []).append(j)
+    same_text: dict[str, list[int]] = {}
+    for j, text in enumerate(target.texts):
+        same_text.setdefault(text, []).append(j)
+    rows: Scores = []
+    for i, source_set in enumerate(source.sets):
+        counts: dict[int, int] = {}
+        for shingle in source_set:
+            hits = postings.get(shingle, ())
+            if len(hits) <= _MAX_POSTINGS:
+                for j in hits:
+                    counts[j] = counts.get(j, 0) + 1
+        row = {j: count / len(source_set) for j, count in counts.items()}
+        for j in same_text.get(source.texts[i], ()):
+            row[j] = 1.0
+        rows.append(row)
+    return rows
 
 
-def _aligned(scores: np.ndarray, settings: Settings) -> dict[int, tuple[int, float]]:
+def _best(row: dict[int, float], excluding: int = -1) -> tuple[int, float]:
+    """The best-scoring target of a row (the first on ties), or (-1, 0.0)."""
+    best_j, best_score = -1, 0.0
+    for j, score in row.items():
+        if j != excluding and (score > best_score or (score == best_score and 0 <= j < best_j)):
+            best_j, best_score = j, score
+    return best_j, best_score
+
+
+def _aligned(scores: Scores, settings: Settings) -> dict[int, tuple[int, float]]:
     """Source paragraph -> (target paragraph, score) for every source with a counterpart.
 
     A source paragraph is normally rewritten once. When distant paragraphs claim the
@@ -81,11 +110,10 @@ def _aligned(scores: np.ndarray, settings: Settings) -> dict[int, tuple[int, flo
     """
     threshold = settings.match_threshold
     chosen: dict[int, tuple[int, float]] = {}
-    for i in range(scores.shape[0]):
-        if scores.shape[1]:
-            j = int(np.argmax(scores[i]))
-            if scores[i, j] >= threshold:
-                chosen[i] = (j, float(scores[i, j]))
+    for i, row in enumerate(scores):
+        j, score = _best(row)
+        if j >= 0 and score >= threshold:
+            chosen[i] = (j, score)
     claims: dict[int, list[int]] = {}
     for i, (j, _) in chosen.items():
         claims.setdefault(j, []).append(i)
@@ -96,13 +124,10 @@ def _aligned(scores: np.ndarray, settings: Settings) -> dict[int, tuple[int, flo
             if i - 1 in run or i + 1 in run:
                 run.add(i)
         for i in claimants:
-            if i in run:
-                continue
-            row = scores[i].copy()
-            row[j] = -1.0
-            k = int(np.argmax(row))
-            if row[k] >= threshold:
-                chosen[i] = (k, float(row[k]))
+            if i not in run:
+                k, score = _best(scores[i], excluding=j)
+                if k >= 0 and score >= threshold:
+                    chosen[i] = (k, score)
     return chosen
 
 

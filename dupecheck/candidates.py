@@ -21,12 +21,14 @@ def candidate_pairs(
     words, and the verifier, not LSH, decides what is related.
     """
     lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
+    # Keyed by document, not paragraph: a bucket holding a thousand paragraphs of
+    # one long article answers a query with one key, not a thousand.
     with lsh.insertion_session() as session:
-        for key, minhash in zip(keys, minhashes):
-            session.insert(key, minhash, check_duplication=False)
+        for (document, _), minhash in zip(keys, minhashes):
+            session.insert(document, minhash, check_duplication=False)
     pairs: set[tuple[int, int]] = set()
     for (document, _), minhash in zip(keys, minhashes):
-        for other, _ in lsh.query(minhash):
+        for other in lsh.query(minhash):
             if other != document:
                 pairs.add((min(document, other), max(document, other)))
     return sorted(pairs)

@@ -29,9 +29,13 @@ _FOLD = str.maketrans(
         "\u00a0": " ",
     }
 )
-_WORD = re.compile(r"\w+(?:'\w+)*")
+# Chinese and Japanese are written without spaces: each ideograph or kana is a word of
+# its own, so adjacent-pair shingles become character bigrams.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTERS = rf"[^\W{_CJK}]+"
+_WORD = re.compile(rf"[{_CJK}]|{_LETTERS}(?:'{_LETTERS})*")
 # The same words found in text before folding: every apostrophe _FOLD maps to "'".
-_ORIGINAL_WORD = re.compile(r"\w+(?:['\u2018\u2019\u201a\u201b\u2032]\w+)*")
+_ORIGINAL_WORD = re.compile(rf"[{_CJK}]|{_LETTERS}(?:['\u2018\u2019\u201a\u201b\u2032]{_LETTERS})*")
 
 # Function words and reporting verbs carry no evidence that one text was drawn from another.
 STOPWORDS = frozenset(

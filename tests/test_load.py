@@ -3,9 +3,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from dupecheck.errors import InputError
 from dupecheck.load import load_paths
 
 
@@ -34,8 +31,8 @@ def test_jsonl_fields_are_configurable_and_bad_lines_are_listed(tmp_path: Path) 
     assert [a.id for a in loaded.articles] == ["x1", f"{path.as_posix()}:6"]
     assert [(s.line, s.reason.split(" (")[0]) for s in loaded.skipped] == [
         (2, "not valid JSON"),
-        (3, "no string field 'body'"),
-        (4, "no string field 'body'"),
+        (3, "field 'body' is missing"),
+        (4, "field 'body' is a int, not a string"),
     ]
 
 
@@ -51,6 +48,8 @@ def test_empty_and_undecodable_files_are_skipped_with_a_reason(tmp_path: Path) -
     ]
 
 
-def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file or folder"):
-        load_paths([tmp_path / "nope"])
+def test_a_missing_path_is_listed_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("An article.", encoding="utf-8")
+    loaded = load_paths([tmp_path / "nope", tmp_path / "one.txt"])
+    assert [a.id for a in loaded.articles] == [f"{(tmp_path / 'one.txt').as_posix()}"]
+    assert [s.reason for s in loaded.skipped] == ["No such file or directory; check the path"]

@@ -1,0 +1,198 @@
+"""Hostile inputs: each is reported with a reason and never stops the scan."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dupecheck.core import find_duplicates
+from dupecheck.load import load_paths
+from dupecheck.model import Article, Relation
+
+STORY = (
+    "The harbour board approved a new dredging contract on Monday after months of delay.\n\n"
+    "Engineers said the channel would be deepened by two metres before the spring tides.\n\n"
+    "Shipping firms welcomed the decision but warned that fees would rise next year."
+)
+
+
+def _reasons(folder: Path) -> dict[str, str]:
+    loaded = load_paths([folder])
+    return {Path(s.source).name: s.reason for s in loaded.skipped}
+
+
+def test_empty_whitespace_binary_and_invalid_utf8_files_are_skipped_with_reasons(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_text(" \n\t\n  \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society".encode("latin-1"))
+    loaded = load_paths([tmp_path])
+    assert [a.id for a in loaded.articles] == ["good.txt"]
+    assert _reasons(tmp_path) == {
+        "empty.txt": "empty file",
+        "blank.md": "empty file",
+        "binary.txt": "binary file (NUL bytes), not text; leave it out of the scan",
+        "latin1.txt": "not valid UTF-8 (byte 3); save the file as UTF-8",
+    }
+    assert loaded.files == 5
+
+
+def test_bad_jsonl_lines_are_skipped_with_their_line_numbers(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": STORY}),
+                '{"id": "b", "text": "unterminated',
+                json.dumps({"id": "c"}),
+                json.dumps({"id": "d", "text": ["not", "a", "string"]}),
+                json.dumps({"id": "a", "text": "The same id again, with other words in it."}),
+                json.dumps(["not", "an", "object"]),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_paths([feed])
+    assert [a.id for a in loaded.articles] == ["a"]
+    assert [(s.line, s.reason.split(" (")[0].split(";")[0]) for s in loaded.skipped] == [
+        (2, "not valid JSON"),
+        (3, "field 'text' is missing"),
+        (4, "field 'text' is a list, not a string"),
+        (5, "duplicate id 'a'"),
+        (6, "line is not a JSON object"),
+    ]
+
+
+def test_duplicate_ids_across_files_keep_the_first(tmp_path: Path) -> None:
+    for name in ("one.jsonl", "two.jsonl"):
+        (tmp_path / name).write_text(json.dumps({"id": "same", "text": STORY}) + "\n", encoding="utf-8")
+    loaded = load_paths([tmp_path])
+    assert [a.source for a in loaded.articles] == [f"{(tmp_path / 'one.jsonl').as_posix()}:1"]
+    [skipped] = loaded.skipped
+    assert skipped.source.endswith("two.jsonl") and skipped.line == 1
+    assert "first read from" in skipped.reason
+
+
+def test_symlink_loops_are_reported_and_never_followed(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "back").symlink_to(tmp_path, target_is_directory=True)
+    loaded = load_paths([tmp_path, tmp_path / "loop.txt"])
+    assert len(loaded.articles) == 1
+    reasons = sorted(s.reason for s in loaded.skipped)
+    assert reasons == [
+        "cannot read: Too many levels of symbolic links",
+        "symbolic link loop; point the link at a real file or folder",
+    ]
+
+
+def test_unreadable_and_vanished_files_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(STORY, encoding="utf-8")
+    real_open = Path.open
+
+    def guarded_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "a.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    def delete_c_while_walking(path: Path) -> bool:
+        (tmp_path / "c.txt").unlink(missing_ok=True)
+        return False
+
+    monkeypatch.setattr(Path, "open", guarded_open)
+    loaded = load_paths([tmp_path], exclude=delete_c_while_walking)
+    assert [a.id for a in loaded.articles] == ["b.txt"]
+    assert {Path(s.source).name: s.reason for s in loaded.skipped} == {
+        "a.txt": "cannot read: Permission denied",
+        "c.txt": "cannot read: No such file or directory",
+    }
+
+
+def test_a_missing_path_is_reported_and_the_others_are_read(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+    loaded = load_paths([tmp_path / "gone", tmp_path])
+    assert len(loaded.articles) == 1
+    assert [s.reason for s in loaded.skipped] == ["No such file or directory; check the path"]
+
+
+def test_a_200_mb_single_line_file_is_refused_with_bounded_memory(tmp_path: Path) -> None:
+    chunk = b"word " * 200_000
+    for name in ("huge.txt", "huge.jsonl"):
+        with open(tmp_path / name, "wb") as handle:
+            for _ in range(200):
+                handle.write(chunk)
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+    script = (
+        "import json, resource, sys\n"
+        "from dupecheck.load import load_paths\n"
+        "loaded = load_paths([sys.argv[1]])\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
+        "print(json.dumps([len(loaded.articles), [s.reason for s in loaded.skipped], peak]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    articles, reasons, peak_mib = json.loads(done.stdout)
+    assert articles == 1
+    assert sorted(reasons) == [
+        "larger than 16,777,216 bytes; split it, or raise the limit (--max-bytes)",
+        "line longer than 16,777,216 bytes; raise the limit (--max-bytes)",
+    ]
+    assert peak_mib < 150, f"peak memory {peak_mib} MiB for a 200 MB file"
+
+
+def test_ten_thousand_tiny_files_are_all_read(tmp_path: Path) -> None:
+    for number in range(10_000):
+        (tmp_path / f"note-{number:05d}.txt").write_text(f"Note {number}: nothing to report today.", "utf-8")
+    started = time.perf_counter()
+    loaded = load_paths([tmp_path])
+    report = find_duplicates(loaded.articles)
+    assert len(report.documents) == 10_000 and not loaded.skipped
+    assert report.pairs == ()
+    assert time.perf_counter() - started < 60
+
+
+def test_deeply_nested_markup_is_only_text_to_the_pipeline(tmp_path: Path) -> None:
+    page = "<html><body>" + "<div>" * 100_000 + STORY + "</div>" * 100_000 + "</body></html>"
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    assert load_paths([tmp_path]).files == 0, ".html is not read as an article yet"
+    started = time.perf_counter()
+    report = find_duplicates([Article("page", page), Article("story", STORY)])
+    assert time.perf_counter() - started < 30
+    assert len(report.documents) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال رئيس الوزراء إن الحكومة ستبني سدا جديدا على النهر قبل نهاية العام المقبل بتكلفة كبيرة",
+        "市政府周一宣布将在河口修建新的防洪闸门预计明年春天开工总投资超过两亿元",
+        "Городской совет в понедельник одобрил строительство новой дамбы в устье реки до весны",
+        "The mayor said \u202bقال رئيس الوزراء إن الحكومة\u202c would fund the new barrier before spring",
+    ],
+)
+def test_other_scripts_and_mixed_direction_text_match_their_copies(text: str) -> None:
+    body = "\n\n".join([text, text[::-1], text.upper()])
+    copy = body.replace("\n\n", "\n\n\n")
+    report = find_duplicates([Article("a", body), Article("b", copy), Article("c", STORY)])
+    assert [(p.a, p.b, p.relation) for p in report.pairs] == [("a", "b", Relation.DUPLICATE)]
+
+
+def test_a_20000_paragraph_article_is_handled_in_bounded_time() -> None:
+    paragraphs = [
+        f"Item {n}: the {n % 97}th shipment of {n % 13} crates left dock {n % 7} on schedule."
+        for n in range(20_000)
+    ]
+    body = "\n\n".join(paragraphs)
+    started = time.perf_counter()
+    report = find_duplicates([Article("long", body), Article("copy", body), Article("other", STORY)])
+    elapsed = time.perf_counter() - started
+    assert [(p.a, p.b, p.relation) for p in report.pairs] == [("long", "copy", Relation.DUPLICATE)]
+    assert elapsed < 120, f"{elapsed:.0f} s"

@@ -79,3 +79,33 @@ def test_similarity_is_symmetric_and_indices_in_range(text_a: str, text_b: str) 
     for overlap in ab.overlaps:
         assert 0 <= overlap.a < len(a.paragraphs) and 0 <= overlap.b < len(b.paragraphs)
     assert set(ab.a_only) | {o.a for o in ab.overlaps} == {p.index for p in a.paragraphs}
+
+
+VOCABULARY = [
+    "harbour",
+    "council",
+    "barrier",
+    "storm",
+    "flood",
+    "engineer",
+    "mayor",
+    "budget",
+    "vote",
+    "ferry",
+    "strike",
+    "island",
+]
+content_paragraph = st.lists(st.sampled_from(VOCABULARY), min_size=4, max_size=30).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(content_paragraph, min_size=1, max_size=8))
+def test_an_article_compared_with_itself_is_a_duplicate_with_every_paragraph_aligned(
+    paragraphs: list[str],
+) -> None:
+    doc = build_document(Article("a", "\n\n".join(paragraphs)), SETTINGS)
+    result = compare_documents(doc, doc, SETTINGS)
+    content = {p.index for p in doc.paragraphs if p.is_content}
+    if content:
+        assert result.relation is Relation.DUPLICATE
+        assert {o.a for o in result.overlaps} == content == {o.b for o in result.overlaps}

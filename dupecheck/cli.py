@@ -11,9 +11,9 @@ import dataclasses
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -21,11 +21,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.text import Text
 
 from dupecheck import __version__
+from dupecheck.baseline import Baseline, dumps, read_baseline
+from dupecheck.changes import changed_files
+from dupecheck.check import CheckResult, FailOn, baseline_of, check_paths
+from dupecheck.check_output import AUTO, plan_outputs, render_check
+from dupecheck.config import Config, apply_config, find_config
 from dupecheck.core import Progress as ProgressCallback
 from dupecheck.core import compare as compare_articles
 from dupecheck.core import find_duplicates
-from dupecheck.errors import DupecheckError, InputError
-from dupecheck.load import load_paths
+from dupecheck.errors import DupecheckError, InputError, SettingsError
+from dupecheck.ignore import Ignore
+from dupecheck.load import load_paths, require_articles
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.settings import Settings
@@ -37,15 +43,38 @@ EXIT_DUPLICATES = 1
 EXIT_ERROR = 2
 """Usage or input error: bad option, missing or unreadable path, out-of-range setting."""
 
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C): no partial report file is left behind."""
+
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} success; "
-    f"{EXIT_DUPLICATES} duplicates found (reserved for the check command); "
-    f"{EXIT_ERROR} usage or input error."
+    f"{EXIT_DUPLICATES} near-duplicates found (the check command); "
+    f"{EXIT_ERROR} usage or input error (also: no article read, or with --strict any unreadable input); "
+    f"{EXIT_INTERRUPTED} interrupted."
+)
+
+CHECK_EXIT_CODES_HELP = (
+    f"Exit codes: {EXIT_OK} nothing new above the thresholds (pairs accepted in the baseline or "
+    f"allowed do not count); {EXIT_DUPLICATES} near-duplicates found that fail the check (new ones; "
+    f"with --fail-on any, accepted ones too); {EXIT_ERROR} usage or input error, including a check "
+    f"that read no article; {EXIT_INTERRUPTED} interrupted."
 )
 
 _DEFAULTS = Settings()
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Treat any input that cannot be read as an error (exit 2) instead of listing it and going on.",
+        rich_help_panel="Input",
+    ),
+]
 _SETTINGS_PANEL = "Matching settings"
 _OUTPUT_PANEL = "Output"
+_GATE_PANEL = "What fails"
+_INPUT_PANEL = "Input"
+_CONFIG_NAMES = {"format": "output_format"}
+"""Configuration keys held by a parameter of another name."""
 _STAGES = {
     "segment": "Reading articles",
     "sign": "Fingerprinting paragraphs",
@@ -170,6 +199,72 @@ Seed = Annotated[
 ]
 
 
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files or folders to read: .txt and .md files are one article each, "
+        ".jsonl files one article per line.",
+        metavar="PATH",
+        show_default=False,
+    ),
+]
+IdField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each JSON Lines record that holds the article's id.", rich_help_panel=_INPUT_PANEL
+    ),
+]
+TextField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each JSON Lines record that holds the article's text.", rich_help_panel=_INPUT_PANEL
+    ),
+]
+Gitignore = Annotated[
+    bool,
+    typer.Option(
+        "--gitignore/--no-gitignore",
+        help="Skip the files that .gitignore files ignore (.dupecheckignore, in the current folder and "
+        "each folder read, always applies).",
+        rich_help_panel=_INPUT_PANEL,
+    ),
+]
+BaselineFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        help="JSON file of accepted pairs (written by `dupecheck baseline update`), matched by the "
+        "articles' content, so renamed or re-wrapped articles stay accepted.",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=_GATE_PANEL,
+    ),
+]
+OutputFormats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"How to write the report: {', '.join(REPORTERS)}, or {AUTO} (github inside GitHub "
+        "Actions, console elsewhere). Repeat it with --output to write several reports: the n-th "
+        "--format goes to the n-th --output, a last one without an --output to the screen.",
+        show_default="console",
+        rich_help_panel=_OUTPUT_PANEL,
+    ),
+]
+Outputs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report of the --format in the same position to this file.",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=_OUTPUT_PANEL,
+    ),
+]
+
+
 def _show_version(value: bool) -> None:
     if value:
         typer.echo(f"dupecheck {__version__}")
@@ -205,6 +300,7 @@ def scan(
     text_field: Annotated[
         str, typer.Option(help="Field of each JSON Lines record that holds the article's text.")
     ] = "text",
+    strict: Strict = False,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -222,7 +318,9 @@ def scan(
     with _errors_to_exit_code():
         settings = _settings(options)
         reporter = get_reporter(output_format)
-        loaded = load_paths(paths, id_field=id_field, text_field=text_field)
+        loaded = require_articles(
+            load_paths(paths, id_field=id_field, text_field=text_field), paths, strict=strict
+        )
         with _progress_bar() as progress:
             report = find_duplicates(
                 loaded.articles, settings=settings, skipped=loaded.skipped, progress=progress
@@ -261,6 +359,186 @@ def compare(
         _write(report, reporter, output)
 
 
+@app.command(epilog=CHECK_EXIT_CODES_HELP)
+def check(
+    ctx: typer.Context,
+    paths: Paths,
+    output_format: OutputFormats = None,
+    output: Outputs = None,
+    baseline: BaselineFile = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            help="Which pairs fail the check: 'new' ones (neither in the baseline nor allowed), or "
+            "'any' pair not allowed.",
+            rich_help_panel=_GATE_PANEL,
+        ),
+    ] = FailOn.NEW,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Check only the articles added or changed since this git commit (and untracked ones), "
+            "against all the others.",
+            show_default=False,
+            rich_help_panel=_GATE_PANEL,
+        ),
+    ] = None,
+    files_from: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Check only the articles in the files listed in FILE, one path a line ('-' for "
+            "standard input), against all the others.",
+            show_default=False,
+            rich_help_panel=_GATE_PANEL,
+        ),
+    ] = None,
+    gitignore: Gitignore = True,
+    strict: Strict = False,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
+    anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
+    min_anchors: MinAnchors = _DEFAULTS.min_anchors,
+    partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
+    rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
+    duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
+    candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
+    min_terms: MinTerms = _DEFAULTS.min_terms,
+    num_perm: NumPerm = _DEFAULTS.num_perm,
+    seed: Seed = _DEFAULTS.seed,
+) -> None:
+    r"""Fail when PATH holds near-duplicates that are neither accepted in the baseline nor allowed.
+
+    Options left off the command line are read from .dupecheck.toml, or \[tool.dupecheck] in
+    pyproject.toml, in the current folder, which also holds the allow entries.
+    """
+    with _errors_to_exit_code():
+        config = find_config()
+        options = _configured(ctx, config)
+        settings = _settings(options)
+        destinations = plan_outputs(options["output_format"] or (), options["output"] or (), env=os.environ)
+        accepted = read_baseline(options["baseline"]) if options["baseline"] else None
+        with _progress_bar() as progress:
+            result = check_paths(
+                paths,
+                settings=settings,
+                id_field=options["id_field"],
+                text_field=options["text_field"],
+                exclude=Ignore(paths, gitignore=options["gitignore"]),
+                baseline=accepted,
+                allow=config.allow,
+                changed_paths=changed_files(
+                    paths, since=options["changed_since"], files_from=options["files_from"], stdin=sys.stdin
+                ),
+                progress=progress,
+                strict=options["strict"],
+            )
+        fail_on = options["fail_on"]
+        exit_code = EXIT_DUPLICATES if result.failing(fail_on) else EXIT_OK
+        for destination in destinations:
+            _emit(_check_renderer(result, destination.format, fail_on, exit_code), destination.output)
+        if not any(d.format == "console" and d.output is None for d in destinations):
+            # The screen shows another format (or nothing): still say why the check passed or failed.
+            for notice in result.notices:
+                _stderr(f"notice: {notice}", "yellow")
+            _stderr(f"dupecheck check: exit {exit_code}: {result.verdict(fail_on)}", "")
+    raise typer.Exit(exit_code)
+
+
+baseline_app = typer.Typer(
+    name="baseline",
+    help="Record the near-duplicate pairs that `dupecheck check` accepts.",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+)
+app.add_typer(baseline_app)
+
+
+@baseline_app.command("update", epilog=EXIT_CODES_HELP)
+def update_baseline(
+    ctx: typer.Context,
+    paths: Paths,
+    baseline: BaselineFile = None,
+    gitignore: Gitignore = True,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
+    anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
+    min_anchors: MinAnchors = _DEFAULTS.min_anchors,
+    partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
+    rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
+    duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
+    candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
+    min_terms: MinTerms = _DEFAULTS.min_terms,
+    num_perm: NumPerm = _DEFAULTS.num_perm,
+    seed: Seed = _DEFAULTS.seed,
+) -> None:
+    """Accept every near-duplicate pair now under PATH: write them to the --baseline file.
+
+    Allowed pairs are left out, so they fail once their allow entry expires. Use the same
+    settings as the check (the configuration file gives both the same).
+    """
+    with _errors_to_exit_code():
+        config = find_config()
+        options = _configured(ctx, config)
+        target: Path | None = options["baseline"]
+        if target is None:
+            raise SettingsError("give the baseline file: --baseline FILE, or 'baseline' in the configuration")
+        previous = read_baseline(target) if target.exists() else Baseline()
+        with _progress_bar() as progress:
+            result = check_paths(
+                paths,
+                settings=_settings(options),
+                id_field=options["id_field"],
+                text_field=options["text_field"],
+                exclude=Ignore(paths, gitignore=options["gitignore"]),
+                allow=config.allow,
+                progress=progress,
+            )
+        updated = baseline_of(result)
+        _emit(lambda out, color: out.write(dumps(updated)), target)
+        added = len(updated.keys() - previous.keys())
+        dropped = len(previous.keys() - updated.keys())
+        allowed = len(result.findings) - len(updated.entries)
+        count = len(updated.entries)
+        typer.echo(
+            f"{target}: {count} {'pair' if count == 1 else 'pairs'} accepted ({added} added, "
+            f"{dropped} dropped; {allowed} allowed, left out)"
+        )
+
+
+def _check_renderer(
+    result: CheckResult, output_format: str, fail_on: FailOn, exit_code: int
+) -> Callable[[TextIO, bool], None]:
+    def render(out: TextIO, color: bool) -> None:
+        render_check(
+            result, out, output_format=output_format, fail_on=fail_on, exit_code=exit_code, color=color
+        )
+
+    return render
+
+
+def _configured(ctx: typer.Context, config: Config) -> dict[str, Any]:
+    """The command's options, each one not given on the command line taken from ``config`` if set there."""
+    options = dict(ctx.params)
+    given = {name for name in options if _source_name(ctx, name) == "COMMANDLINE"}
+    return apply_config(options, config, given=given, names=_CONFIG_NAMES)
+
+
+def _source_name(ctx: typer.Context, name: str) -> str | None:
+    # Compared by name: the enum's module differs between click and typer's bundled copy of it.
+    source = ctx.get_parameter_source(name)
+    return None if source is None else source.name
+
+
+def _stderr(message: str, style: str) -> None:
+    Console(stderr=True, highlight=False).print(Text(message, style=style), soft_wrap=True)
+
+
 def _settings(options: dict[str, Any]) -> Settings:
     """The Settings named by a command's options (option names are Settings field names)."""
     names = {field.name for field in dataclasses.fields(Settings)}
@@ -281,10 +559,15 @@ def _single_article(path: Path) -> Article:
 
 
 def _write(report: ScanReport | CompareReport, reporter: Reporter, output: Path | None) -> None:
+    """Render ``report`` with ``reporter`` to stdout or ``output``."""
+    _emit(lambda out, color: reporter(report, out, color=color), output)
+
+
+def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None:
     """Render to stdout, or to ``output`` through a temporary file so no partial report is left."""
     if output is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        reporter(report, sys.stdout, color=color)
+        render(sys.stdout, color)
         return
     try:
         handle, temporary = tempfile.mkstemp(
@@ -294,7 +577,7 @@ def _write(report: ScanReport | CompareReport, reporter: Reporter, output: Path 
         raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            reporter(report, out, color=False)
+            render(out, False)
         # mkstemp creates the file private to its owner; give the report the usual permissions.
         umask = os.umask(0)
         os.umask(umask)
@@ -344,6 +627,9 @@ def _errors_to_exit_code() -> Iterator[None]:
     except DupecheckError as error:
         Console(stderr=True, highlight=False).print(Text(f"error: {error}", style="red"), soft_wrap=True)
         raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        Console(stderr=True, highlight=False).print(Text("dupecheck: interrupted", style="red"))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from dupecheck.align import compare_documents, match_view
 from dupecheck.candidates import candidate_pairs, identical_pairs
@@ -28,8 +28,12 @@ def find_duplicates(
     settings: Settings | None = None,
     skipped: Iterable[Skipped] = (),
     progress: Progress = _no_progress,
+    focus: Collection[str] | None = None,
 ) -> ScanReport:
     """Find the near-duplicate and rewritten articles among ``articles``.
+
+    With ``focus`` (article ids), only pairs with at least one article in it are verified:
+    changed articles are checked against all the others without comparing the rest again.
 
     >>> text = "The council voted eleven to four to fund a tidal barrier after the storm."
     >>> report = find_duplicates([Article("a", text), Article("b", text + " It will cost millions.")])
@@ -67,6 +71,9 @@ def find_duplicates(
     candidates = sorted(
         set(candidate_pairs(keys, minhashes, settings)) | set(identical_pairs([view.texts for view in views]))
     )
+    if focus is not None:
+        focused = set(focus)
+        candidates = [(i, j) for i, j in candidates if ids[i] in focused or ids[j] in focused]
 
     pairs = []
     for number, (i, j) in enumerate(candidates, 1):

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dupecheck import __version__
-from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, EXIT_OK, app
+from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, app
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 WIRE = SAMPLES / "wire-flood-barrier.txt"
@@ -109,11 +109,37 @@ def test_help_documents_the_exit_codes(command: list[str]) -> None:
     assert result.exit_code == EXIT_OK, result.output
     text = " ".join(result.stdout.split())
     assert f"Exit codes: {EXIT_OK} success;" in text
-    assert f"{EXIT_DUPLICATES} duplicates found" in text
+    assert f"{EXIT_DUPLICATES} near-duplicates found" in text
     assert f"{EXIT_ERROR} usage or input error" in text
+    assert f"{EXIT_INTERRUPTED} interrupted" in text
 
 
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == EXIT_OK, result.output
     assert result.stdout.strip() == f"dupecheck {__version__}"
+
+
+def test_ctrl_c_exits_130_with_one_line_and_leaves_no_partial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dupecheck.cli as cli
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "find_duplicates", interrupted)
+    output = tmp_path / "report.json"
+    result = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json", "--output", str(output)])
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
+    assert result.stderr.strip() == "dupecheck: interrupted"
+    assert not list(tmp_path.iterdir())
+
+
+def test_strict_turns_an_unreadable_input_into_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    lenient = runner.invoke(app, ["scan", str(SAMPLES), str(tmp_path)])
+    assert lenient.exit_code == EXIT_OK, lenient.output
+    strict = runner.invoke(app, ["scan", str(SAMPLES), str(tmp_path), "--strict"])
+    assert strict.exit_code == EXIT_ERROR, strict.output
+    assert "could not be read (--strict)" in strict.stderr and "empty file" in strict.stderr

@@ -1,4 +1,4 @@
-"""Read articles from files and folders: .txt and .md files, and JSON Lines.
+"""Read articles from files and folders: .txt and .md files, saved web pages, and JSON Lines.
 
 Nothing is dropped silently: every input that cannot be read (a missing path, an
 empty or binary file, a file too large, a malformed JSON line, a repeated id) is
@@ -7,6 +7,7 @@ returned as a :class:`~dupecheck.model.Skipped` with what was wrong and what to 
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -15,10 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import charset_normalizer
+
+from dupecheck.errors import InputError
+from dupecheck.extract import article_text
 from dupecheck.model import Article, Skipped
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 16 * 2**20
 """Largest article (a text file or one JSON line) read by default: bounded memory."""
 _SNIFF = 8192
@@ -55,7 +62,7 @@ def _walk(
         )
         for name in names:
             path = Path(folder) / name
-            if name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
                 continue
             if exclude and exclude(path):
                 continue
@@ -77,14 +84,44 @@ def _missing(root: Path) -> Skipped:
     return Skipped(root.as_posix(), "not a file or folder")
 
 
+def _guess(raw: bytes) -> charset_normalizer.CharsetMatch | None:
+    """charset-normalizer's best guess; among equally good ones, Windows-1252.
+
+    Short texts often fit several single-byte encodings equally well; Windows-1252
+    (a superset of printable Latin-1) is what most Western newsroom systems wrote.
+    """
+    matches = list(charset_normalizer.from_bytes(raw))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+        if tied and "cp1252" in match.could_be_from_charset:
+            return match
+    return best
+
+
 def _decode(raw: bytes) -> str:
-    """The text of ``raw``, or raise ValueError saying why it is not text."""
+    """The text of ``raw``, or raise ValueError saying why it is not text.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they say; anything
+    else is decoded in the encoding charset-normalizer finds most likely (a
+    Windows-1252 or Latin-1 file, say), never byte by byte into mojibake.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
     if b"\x00" in raw[:_SNIFF]:
-        raise ValueError("binary file (NUL bytes), not text; leave it out of the scan")
+        guess = _guess(raw)
+        if guess is None or not guess.encoding.startswith("utf_16"):
+            raise ValueError("binary file (NUL bytes), not text; leave it out of the scan")
+        return str(guess)
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"not valid UTF-8 (byte {error.start}); save the file as UTF-8") from error
+    except UnicodeDecodeError:
+        guess = _guess(raw)
+        if guess is None:
+            raise ValueError("not text in any encoding found; leave it out of the scan") from None
+        return str(guess)
 
 
 def _read_text(path: Path, max_bytes: int) -> str:
@@ -93,6 +130,11 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise ValueError(f"larger than {max_bytes:,} bytes; split it, or raise the limit (--max-bytes)")
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text = article_text(raw)
+        if not text:
+            raise ValueError("no article text found in the page (or it is nested too deeply to parse)")
+        return text
     return _decode(raw)
 
 
@@ -222,3 +264,29 @@ def load_paths(
                     first_seen[item.id] = item.source
                     articles.append(item)
     return Loaded(tuple(articles), tuple(skipped), files)
+
+
+def describe(skipped: Skipped) -> str:
+    """One line naming a skipped input: where, and why."""
+    place = f"{skipped.source}:{skipped.line}" if skipped.line is not None else skipped.source
+    return f"{place}: {skipped.reason}"
+
+
+def require_articles(
+    loaded: Loaded, paths: Sequence[str | os.PathLike[str]], *, strict: bool = False
+) -> Loaded:
+    """``loaded`` itself; an :class:`InputError` if it read nothing (or, ``strict``, skipped anything).
+
+    A scan or check that read no article must not pass silently, and in strict mode
+    every input has to be readable.
+    """
+    shown = "; ".join(describe(s) for s in loaded.skipped[:3])
+    more = f"; and {len(loaded.skipped) - 3} more" if len(loaded.skipped) > 3 else ""
+    if strict and loaded.skipped:
+        raise InputError(f"{len(loaded.skipped)} input(s) could not be read (--strict): {shown}{more}")
+    if not loaded.articles:
+        where = ", ".join(os.fspath(path) for path in paths)
+        files = f"{loaded.files} file{'s' if loaded.files != 1 else ''} found"
+        why = f"; {shown}{more}" if shown else ""
+        raise InputError(f"no articles read from {where} ({files}){why}")
+    return loaded

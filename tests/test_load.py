@@ -36,16 +36,13 @@ def test_jsonl_fields_are_configurable_and_bad_lines_are_listed(tmp_path: Path) 
     ]
 
 
-def test_empty_and_undecodable_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
+def test_empty_files_are_skipped_and_legacy_encodings_decoded(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
-    (tmp_path / "latin.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "latin.txt").write_bytes("Café society".encode("latin-1"))
     (tmp_path / "bom.txt").write_bytes("\ufeffHello there.".encode())
     loaded = load_paths([tmp_path])
-    assert [a.text for a in loaded.articles] == ["Hello there."]
-    assert sorted(s.reason for s in loaded.skipped) == [
-        "empty file",
-        "not valid UTF-8 (byte 3); save the file as UTF-8",
-    ]
+    assert [a.text for a in loaded.articles] == ["Hello there.", "Café society"]
+    assert [s.reason for s in loaded.skipped] == ["empty file"]
 
 
 def test_a_missing_path_is_listed_and_the_rest_is_read(tmp_path: Path) -> None:

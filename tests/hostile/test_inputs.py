@@ -26,21 +26,34 @@ def _reasons(folder: Path) -> dict[str, str]:
     return {Path(s.source).name: s.reason for s in loaded.skipped}
 
 
-def test_empty_whitespace_binary_and_invalid_utf8_files_are_skipped_with_reasons(tmp_path: Path) -> None:
+def test_empty_whitespace_and_binary_files_are_skipped_with_reasons(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.md").write_text(" \n\t\n  \n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society".encode("latin-1"))
+    (tmp_path / "random.md").write_bytes(bytes((n * 7919 + 13) % 251 + 5 for n in range(4000)))
     loaded = load_paths([tmp_path])
     assert [a.id for a in loaded.articles] == ["good.txt"]
     assert _reasons(tmp_path) == {
         "empty.txt": "empty file",
         "blank.md": "empty file",
         "binary.txt": "binary file (NUL bytes), not text; leave it out of the scan",
-        "latin1.txt": "not valid UTF-8 (byte 3); save the file as UTF-8",
+        "random.md": "not text in any encoding found; leave it out of the scan",
     }
     assert loaded.files == 5
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("cp1252", b""), ("latin-1", b"")],
+)
+def test_common_encodings_are_decoded_without_mojibake(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    text = "Café owners on the quay said the barrier was “long overdue” — and costly."
+    if encoding == "latin-1":
+        text = "Café owners on the quay said the barrier was long overdue, and costly: 12½ million."
+    (tmp_path / "story.txt").write_bytes(prefix + text.encode(encoding))
+    [article] = load_paths([tmp_path]).articles
+    assert article.text == text
 
 
 def test_bad_jsonl_lines_are_skipped_with_their_line_numbers(tmp_path: Path) -> None:
@@ -162,7 +175,10 @@ def test_ten_thousand_tiny_files_are_all_read(tmp_path: Path) -> None:
 def test_deeply_nested_markup_is_only_text_to_the_pipeline(tmp_path: Path) -> None:
     page = "<html><body>" + "<div>" * 100_000 + STORY + "</div>" * 100_000 + "</body></html>"
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
-    assert load_paths([tmp_path]).files == 0, ".html is not read as an article yet"
+    loaded = load_paths([tmp_path])
+    assert [s.reason for s in loaded.skipped] == [
+        "no article text found in the page (or it is nested too deeply to parse)"
+    ]
     started = time.perf_counter()
     report = find_duplicates([Article("page", page), Article("story", STORY)])
     assert time.perf_counter() - started < 30
@@ -196,3 +212,31 @@ def test_a_20000_paragraph_article_is_handled_in_bounded_time() -> None:
     elapsed = time.perf_counter() - started
     assert [(p.a, p.b, p.relation) for p in report.pairs] == [("long", "copy", Relation.DUPLICATE)]
     assert elapsed < 120, f"{elapsed:.0f} s"
+
+
+def test_sigint_during_a_scan_exits_130_promptly_without_partial_output(tmp_path: Path) -> None:
+    import signal
+
+    feed = tmp_path / "feed.jsonl"
+    words = STORY.split()
+    with feed.open("w", encoding="utf-8") as handle:
+        for n in range(20_000):
+            body = " ".join(words[(n + k) % len(words)] for k in range(60)) + f" number {n}"
+            handle.write(json.dumps({"id": f"a{n}", "text": body}) + "\n")
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dupecheck", "scan", str(feed), "--format", "json", "--output", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    assert process.poll() is None, "the scan should still be running"
+    started = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert time.perf_counter() - started < 10
+    assert stderr.strip().splitlines() == ["dupecheck: interrupted"]
+    assert not list(output.parent.iterdir())

@@ -28,7 +28,7 @@ from dupecheck.baseline import Baseline, BaselineArticle, BaselineEntry, entry, 
 from dupecheck.core import Progress, find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.fingerprint import content_fingerprint
-from dupecheck.load import load_paths, require_articles
+from dupecheck.load import MAX_BYTES, load_paths, require_articles
 from dupecheck.model import Article, Document, PairResult, ScanReport, Skipped
 from dupecheck.settings import Settings
 
@@ -228,6 +228,7 @@ def check_paths(
     today: datetime.date | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    max_bytes: int = MAX_BYTES,
 ) -> CheckResult:
     """Read the articles under ``paths`` and check them; ``changed_paths`` limits the check to their files.
 
@@ -235,7 +236,9 @@ def check_paths(
     and so is any unreadable input when ``strict``.
     """
     loaded = require_articles(
-        load_paths(paths, id_field=id_field, text_field=text_field, exclude=exclude), paths, strict=strict
+        load_paths(paths, id_field=id_field, text_field=text_field, exclude=exclude, max_bytes=max_bytes),
+        paths,
+        strict=strict,
     )
     changed = None if changed_paths is None else changed_ids(loaded.articles, changed_paths)
     return check_articles(

@@ -31,7 +31,7 @@ from dupecheck.core import compare as compare_articles
 from dupecheck.core import find_duplicates
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.ignore import Ignore
-from dupecheck.load import load_paths, require_articles
+from dupecheck.load import MAX_BYTES, load_paths, require_articles
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.settings import Settings
@@ -61,6 +61,15 @@ CHECK_EXIT_CODES_HELP = (
 )
 
 _DEFAULTS = Settings()
+MaxBytes = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        help="Largest article read, in bytes (a text file, a web page or one JSON line); "
+        "larger ones are listed as skipped, so one huge file cannot exhaust memory.",
+        rich_help_panel="Input",
+    ),
+]
 Strict = Annotated[
     bool,
     typer.Option(
@@ -301,6 +310,7 @@ def scan(
         str, typer.Option(help="Field of each JSON Lines record that holds the article's text.")
     ] = "text",
     strict: Strict = False,
+    max_bytes: MaxBytes = MAX_BYTES,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -318,9 +328,8 @@ def scan(
     with _errors_to_exit_code():
         settings = _settings(options)
         reporter = get_reporter(output_format)
-        loaded = require_articles(
-            load_paths(paths, id_field=id_field, text_field=text_field), paths, strict=strict
-        )
+        loaded = load_paths(paths, id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+        require_articles(loaded, paths, strict=strict)
         with _progress_bar() as progress:
             report = find_duplicates(
                 loaded.articles, settings=settings, skipped=loaded.skipped, progress=progress
@@ -396,6 +405,7 @@ def check(
     ] = None,
     gitignore: Gitignore = True,
     strict: Strict = False,
+    max_bytes: MaxBytes = MAX_BYTES,
     id_field: IdField = "id",
     text_field: TextField = "text",
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
@@ -435,6 +445,7 @@ def check(
                 ),
                 progress=progress,
                 strict=options["strict"],
+                max_bytes=options["max_bytes"],
             )
         fail_on = options["fail_on"]
         exit_code = EXIT_DUPLICATES if result.failing(fail_on) else EXIT_OK

@@ -37,6 +37,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "changed_since": (str,),
     "gitignore": (bool,),
     "strict": (bool,),
+    "max_bytes": (int,),
     "id_field": (str,),
     "text_field": (str,),
 }

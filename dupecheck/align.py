@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dupecheck.model import Document, Overlap, PairResult, Relation
+from dupecheck.model import Document, Overlap, PairResult, ParagraphKind, Relation
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingles
+from dupecheck.text import is_figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,9 @@ class MatchView:
     lengths: np.ndarray
     sets: tuple[frozenset[str], ...]
     texts: tuple[str, ...]
+    figures: tuple[frozenset[str], ...]
+    identity: str
+    """All words of the article outside boilerplate: equal for word-for-word copies."""
 
 
 def match_view(document: Document, common: frozenset[str] = frozenset(), min_terms: int = 1) -> MatchView:
@@ -46,6 +50,10 @@ def match_view(document: Document, common: frozenset[str] = frozenset(), min_ter
         lengths=np.array([p.end - p.start for p in content], dtype=np.float64),
         sets=tuple(_evidence_shingles(p.terms, common, min_terms) for p in content),
         texts=tuple(" ".join(p.terms) for p in content),
+        figures=tuple(frozenset(t for t in p.terms if is_figure(t)) for p in content),
+        identity=" ".join(
+            " ".join(p.terms) for p in document.paragraphs if p.kind is not ParagraphKind.BOILERPLATE
+        ),
     )
 
 
@@ -67,16 +75,18 @@ _MAX_POSTINGS = 1000
 def _containment(source: MatchView, target: MatchView) -> Scores:
     """Share of each source paragraph's shingles found in each target paragraph (sparse rows).
 
-    Paragraphs with the same terms match fully even when every one of their
-    shingles is corpus vocabulary: a re-sent dividend notice is still a copy.
+    In word-for-word copies, paragraphs with the same words match fully even when all
+    of them are corpus vocabulary: a re-sent dividend notice is still a copy, while
+    two notices sharing the wording of one line and differing in their dates are not.
     """
     postings: dict[str, list[int]] = {}
     for j, target_set in enumerate(target.sets):
         for shingle in target_set:
             postings.setdefault(shingle, []).append(j)
     same_text: dict[str, list[int]] = {}
-    for j, text in enumerate(target.texts):
-        same_text.setdefault(text, []).append(j)
+    if source.identity and source.identity == target.identity:
+        for j, text in enumerate(target.texts):
+            same_text.setdefault(text, []).append(j)
     rows: Scores = []
     for i, source_set in enumerate(source.sets):
         counts: dict[int, int] = {}
@@ -85,11 +95,31 @@ def _containment(source: MatchView, target: MatchView) -> Scores:
             if len(hits) <= _MAX_POSTINGS:
                 for j in hits:
                     counts[j] = counts.get(j, 0) + 1
-        row = {j: count / len(source_set) for j, count in counts.items()}
+        row = {
+            j: count / len(source_set) * _figure_agreement(source.figures[i], target.figures[j])
+            for j, count in counts.items()
+        }
         for j in same_text.get(source.texts[i], ()):
             row[j] = 1.0
         rows.append(row)
     return rows
+
+
+def _figure_agreement(ours: frozenset[str], theirs: frozenset[str]) -> float:
+    """Share of figures two paragraphs agree on, when both give several (else 1.0).
+
+    Figures are the facts a story reports: a copy or rewrite keeps them, while a
+    template filled with other figures (a daily market report, a results table)
+    is another story however many of its words it shares.
+
+    >>> _figure_agreement(frozenset({"300,000", "295,000"}), frozenset({"265,000", "275,000"}))
+    0.0
+    >>> _figure_agreement(frozenset({"214", "11"}), frozenset({"214", "11", "2029"}))
+    1.0
+    """
+    if len(ours) < 2 or len(theirs) < 2:
+        return 1.0
+    return len(ours & theirs) / min(len(ours), len(theirs))
 
 
 def _best(row: dict[int, float], excluding: int = -1) -> tuple[int, float]:
@@ -149,8 +179,8 @@ def compare_documents(
     if views is None:
         views = (match_view(a, min_terms=settings.min_terms), match_view(b, min_terms=settings.min_terms))
     side_a, side_b = views
-    a_to_b = _aligned(_containment(side_a, side_b), settings)
-    b_to_a = _aligned(_containment(side_b, side_a), settings)
+    rows_ab, rows_ba = _containment(side_a, side_b), _containment(side_b, side_a)
+    a_to_b, b_to_a = _aligned(rows_ab, settings), _aligned(rows_ba, settings)
 
     scores: dict[tuple[int, int], float] = {}
     for i, (j, score) in a_to_b.items():
@@ -162,14 +192,18 @@ def compare_documents(
         for (i, j), score in sorted(scores.items())
     )
 
+    # Each paragraph is judged by how much of itself is found in its counterpart: a short
+    # paragraph aligned inside a long one does not make the long one "found".
     strength_a = np.zeros(len(side_a.indices))
     strength_b = np.zeros(len(side_b.indices))
-    for (i, j), score in scores.items():
-        strength_a[i] = max(strength_a[i], score)
-        strength_b[j] = max(strength_b[j], score)
+    for i, j in scores:
+        strength_a[i] = max(strength_a[i], rows_ab[i].get(j, 0.0))
+        strength_b[j] = max(strength_b[j], rows_ba[j].get(i, 0.0))
+    found_a = strength_a >= settings.match_threshold
+    found_b = strength_b >= settings.match_threshold
     total_a, total_b = side_a.lengths.sum(), side_b.lengths.sum()
-    a_in_b = float(side_a.lengths[strength_a > 0].sum() / total_a) if total_a else 0.0
-    b_in_a = float(side_b.lengths[strength_b > 0].sum() / total_b) if total_b else 0.0
+    a_in_b = float(side_a.lengths[found_a].sum() / total_a) if total_a else 0.0
+    b_in_a = float(side_b.lengths[found_b].sum() / total_b) if total_b else 0.0
     weighted = float(
         side_a.lengths @ np.minimum(strength_a, 1.0) + side_b.lengths @ np.minimum(strength_b, 1.0)
     )

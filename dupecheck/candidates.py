@@ -34,16 +34,16 @@ def candidate_pairs(
     return sorted(pairs)
 
 
-def identical_pairs(contents: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+def identical_pairs(contents: Sequence[str]) -> list[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose content is the same, word for word.
 
     Exact copies are found this way even when every word they hold is corpus
     vocabulary that LSH never sees (a re-sent table of figures).
 
-    >>> identical_pairs([("a b",), ("c",), ("a b",), ()])
+    >>> identical_pairs(["a b", "c", "a b", ""])
     [(0, 2)]
     """
-    by_content: dict[tuple[str, ...], list[int]] = {}
+    by_content: dict[str, list[int]] = {}
     for index, content in enumerate(contents):
         if content:
             by_content.setdefault(content, []).append(index)

@@ -69,7 +69,8 @@ def find_duplicates(
     minhashes = signatures([shingle_hashes(s) for s in shingle_sets], settings)
     progress("sign", len(keys), len(keys))
     candidates = sorted(
-        set(candidate_pairs(keys, minhashes, settings)) | set(identical_pairs([view.texts for view in views]))
+        set(candidate_pairs(keys, minhashes, settings))
+        | set(identical_pairs([view.identity for view in views]))
     )
     if focus is not None:
         focused = set(focus)

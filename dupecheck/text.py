@@ -33,9 +33,11 @@ _FOLD = str.maketrans(
 # its own, so adjacent-pair shingles become character bigrams.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = rf"[^\W{_CJK}]+"
-_WORD = re.compile(rf"[{_CJK}]|{_LETTERS}(?:'{_LETTERS})*")
+# A figure is one word however it is grouped: 300,000 and 7.2 and 1/2.
+_FIGURE = r"\d+(?:[.,/]\d+)*(?!\w)"
+_WORD = re.compile(rf"{_FIGURE}|[{_CJK}]|{_LETTERS}(?:'{_LETTERS})*")
 # The same words found in text before folding: every apostrophe _FOLD maps to "'".
-_ORIGINAL_WORD = re.compile(rf"[{_CJK}]|{_LETTERS}(?:['\u2018\u2019\u201a\u201b\u2032]{_LETTERS})*")
+_ORIGINAL_WORD = re.compile(rf"{_FIGURE}|[{_CJK}]|{_LETTERS}(?:['\u2018\u2019\u201a\u201b\u2032]{_LETTERS})*")
 
 # Function words and reporting verbs carry no evidence that one text was drawn from another.
 STOPWORDS = frozenset(
@@ -70,6 +72,15 @@ def _stemmer() -> Stemmer.Stemmer:
 def words(text: str) -> list[str]:
     """The normalized words of a text, in order."""
     return _WORD.findall(normalize(text))
+
+
+def is_figure(term: str) -> bool:
+    """Whether a term is a number (figures are the facts a template is filled with).
+
+    >>> is_figure("300,000"), is_figure("7.2"), is_figure("council")
+    (True, True, False)
+    """
+    return term[:1].isdigit()
 
 
 def content_terms(text: str) -> tuple[str, ...]:

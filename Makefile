@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-accuracy check clean
+.PHONY: install run test lint bench bench-accuracy check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/dupecheck scan samples/
+	@echo
+	@echo "The CI gate on the same folder (exit 1: it holds copies and rewrites):"
+	-$(BIN)/dupecheck check samples/
 
 test: install
 	$(BIN)/pytest
@@ -32,7 +35,37 @@ bench-accuracy: install
 
 bench: bench-accuracy
 
+# Coverage-guided fuzzing of the loaders, the segmenter and the pipeline, for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 300
+fuzz: install
+	$(BIN)/python -m pip install --quiet atheris
+	corpus=$$(mktemp -d) && cp samples/*.txt $$corpus/ && \
+	$(BIN)/python fuzz/fuzz_inputs.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 $$corpus; \
+	status=$$?; rm -rf "$$corpus"; exit $$status
+
 check: lint test bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# Headless Chromium renders the HTML report in tests/test_reporter_html.py and in report-screenshot.
+CHROMIUM ?= /usr/bin/chromium
+CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync
+SEED_A := ../shared/seeds/000_c444ba1d3ee65b69.txt
+SEED_B := ../shared/seeds/001_a6bbfadbd51d0d61.txt
+
+.PHONY: chromium report-screenshot
+
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+report-screenshot: install chromium
+	mkdir -p out
+	$(BIN)/dupecheck compare $(SEED_A) $(SEED_B) --format html --output out/seed-report.html
+	profile=$$(mktemp -d) && \
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile --hide-scrollbars \
+		--window-size=1400,2400 --screenshot=out/seed-report.png "file://$(CURDIR)/out/seed-report.html"; \
+	status=$$?; rm -rf "$$profile"; exit $$status
+
+test: chromium

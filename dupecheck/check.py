@@ -198,6 +198,7 @@ def check_articles(
     changed: Collection[str] | None = None,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    files: int = 0,
 ) -> CheckResult:
     """Scan ``articles`` (only pairs involving ``changed`` ids, if given) and :func:`classify` the pairs.
 
@@ -210,7 +211,7 @@ def check_articles(
         known = {article.id for article in articles}
         changed = [identifier for identifier in changed if identifier in known]
     report = find_duplicates(
-        articles, settings=settings, skipped=skipped, focus=changed, progress=progress or _quiet
+        articles, settings=settings, skipped=skipped, focus=changed, progress=progress or _quiet, files=files
     )
     return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
 
@@ -250,6 +251,7 @@ def check_paths(
         changed=changed,
         today=today,
         progress=progress,
+        files=loaded.files,
     )
 
 

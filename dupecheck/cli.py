@@ -332,7 +332,11 @@ def scan(
         require_articles(loaded, paths, strict=strict)
         with _progress_bar() as progress:
             report = find_duplicates(
-                loaded.articles, settings=settings, skipped=loaded.skipped, progress=progress
+                loaded.articles,
+                settings=settings,
+                skipped=loaded.skipped,
+                progress=progress,
+                files=loaded.files,
             )
         _write(report, reporter, output)
 

@@ -29,6 +29,7 @@ def find_duplicates(
     skipped: Iterable[Skipped] = (),
     progress: Progress = _no_progress,
     focus: Collection[str] | None = None,
+    files: int = 0,
 ) -> ScanReport:
     """Find the near-duplicate and rewritten articles among ``articles``.
 
@@ -89,6 +90,7 @@ def find_duplicates(
         settings=settings,
         skipped=tuple(skipped),
         candidates=len(candidates),
+        files=files,
     )
 
 

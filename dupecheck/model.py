@@ -128,6 +128,8 @@ class ScanReport:
     settings: Settings
     skipped: tuple[Skipped, ...] = ()
     candidates: int = 0
+    files: int = 0
+    """Input files seen (a JSON Lines file holds many articles)."""
 
 
 @dataclass(frozen=True, slots=True)

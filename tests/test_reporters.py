@@ -53,16 +53,16 @@ def scan_report() -> ScanReport:
         Article("copy", f"By Staff Writer\n\n{LEAD}\n\n{VOTE}"),
         Article("other", "The ferry crews walked out over pay, stranding island commuters for two days."),
     ]
-    return find_duplicates(articles, skipped=[Skipped("feed.jsonl", "not valid JSON", 3)])
+    return find_duplicates(articles, skipped=[Skipped("feed.jsonl", "not valid JSON", 3)], files=2)
 
 
 def test_registry_names_every_reporter() -> None:
-    assert set(REPORTERS) == {"console", "json"}
+    assert set(REPORTERS) == {"console", "github", "html", "json", "junit", "markdown", "sarif"}
     assert get_reporter("json") is REPORTERS["json"]
 
 
 def test_unknown_reporter_names_the_choices() -> None:
-    with pytest.raises(SettingsError, match=r"yaml.*console, json"):
+    with pytest.raises(SettingsError, match=r"yaml.*console, github, html, json, junit, markdown, sarif"):
         get_reporter("yaml")
 
 
@@ -96,7 +96,14 @@ def test_json_is_deterministic_and_sorted(which: str, scan_report: ScanReport) -
 
 def test_json_scan_content(scan_report: ScanReport) -> None:
     data = json.loads(_render("json", scan_report))
-    assert data["summary"] == {"articles": 3, "skipped": 1, "candidates": 1, "pairs": 1, "groups": 1}
+    assert data["summary"] == {
+        "files": 2,
+        "articles": 3,
+        "skipped": 1,
+        "candidates": 1,
+        "pairs": 1,
+        "groups": 1,
+    }
     assert data["groups"] == [{"members": ["wire", "copy"]}]
     assert data["skipped"] == [{"source": "feed.jsonl", "line": 3, "reason": "not valid JSON"}]
     (pair,) = data["pairs"]
@@ -115,7 +122,7 @@ def test_json_compare_of_unrelated_articles_has_null_relation() -> None:
 def test_console_scan_summary_line(scan_report: ScanReport) -> None:
     first_line = _render("console", scan_report).splitlines()[0]
     assert first_line == (
-        "3 articles read, 1 input skipped, 1 candidate pair checked, 1 pair confirmed, 1 group"
+        "2 files seen, 3 articles read, 1 input skipped, 1 candidate pair checked, 1 pair confirmed, 1 group"
     )
 
 

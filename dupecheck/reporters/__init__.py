@@ -3,7 +3,7 @@
 Every reporter has the same signature, so the CLI (or a caller) only picks a name:
 
 >>> sorted(REPORTERS)
-['console', 'json']
+['console', 'github', 'html', 'json', 'junit', 'markdown', 'sarif']
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Protocol, TextIO
 
 from dupecheck.errors import SettingsError
 from dupecheck.model import CompareReport, ScanReport
-from dupecheck.reporters import console, json
+from dupecheck.reporters import console, github, html, json, junit, markdown, sarif
 
 
 class Reporter(Protocol):
@@ -28,6 +28,11 @@ REPORTERS: Mapping[str, Reporter] = MappingProxyType(
     {
         "console": console.render,
         "json": json.render,
+        "sarif": sarif.render,
+        "github": github.render,
+        "junit": junit.render,
+        "markdown": markdown.render,
+        "html": html.render,
     }
 )
 
@@ -35,10 +40,10 @@ REPORTERS: Mapping[str, Reporter] = MappingProxyType(
 def get_reporter(name: str) -> Reporter:
     """Return the reporter called ``name``; an unknown name is a :class:`SettingsError` listing the choices.
 
-    >>> get_reporter("yaml")
+    >>> get_reporter("yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    dupecheck.errors.SettingsError: unknown format 'yaml'; choose one of: console, json
+    dupecheck.errors.SettingsError: unknown format 'yaml'; choose one of: console, github, html, json, ...
     """
     try:
         return REPORTERS[name]

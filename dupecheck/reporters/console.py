@@ -14,16 +14,21 @@ from dupecheck.model import (
     Document,
     PairResult,
     Paragraph,
-    ParagraphKind,
     Relation,
     ScanReport,
+)
+from dupecheck.reporters._pairs import (
+    count,
+    excerpt,
+    paragraph_summary,
+    scan_summary,
+    strongest_first,
+    unmatched,
 )
 from dupecheck.reporters._words import changed_spans
 
 WIDTH = 100
 """Fixed, so a report reads the same in a terminal, a file and a CI log."""
-EXCERPT = 200
-"""Characters of a paragraph shown in lists: enough to recognise it."""
 
 _RELATION_STYLES = {
     Relation.DUPLICATE: "bold red",
@@ -52,7 +57,7 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
 
 
 def _render_scan(console: Console, report: ScanReport) -> None:
-    console.print(Text(_summary(report), style="bold"))
+    console.print(Text(scan_summary(report), style="bold"))
     if report.skipped:
         console.print()
         console.print(Text("Skipped inputs", style="bold"))
@@ -66,16 +71,16 @@ def _render_scan(console: Console, report: ScanReport) -> None:
     documents = {document.id: document for document in report.documents}
     group_of = {member: number for number, group in enumerate(report.groups, 1) for member in group.members}
     for number, group in enumerate(report.groups, 1):
-        console.print(Text(f"Group {number}: {_count(len(group.members), 'article')}", style="bold"))
+        console.print(Text(f"Group {number}: {count(len(group.members), 'article')}", style="bold"))
         for member in group.members:
             console.print(f"  • {member}")
-        pairs = sorted((p for p in report.pairs if group_of.get(p.a) == number), key=_strongest_first)
+        pairs = sorted((p for p in report.pairs if group_of.get(p.a) == number), key=strongest_first)
         for pair in pairs:
             console.print()
             console.print(Text.assemble("  ", (pair.a, "bold"), " ↔ ", (pair.b, "bold")))
             console.print(Text.assemble("    ", _relation_text(pair), _scores(pair)))
             console.print(f"    {_coverage(pair)}")
-            console.print(f"    {_paragraph_summary(pair, documents[pair.a], documents[pair.b])}")
+            console.print(f"    {paragraph_summary(pair, documents[pair.a], documents[pair.b])}")
         console.print()
 
 
@@ -85,7 +90,7 @@ def _render_compare(console: Console, report: CompareReport, *, highlighted: boo
     console.print(Text.assemble(("B  ", "bold"), b.id))
     console.print(Text.assemble(_relation_text(pair), _scores(pair)))
     console.print(_coverage(pair))
-    console.print(_paragraph_summary(pair, a, b))
+    console.print(paragraph_summary(pair, a, b))
     console.print()
 
     if pair.overlaps:
@@ -113,7 +118,7 @@ def _render_compare(console: Console, report: CompareReport, *, highlighted: boo
     ):
         console.print()
         console.print(Text(f"Only in {side}", style="bold"))
-        only = _unmatched(document, matched)
+        only = unmatched(document, matched)
         if not only:
             console.print("  (none)")
             continue
@@ -121,7 +126,7 @@ def _render_compare(console: Console, report: CompareReport, *, highlighted: boo
         listing.add_column(style="dim", no_wrap=True)
         listing.add_column()
         for paragraph in only:
-            listing.add_row(f"¶{paragraph.index}", _excerpt(document.text_of(paragraph)))
+            listing.add_row(f"¶{paragraph.index}", excerpt(document.text_of(paragraph)))
         console.print(listing)
 
     console.print()
@@ -138,21 +143,9 @@ def _render_compare(console: Console, report: CompareReport, *, highlighted: boo
         listing.add_row(
             f"{side} ¶{paragraph.index}",
             f"{paragraph.kind.value}: {paragraph.reason}",
-            _excerpt(document.text_of(paragraph)),
+            excerpt(document.text_of(paragraph)),
         )
     console.print(listing)
-
-
-def _summary(report: ScanReport) -> str:
-    return ", ".join(
-        (
-            f"{_count(len(report.documents), 'article')} read",
-            f"{_count(len(report.skipped), 'input')} skipped",
-            f"{_count(report.candidates, 'candidate pair')} checked",
-            f"{_count(len(report.pairs), 'pair')} confirmed",
-            _count(len(report.groups), "group"),
-        )
-    )
 
 
 def _relation_text(pair: PairResult) -> Text:
@@ -169,32 +162,6 @@ def _coverage(pair: PairResult) -> str:
     return f"a_in_b: {pair.a_in_b:.0%} of A found in B, b_in_a: {pair.b_in_a:.0%} of B found in A"
 
 
-def _paragraph_summary(pair: PairResult, a: Document, b: Document) -> str:
-    """Count overlaps and unmatched content paragraphs; furniture is only mentioned, never counted."""
-    shared = len(pair.overlaps)
-    only_a = len(_unmatched(a, {o.a for o in pair.overlaps}))
-    only_b = len(_unmatched(b, {o.b for o in pair.overlaps}))
-    summary = (
-        f"{shared} of {_count(shared + only_a + only_b, 'paragraph')} shared, "
-        f"{only_a} only in A, {only_b} only in B"
-    )
-    ignored = [p.kind for p in (*a.paragraphs, *b.paragraphs) if not p.is_content]
-    if ignored:
-        kinds = [
-            f"{ignored.count(kind)} {kind.value}"
-            for kind in (ParagraphKind.BOILERPLATE, ParagraphKind.SHORT)
-            if kind in ignored
-        ]
-        summary += f"; {' and '.join(kinds)} {_plural(len(ignored), 'paragraph')} ignored"
-    return summary
-
-
-def _unmatched(document: Document, matched: Iterable[int]) -> list[Paragraph]:
-    """Content paragraphs of ``document`` whose index is not in ``matched``."""
-    matched_indices = set(matched)
-    return [p for p in document.paragraphs if p.is_content and p.index not in matched_indices]
-
-
 def _marked(document: Document, paragraph: Paragraph, other_terms: Iterable[str]) -> Text:
     """Style the words of a paragraph that its counterpart lacks, on one line."""
     # Same-length replacements keep the offsets of changed_spans valid.
@@ -202,21 +169,3 @@ def _marked(document: Document, paragraph: Paragraph, other_terms: Iterable[str]
     for start, end in changed_spans(text.plain, other_terms):
         text.stylize(_CHANGED, start, end)
     return Text.assemble((f"¶{paragraph.index}  ", "dim"), text)
-
-
-def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
-
-
-def _strongest_first(pair: PairResult) -> tuple[int, float, str, str]:
-    rank = pair.relation.rank if pair.relation is not None else 0
-    return (-rank, -pair.similarity, pair.a, pair.b)
-
-
-def _plural(number: int, noun: str) -> str:
-    return noun if number == 1 else f"{noun}s"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {_plural(number, noun)}"

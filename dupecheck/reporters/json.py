@@ -29,6 +29,7 @@ def _scan(report: ScanReport) -> dict[str, Any]:
         "version": __version__,
         "settings": asdict(report.settings),
         "summary": {
+            "files": report.files,
             "articles": len(report.documents),
             "skipped": len(report.skipped),
             "candidates": report.candidates,

@@ -1,0 +1,92 @@
+"""Where paragraphs of an article lie in its file: the lines and columns CI annotations point at."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dupecheck.model import Document, Paragraph
+
+_JSONL_SOURCE = re.compile(r"(?P<path>.+\.jsonl):(?P<line>[0-9]+)", re.IGNORECASE)
+"""The source of an article read from a JSON Lines file: the file and the line of its record."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Lines of a file (1-based, inclusive), with columns when they are known.
+
+    Columns count code points from 1; ``end_column`` is the column just after the last character.
+    """
+
+    path: str
+    start_line: int
+    end_line: int
+    start_column: int | None = None
+    end_column: int | None = None
+
+
+def artifact_path(source: str) -> str:
+    """The path of ``source`` as CI tools want it: posix, relative to the working folder when inside it.
+
+    >>> artifact_path("samples/wire.txt")
+    'samples/wire.txt'
+    """
+    path = Path(source)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def document_path(document: Document) -> str:
+    """The file ``document`` was read from (its id when it has no source), as :func:`artifact_path`."""
+    source = document.article.source or document.id
+    jsonl = _JSONL_SOURCE.fullmatch(source)
+    return artifact_path(jsonl["path"] if jsonl else source)
+
+
+def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span | None:
+    """The stretch of ``document``'s file from the first of ``paragraphs`` to the last; None if none given.
+
+    An article read from JSON Lines is one line of its file, so its span is that line, without columns:
+    offsets into the record's text say nothing about columns of the JSON.
+    """
+    if not paragraphs:
+        return None
+    source = document.article.source or document.id
+    jsonl = _JSONL_SOURCE.fullmatch(source)
+    if jsonl:
+        line = int(jsonl["line"])
+        return Span(artifact_path(jsonl["path"]), line, line)
+    start = min(p.start for p in paragraphs)
+    end = max(p.end for p in paragraphs)
+    starts = line_starts(document.article.text)
+    start_line, start_column = line_and_column(starts, start)
+    # The last character, not the offset after it, which may already be on the next line.
+    end_line, last_column = line_and_column(starts, max(start, end - 1))
+    return Span(document_path(document), start_line, end_line, start_column, last_column + 1)
+
+
+def line_starts(text: str) -> list[int]:
+    r"""Offsets at which the lines of ``text`` start; ``\r\n``, ``\r`` and ``\n`` each end a line.
+
+    >>> line_starts("one\ntwo\r\nthree")
+    [0, 4, 9]
+    """
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+def line_and_column(starts: Sequence[int], offset: int) -> tuple[int, int]:
+    r"""The 1-based line and column of character ``offset``, given the :func:`line_starts` of its text.
+
+    >>> line_and_column(line_starts("one\ntwo"), 5)
+    (2, 2)
+    """
+    line = bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1

@@ -1,0 +1,144 @@
+"""The pairs a report confirms, in a stable order, and the words that describe them.
+
+Shared by the reporters so that every format counts and phrases a pair the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dupecheck.model import (
+    CompareReport,
+    Document,
+    Group,
+    PairResult,
+    Paragraph,
+    ParagraphKind,
+    Relation,
+    ScanReport,
+)
+
+EXCERPT = 200
+"""Characters of a paragraph shown in lists: enough to recognise it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedPair:
+    """A related pair with its two documents: everything a reporter needs to show it."""
+
+    pair: PairResult
+    a: Document
+    b: Document
+    relation: Relation
+
+
+def confirmed_pairs(report: ScanReport | CompareReport) -> list[ConfirmedPair]:
+    """The related pairs of ``report`` in the report's order; a comparison gives at most one."""
+    if isinstance(report, CompareReport):
+        relation = report.pair.relation
+        return [] if relation is None else [ConfirmedPair(report.pair, report.a, report.b, relation)]
+    documents = {document.id: document for document in report.documents}
+    return [
+        ConfirmedPair(pair, documents[pair.a], documents[pair.b], pair.relation)
+        for pair in report.pairs
+        if pair.relation is not None
+    ]
+
+
+def grouped_pairs(report: ScanReport) -> list[tuple[Group, list[ConfirmedPair]]]:
+    """Each group of a scan with its pairs, strongest first: the order people read them in."""
+    group_of = {member: number for number, group in enumerate(report.groups) for member in group.members}
+    pairs = confirmed_pairs(report)
+    return [
+        (
+            group,
+            sorted(
+                (p for p in pairs if group_of.get(p.pair.a) == number), key=lambda p: strongest_first(p.pair)
+            ),
+        )
+        for number, group in enumerate(report.groups)
+    ]
+
+
+def scan_summary(report: ScanReport) -> str:
+    """One line counting what a scan read, checked and found."""
+    return ", ".join(
+        (
+            f"{count(report.files, 'file')} seen",
+            f"{count(len(report.documents), 'article')} read",
+            f"{count(len(report.skipped), 'input')} skipped",
+            f"{count(report.candidates, 'candidate pair')} checked",
+            f"{count(len(report.pairs), 'pair')} confirmed",
+            count(len(report.groups), "group"),
+        )
+    )
+
+
+def paragraph_summary(pair: PairResult, a: Document, b: Document) -> str:
+    """Count overlaps and unmatched content paragraphs; furniture is only mentioned, never counted."""
+    shared = len(pair.overlaps)
+    only_a = len(unmatched(a, {o.a for o in pair.overlaps}))
+    only_b = len(unmatched(b, {o.b for o in pair.overlaps}))
+    summary = (
+        f"{shared} of {count(shared + only_a + only_b, 'paragraph')} shared, "
+        f"{only_a} only in A, {only_b} only in B"
+    )
+    ignored = [p.kind for p in (*a.paragraphs, *b.paragraphs) if not p.is_content]
+    if ignored:
+        kinds = [
+            f"{ignored.count(kind)} {kind.value}"
+            for kind in (ParagraphKind.BOILERPLATE, ParagraphKind.SHORT)
+            if kind in ignored
+        ]
+        summary += f"; {' and '.join(kinds)} {plural(len(ignored), 'paragraph')} ignored"
+    return summary
+
+
+def describe(confirmed: ConfirmedPair) -> str:
+    """One sentence naming both articles, the relation, the similarity and the coverage of each.
+
+    CI annotations and SARIF results use it as their message.
+    """
+    pair = confirmed.pair
+    return (
+        f"{pair.a} (A) and {pair.b} (B): {confirmed.relation.value}, similarity {pair.similarity:.2f}; "
+        f"{pair.a_in_b:.0%} of A found in B, {pair.b_in_a:.0%} of B found in A; "
+        f"{paragraph_summary(pair, confirmed.a, confirmed.b)}."
+    )
+
+
+def unmatched(document: Document, matched: Iterable[int]) -> list[Paragraph]:
+    """Content paragraphs of ``document`` whose index is not in ``matched``."""
+    matched_indices = set(matched)
+    return [p for p in document.paragraphs if p.is_content and p.index not in matched_indices]
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    r"""``text`` on one line, cut to ``limit`` characters with an ellipsis.
+
+    >>> excerpt("The council  voted\nlate.", 14)
+    'The council v…'
+    """
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def strongest_first(pair: PairResult) -> tuple[int, float, str, str]:
+    """Sort key: strongest relation first, then most similar, then by ids for a stable order."""
+    rank = pair.relation.rank if pair.relation is not None else 0
+    return (-rank, -pair.similarity, pair.a, pair.b)
+
+
+def plural(number: int, noun: str) -> str:
+    """``noun``, with an ``s`` unless ``number`` is one."""
+    return noun if number == 1 else f"{noun}s"
+
+
+def count(number: int, noun: str) -> str:
+    """``number`` and ``noun`` in agreement.
+
+    >>> count(1, "pair"), count(3, "group")
+    ('1 pair', '3 groups')
+    """
+    return f"{number} {plural(number, noun)}"

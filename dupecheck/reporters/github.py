@@ -1,0 +1,65 @@
+"""GitHub Actions workflow commands: an annotation on article A for each confirmed pair.
+
+Each pair becomes ``::error`` (duplicate, rewrite) or ``::warning`` (partial) on the lines of A
+that have a counterpart in B; an input that could not be read becomes a warning on its file.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from dupecheck.model import CompareReport, Relation, ScanReport
+from dupecheck.reporters._location import Span, artifact_path, document_path, paragraphs_span
+from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, describe
+
+_COMMANDS = {Relation.DUPLICATE: "error", Relation.REWRITE: "error", Relation.PARTIAL: "warning"}
+
+
+def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
+    """Write one workflow command a line; ``color`` is ignored (the runner reads the commands)."""
+    if isinstance(report, ScanReport):
+        for skipped in report.skipped:
+            properties = {"file": artifact_path(skipped.source)}
+            if skipped.line is not None:
+                properties["line"] = str(skipped.line)
+            properties["title"] = "dupecheck skipped an input"
+            out.write(command("warning", properties, skipped.reason) + "\n")
+    for confirmed in confirmed_pairs(report):
+        out.write(_annotation(confirmed) + "\n")
+
+
+def _annotation(confirmed: ConfirmedPair) -> str:
+    a, pair = confirmed.a, confirmed.pair
+    overlapping = [a.paragraphs[index] for index in sorted({o.a for o in pair.overlaps})]
+    span = paragraphs_span(a, overlapping)
+    properties = _span_properties(span) if span else {"file": document_path(a)}
+    properties["title"] = f"Near-duplicate: {confirmed.relation.value} of {pair.b}"
+    return command(_COMMANDS[confirmed.relation], properties, describe(confirmed))
+
+
+def _span_properties(span: Span) -> dict[str, str]:
+    return {"file": span.path, "line": str(span.start_line), "endLine": str(span.end_line)}
+
+
+def command(name: str, properties: dict[str, str], message: str) -> str:
+    r"""A workflow command line, its properties and message escaped as the Actions runner expects.
+
+    >>> command("warning", {"file": "a.txt", "title": "x, y: z"}, "50% done\nnext")
+    '::warning file=a.txt,title=x%2C y%3A z::50%25 done%0Anext'
+    """
+    listed = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{name} {listed}::{escape_data(message)}" if listed else f"::{name}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    r"""Escape a command's message: ``%``, carriage returns and newlines.
+
+    >>> escape_data("100%\r\n")
+    '100%25%0D%0A'
+    """
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value: as :func:`escape_data`, and ``:`` and ``,``, which delimit properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

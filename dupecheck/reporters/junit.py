@@ -1,0 +1,95 @@
+"""JUnit XML for CI servers that show test results (GitLab, Jenkins): one test case per article.
+
+An article in a confirmed pair fails, its message listing the pairs; the others pass, and an input
+that could not be read is a skipped test case. Deterministic: no timestamps, no durations.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TextIO
+
+from dupecheck.model import CompareReport, Document, Relation, ScanReport, Skipped
+from dupecheck.reporters._location import artifact_path, document_path
+from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, count, paragraph_summary
+
+SUITE = "dupecheck"
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold, even escaped."""
+
+
+def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
+    """Write ``report`` as JUnit XML; ``color`` is ignored."""
+    documents = report.documents if isinstance(report, ScanReport) else (report.a, report.b)
+    skipped = report.skipped if isinstance(report, ScanReport) else ()
+    pairs = confirmed_pairs(report)
+    cases = [_document_case(document, pairs) for document in documents]
+    cases += [_skipped_case(s) for s in skipped]
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    totals = {
+        "tests": str(len(cases)),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": str(len(skipped)),
+    }
+    root = ET.Element("testsuites", {"name": SUITE, **totals})
+    suite = ET.SubElement(root, "testsuite", {"name": SUITE, **totals})
+    suite.extend(cases)
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode") + "\n")
+
+
+def _document_case(document: Document, pairs: list[ConfirmedPair]) -> ET.Element:
+    case = _case(document.id, document_path(document))
+    mine = [p for p in pairs if document.id in (p.pair.a, p.pair.b)]
+    if mine:
+        strongest = max(mine, key=lambda p: p.relation.rank).relation
+        listed = "; ".join(f"{p.relation.value} of {_other(p, document)}" for p in mine)
+        failure = ET.SubElement(
+            case,
+            "failure",
+            {
+                "message": _xml_text(f"near-duplicate in {count(len(mine), 'pair')}: {listed}"),
+                "type": _type(strongest),
+            },
+        )
+        failure.text = _xml_text("\n".join(_details(p, document) for p in mine))
+    return case
+
+
+def _skipped_case(skipped: Skipped) -> ET.Element:
+    where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
+    case = _case(where, artifact_path(skipped.source))
+    ET.SubElement(case, "skipped", {"message": _xml_text(f"input skipped: {skipped.reason}")})
+    return case
+
+
+def _case(name: str, path: str) -> ET.Element:
+    return ET.Element("testcase", {"classname": SUITE, "name": _xml_text(name), "file": _xml_text(path)})
+
+
+def _other(confirmed: ConfirmedPair, document: Document) -> str:
+    return confirmed.pair.b if confirmed.pair.a == document.id else confirmed.pair.a
+
+
+def _details(confirmed: ConfirmedPair, document: Document) -> str:
+    """One line on a pair, from ``document``'s side: how much of each is found in the other."""
+    pair = confirmed.pair
+    mine, theirs = (pair.a_in_b, pair.b_in_a) if pair.a == document.id else (pair.b_in_a, pair.a_in_b)
+    return (
+        f"{confirmed.relation.value} of {_other(confirmed, document)}: similarity {pair.similarity:.2f}, "
+        f"{mine:.0%} of this article found in the other, {theirs:.0%} of the other found here; "
+        f"A={pair.a}, B={pair.b}: {paragraph_summary(pair, confirmed.a, confirmed.b)}"
+    )
+
+
+def _type(relation: Relation) -> str:
+    return f"{SUITE}.{relation.value}"
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the control characters XML cannot carry (ids come from file names and JSON)."""
+    return _NOT_XML.sub("\ufffd", text)

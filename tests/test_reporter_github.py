@@ -1,0 +1,87 @@
+"""The GitHub Actions reporter: one escaped workflow command per pair, on the lines of article A."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from paths import ROOT
+
+from dupecheck.core import compare, find_duplicates
+from dupecheck.load import load_paths
+from dupecheck.model import Article, CompareReport, Relation, ScanReport, Skipped
+from dupecheck.reporters import get_reporter
+from dupecheck.reporters.github import command, escape_data, escape_property
+
+LEAD = "The city council voted to fund a tidal barrier across the estuary after the storm."
+VOTE = "The measure passed by eleven votes to four after a long session that ran past midnight."
+MAYOR = "The mayor promised that construction of the barrier would begin within two years."
+COMMAND = re.compile(r"::(?P<name>error|warning) (?P<properties>[^:]*)::(?P<message>.*)")
+
+
+def _render(report: ScanReport | CompareReport) -> list[str]:
+    out = io.StringIO()
+    get_reporter("github")(report, out, color=False)
+    text = out.getvalue()
+    assert text == "" or text.endswith("\n")
+    return text.splitlines()
+
+
+def _parse(line: str) -> tuple[str, dict[str, str], str]:
+    match = COMMAND.fullmatch(line)
+    assert match, line
+    properties = dict(item.split("=", 1) for item in match["properties"].split(","))
+    return match["name"], properties, match["message"]
+
+
+def test_escaping_follows_the_actions_runner() -> None:
+    assert escape_data("50% a\r\nb") == "50%25 a%0D%0Ab"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert command("error", {}, "x") == "::error::x"
+
+
+def test_one_command_per_pair_on_the_lines_of_a(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    report = find_duplicates(load_paths(["samples"]).articles)
+    lines = _render(report)
+    assert len(lines) == len(report.pairs) > 0
+    documents = {document.id: document for document in report.documents}
+    for line, pair in zip(lines, report.pairs, strict=True):
+        name, properties, message = _parse(line)
+        assert name == ("warning" if pair.relation is Relation.PARTIAL else "error")
+        assert properties["file"] == f"samples/{pair.a}"
+        assert properties["title"] == f"Near-duplicate%3A {pair.relation} of {pair.b}"
+        a = documents[pair.a]
+        first = a.paragraphs[min(o.a for o in pair.overlaps)]
+        last = a.paragraphs[max(o.a for o in pair.overlaps)]
+        assert int(properties["line"]) == a.article.text.count("\n", 0, first.start) + 1
+        assert int(properties["endLine"]) == a.article.text.count("\n", 0, last.end - 1) + 1
+        assert pair.a in message and pair.b in message
+        assert f"similarity {pair.similarity:.2f}" in message
+        assert f"{pair.a_in_b:.0%}".replace("%", "%25") + " of A found in B" in message
+
+
+def test_special_characters_cannot_break_the_command() -> None:
+    a = Article("50%, a:b\nc", f"{LEAD}\n\n{VOTE}\n\n{MAYOR}", "news, desk/a:1.txt")
+    b = Article("copy", f"{LEAD}\n\n{VOTE}\n\n{MAYOR}", "copy.txt")
+    (line,) = _render(compare(a, b))
+    _, properties, message = _parse(line)
+    assert properties["file"] == "news%2C desk/a%3A1.txt"
+    assert "\n" not in line and "50%25, a:b%0Ac" in message
+
+
+def test_compare_of_unrelated_articles_writes_nothing() -> None:
+    assert _render(compare(Article("a", LEAD), Article("b", "Nothing alike at all."))) == []
+
+
+def test_skipped_inputs_are_warnings_on_their_file() -> None:
+    report = find_duplicates([Article("a", LEAD)], skipped=[Skipped("feed.jsonl", "not valid JSON", 3)])
+    (line,) = _render(report)
+    name, properties, message = _parse(line)
+    assert (name, properties["file"], properties["line"], message) == (
+        "warning",
+        "feed.jsonl",
+        "3",
+        "not valid JSON",
+    )

@@ -29,6 +29,7 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 16 * 2**20
 """Largest article (a text file or one JSON line) read by default: bounded memory."""
 _SNIFF = 8192
+_JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +183,8 @@ def _jsonl_articles(
                 continue
             body = record.get(text_field)
             if not isinstance(body, str):
-                found = "missing" if body is None else f"a {type(body).__name__}, not a string"
+                kind = _JSON_KINDS.get(type(body), "not text")
+                found = "missing" if body is None else f"{kind}, not a string"
                 yield Skipped(source, f"field '{text_field}' is {found} (set --text-field)", number)
                 continue
             if not body.strip():

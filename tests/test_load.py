@@ -32,7 +32,7 @@ def test_jsonl_fields_are_configurable_and_bad_lines_are_listed(tmp_path: Path) 
     assert [(s.line, s.reason.split(" (")[0]) for s in loaded.skipped] == [
         (2, "not valid JSON"),
         (3, "field 'body' is missing"),
-        (4, "field 'body' is a int, not a string"),
+        (4, "field 'body' is a number, not a string"),
     ]
 
 

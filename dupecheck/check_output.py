@@ -24,12 +24,11 @@ from dupecheck.errors import SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import ScanReport
 from dupecheck.reporters import get_reporter
+from dupecheck.reporters.console import console_for
 
 AUTO = "auto"
 """Format name that picks ``github`` inside GitHub Actions and ``console`` elsewhere."""
 DEFAULT_FORMAT = "console"
-WIDTH = 100
-"""Fixed, so a check reads the same in a terminal, a file and a CI log."""
 
 _STATUS_STYLES = {Status.NEW: "bold red", Status.ACCEPTED: "yellow", Status.ALLOWED: "green"}
 
@@ -124,17 +123,8 @@ def render_json(result: CheckResult, out: TextIO, *, fail_on: FailOn) -> None:
 
 def render_console(result: CheckResult, out: TextIO, *, fail_on: FailOn, exit_code: int, color: bool) -> None:
     """Each pair marked NEW, ACCEPTED or ALLOWED, then what is gone, notices, a summary and the verdict."""
-    console = Console(
-        file=out,
-        force_terminal=color,
-        no_color=not color,
-        force_jupyter=False,
-        width=WIDTH,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,  # one line per item, however long its ids: CI logs are searched by line
-    )
+    # One line per item, however long its ids: CI logs are searched by line.
+    console = console_for(out, color=color, soft_wrap=True)
     console.print(Text(f"dupecheck check: {result.summary()}", style="bold"))
     console.print()
     if not result.findings:

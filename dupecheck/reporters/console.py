@@ -38,9 +38,9 @@ _RELATION_STYLES = {
 _CHANGED = "bold magenta"
 
 
-def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
-    """Write ``report`` for a reader; ``color`` turns on terminal styles and the word highlights."""
-    console = Console(
+def console_for(out: TextIO, *, color: bool, soft_wrap: bool = False) -> Console:
+    """A rich console writing plain, width-stable text to ``out`` (styles only with ``color``)."""
+    return Console(
         file=out,
         force_terminal=color,
         no_color=not color,
@@ -49,7 +49,13 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
         highlight=False,
         markup=False,
         emoji=False,
+        soft_wrap=soft_wrap,
     )
+
+
+def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
+    """Write ``report`` for a reader; ``color`` turns on terminal styles and the word highlights."""
+    console = console_for(out, color=color)
     if isinstance(report, ScanReport):
         _render_scan(console, report)
     else:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-accuracy check clean fuzz
+.PHONY: install run test lint bench bench-accuracy bench-speed check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ lint: install
 bench-accuracy: install
 	$(BIN)/python benchmarks/accuracy.py
 
-bench: bench-accuracy
+bench-speed: install
+	$(BIN)/python benchmarks/speed.py
+
+bench: bench-accuracy bench-speed
 
 # Coverage-guided fuzzing of the loaders, the segmenter and the pipeline, for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 300

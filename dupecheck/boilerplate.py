@@ -7,10 +7,24 @@ shared "Leave a Reply" never makes two stories look alike.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+from dupecheck.errors import SettingsError
 from dupecheck.text import normalize
+
+Patterns = tuple[tuple[str, re.Pattern[str]], ...]
+"""Extra furniture patterns, each with the reason given for a paragraph it matches."""
+
+# A wire dateline opening an article: a place in capitals, maybe a date, maybe an agency, a dash.
+_DATELINE = re.compile(
+    r"\s*(?P<dateline>(?P<place>[A-Z][A-Z.'-]*(?:\s+[A-Z][A-Z.'-]*){0,3})"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
+    r"(?:\s*\((?:[A-Za-z][A-Za-z .]{0,24})\))?"
+    r"\s*[-\u2013\u2014]{1,2})\s+(?=\S)"
+)
 
 # Whole-paragraph patterns, matched against the normalized, stripped paragraph.
 _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -48,8 +62,54 @@ _TAIL_OPENERS = frozenset({"related links", "comment form", "newsletter blurb"})
 _BULLET = re.compile(r"\s*[•·▪*-]\s*\S.{0,60}")
 
 
-def furniture_reason(paragraph: str) -> str:
+def dateline(paragraph: str) -> str:
+    """The wire dateline opening a paragraph (``LONDON, March 3 (Reuters) -``), or "" when none.
+
+    The place must be in capitals and be followed by a dash; the date and agency are optional.
+
+    >>> dateline("CALDERPORT, Nov. 3 (NWS) — The council voted on Thursday.")
+    'CALDERPORT, Nov. 3 (NWS) —'
+    >>> dateline("WASHINGTON (AP) — Lawmakers met."), dateline("The council voted - narrowly.")
+    ('WASHINGTON (AP) —', '')
+    """
+    match = _DATELINE.match(paragraph)
+    if match is None or len(re.sub(r"[^A-Z]", "", match.group("place"))) < 2:
+        return ""
+    return match.group("dateline")
+
+
+def read_patterns(path: str | os.PathLike[str]) -> Patterns:
+    """Furniture patterns from a file: one regular expression a line, ``#`` comments and blank lines ignored.
+
+    Each must match a whole paragraph, compared case-insensitively after normalization (one kind
+    of quote and dash, spaces folded). A pattern that does not compile is a
+    :class:`~dupecheck.errors.SettingsError` naming the file and line.
+    """
+    where = Path(path)
+    try:
+        lines = where.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        why = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise SettingsError(f"{where}: cannot read the boilerplate patterns ({why})") from None
+    patterns = []
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        try:
+            compiled = re.compile(text, re.IGNORECASE)
+        except re.error as error:
+            raise SettingsError(
+                f"{where}:{number}: not a valid regular expression ({error}); fix or remove the line"
+            ) from None
+        patterns.append((f"boilerplate pattern ({where.name}:{number})", compiled))
+    return tuple(patterns)
+
+
+def furniture_reason(paragraph: str, extra: Patterns = ()) -> str:
     """Why a paragraph is site or wire furniture, or "" when it is not.
+
+    ``extra`` patterns are tried after the built-in ones.
 
     >>> furniture_reason("Leave a Reply")
     'comment form'
@@ -57,6 +117,9 @@ def furniture_reason(paragraph: str) -> str:
     ''
     """
     folded = " ".join(normalize(paragraph).split())
+    for reason, pattern in extra:
+        if pattern.fullmatch(folded):
+            return reason
     if len(folded) > 300:
         return ""
     for reason, pattern in _FURNITURE:
@@ -68,15 +131,18 @@ def furniture_reason(paragraph: str) -> str:
     return ""
 
 
-def furniture(paragraphs: Sequence[str], content_share: Sequence[int]) -> tuple[str, ...]:
+def furniture(
+    paragraphs: Sequence[str], content_share: Sequence[int], extra: Patterns = ()
+) -> tuple[str, ...]:
     """The furniture reason for each paragraph of one article ("" for article text).
 
     Below the article body, once a "Related Articles", comment form or newsletter
     blurb appears, the rest of the page is teasers and forms: all of it is marked,
     the teasers of other stories included. ``content_share`` gives each paragraph's
     length, so a marker in the top half (a navigation bar) does not swallow the article.
+    ``extra`` patterns (:func:`read_patterns`) mark paragraphs as the built-in ones do.
     """
-    reasons = [furniture_reason(p) for p in paragraphs]
+    reasons = [furniture_reason(p, extra) for p in paragraphs]
     total = sum(content_share) or 1
     seen = 0
     for index, reason in enumerate(reasons):

@@ -25,6 +25,7 @@ from typing import Any
 
 from dupecheck.allow import AllowEntry, allowing, article_names
 from dupecheck.baseline import Baseline, BaselineArticle, BaselineEntry, entry, pair_key
+from dupecheck.boilerplate import Patterns
 from dupecheck.core import Progress, find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.fingerprint import content_fingerprint
@@ -199,6 +200,10 @@ def check_articles(
     today: datetime.date | None = None,
     progress: Progress | None = None,
     files: int = 0,
+    same_source: str = "report",
+    window: int | None = None,
+    boilerplate: Patterns = (),
+    learn_boilerplate: bool = True,
 ) -> CheckResult:
     """Scan ``articles`` (only pairs involving ``changed`` ids, if given) and :func:`classify` the pairs.
 
@@ -211,7 +216,16 @@ def check_articles(
         known = {article.id for article in articles}
         changed = [identifier for identifier in changed if identifier in known]
     report = find_duplicates(
-        articles, settings=settings, skipped=skipped, focus=changed, progress=progress or _quiet, files=files
+        articles,
+        settings=settings,
+        skipped=skipped,
+        focus=changed,
+        progress=progress or _quiet,
+        files=files,
+        same_source=same_source,
+        window=window,
+        boilerplate=boilerplate,
+        learn_boilerplate=learn_boilerplate,
     )
     return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
 
@@ -222,6 +236,10 @@ def check_paths(
     settings: Settings | None = None,
     id_field: str = "id",
     text_field: str = "text",
+    title_field: str = "title",
+    date_field: str = "date",
+    source_field: str = "source",
+    input_format: str | None = None,
     exclude: Callable[[Path], bool] | None = None,
     baseline: Baseline | None = None,
     allow: Sequence[AllowEntry] = (),
@@ -230,6 +248,10 @@ def check_paths(
     progress: Progress | None = None,
     strict: bool = False,
     max_bytes: int = MAX_BYTES,
+    same_source: str = "report",
+    window: int | None = None,
+    boilerplate: Patterns = (),
+    learn_boilerplate: bool = True,
 ) -> CheckResult:
     """Read the articles under ``paths`` and check them; ``changed_paths`` limits the check to their files.
 
@@ -237,7 +259,17 @@ def check_paths(
     and so is any unreadable input when ``strict``.
     """
     loaded = require_articles(
-        load_paths(paths, id_field=id_field, text_field=text_field, exclude=exclude, max_bytes=max_bytes),
+        load_paths(
+            paths,
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field,
+            date_field=date_field,
+            source_field=source_field,
+            input_format=input_format,
+            exclude=exclude,
+            max_bytes=max_bytes,
+        ),
         paths,
         strict=strict,
     )
@@ -252,6 +284,10 @@ def check_paths(
         today=today,
         progress=progress,
         files=loaded.files,
+        same_source=same_source,
+        window=window,
+        boilerplate=boilerplate,
+        learn_boilerplate=learn_boilerplate,
     )
 
 

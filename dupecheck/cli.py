@@ -22,16 +22,18 @@ from rich.text import Text
 
 from dupecheck import __version__
 from dupecheck.baseline import Baseline, dumps, read_baseline
+from dupecheck.boilerplate import read_patterns
+from dupecheck.canonical import actions, check_rule, write_actions
 from dupecheck.changes import changed_files
 from dupecheck.check import CheckResult, FailOn, baseline_of, check_paths
 from dupecheck.check_output import AUTO, plan_outputs, render_check
 from dupecheck.config import Config, apply_config, find_config
 from dupecheck.core import Progress as ProgressCallback
+from dupecheck.core import SameSource, find_duplicates
 from dupecheck.core import compare as compare_articles
-from dupecheck.core import find_duplicates
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.ignore import Ignore
-from dupecheck.load import MAX_BYTES, load_paths, require_articles
+from dupecheck.load import FORMATS, MAX_BYTES, load_paths, require_articles
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.settings import Settings
@@ -208,11 +210,53 @@ Seed = Annotated[
 ]
 
 
+SameSourceOption = Annotated[
+    SameSource,
+    typer.Option(
+        help="Pairs of articles from the same outlet (its --source-field, or site name): 'report' them "
+        "like any other, or 'ignore' them (a site's own follow-ups are not copies).",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+Window = Annotated[
+    int | None,
+    typer.Option(
+        metavar="DAYS",
+        min=0,
+        help="Only pair articles published within DAYS days of each other (when both dates are known).",
+        show_default=False,
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+BoilerplateFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--boilerplate",
+        metavar="FILE",
+        help="Extra furniture patterns: one regular expression a line ('#' comments), each matching a "
+        "whole paragraph (case-insensitive); matching paragraphs are left out like the built-in ones.",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+LearnBoilerplate = Annotated[
+    bool,
+    typer.Option(
+        "--learn-boilerplate/--no-learn-boilerplate",
+        help="Treat a paragraph found word for word in many otherwise unrelated articles (at least 3, "
+        "and 1% of them) as furniture, like a site's newsletter blurb.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
+_PATHS_HELP = (
+    "Files or folders to read: .txt, .md and .html files are one article each; .jsonl, .json, .csv "
+    "and .parquet files one article per record; '-' reads JSON Lines from standard input."
+)
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        help="Files or folders to read: .txt and .md files are one article each, "
-        ".jsonl files one article per line.",
+        help=_PATHS_HELP,
         metavar="PATH",
         show_default=False,
     ),
@@ -220,13 +264,48 @@ Paths = Annotated[
 IdField = Annotated[
     str,
     typer.Option(
-        help="Field of each JSON Lines record that holds the article's id.", rich_help_panel=_INPUT_PANEL
+        help="Field of each record (JSON Lines, JSON, CSV, Parquet) that holds the article's id.",
+        rich_help_panel=_INPUT_PANEL,
     ),
 ]
 TextField = Annotated[
     str,
     typer.Option(
-        help="Field of each JSON Lines record that holds the article's text.", rich_help_panel=_INPUT_PANEL
+        help="Field of each record (JSON Lines, JSON, CSV, Parquet) that holds the article's text.",
+        rich_help_panel=_INPUT_PANEL,
+    ),
+]
+TitleField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (or Markdown front matter key) that holds the article's title.",
+        rich_help_panel=_INPUT_PANEL,
+    ),
+]
+DateField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (or Markdown front matter key) that holds the article's date "
+        "(ISO 8601, YYYY-MM-DD first).",
+        rich_help_panel=_INPUT_PANEL,
+    ),
+]
+SourceField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (or Markdown front matter key) that holds the outlet: the site or "
+        "publication the article appeared in.",
+        rich_help_panel=_INPUT_PANEL,
+    ),
+]
+InputFormat = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FORMAT",
+        help=f"Read every file as {', '.join(FORMATS)}, whatever its extension (by default the "
+        "extension decides; '-' as a PATH reads JSON Lines from standard input).",
+        show_default=False,
+        rich_help_panel=_INPUT_PANEL,
     ),
 ]
 Gitignore = Annotated[
@@ -295,22 +374,46 @@ def scan(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders to read: .txt and .md files are one article each, "
-            ".jsonl files one article per line.",
+            help=_PATHS_HELP,
             metavar="PATH",
             show_default=False,
         ),
     ],
     output_format: OutputFormat = "console",
     output: Output = None,
-    id_field: Annotated[
-        str, typer.Option(help="Field of each JSON Lines record that holds the article's id.")
-    ] = "id",
-    text_field: Annotated[
-        str, typer.Option(help="Field of each JSON Lines record that holds the article's text.")
-    ] = "text",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
+    input_format: InputFormat = None,
     strict: Strict = False,
     max_bytes: MaxBytes = MAX_BYTES,
+    same_source: SameSourceOption = SameSource.REPORT,
+    window: Window = None,
+    boilerplate: BoilerplateFile = None,
+    learn_boilerplate: LearnBoilerplate = True,
+    canonical: Annotated[
+        str,
+        typer.Option(
+            metavar="RULE",
+            help="How --actions picks the copy to keep in each group: 'earliest' (date, then length), "
+            "'longest' (content, then date), or 'source:NAME' (the earliest from outlet NAME).",
+            rich_help_panel=_OUTPUT_PANEL,
+        ),
+    ] = "earliest",
+    actions_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--actions",
+            metavar="FILE",
+            help="Also write a CSV of what to do with each grouped article (group, id, source, action "
+            "keep or drop, canonical_id, relation), for a CMS to apply.",
+            dir_okay=False,
+            show_default=False,
+            rich_help_panel=_OUTPUT_PANEL,
+        ),
+    ] = None,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -328,7 +431,18 @@ def scan(
     with _errors_to_exit_code():
         settings = _settings(options)
         reporter = get_reporter(output_format)
-        loaded = load_paths(paths, id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+        patterns = read_patterns(boilerplate) if boilerplate else ()
+        check_rule(canonical)
+        loaded = load_paths(
+            paths,
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field,
+            date_field=date_field,
+            source_field=source_field,
+            input_format=input_format,
+            max_bytes=max_bytes,
+        )
         require_articles(loaded, paths, strict=strict)
         with _progress_bar() as progress:
             report = find_duplicates(
@@ -337,8 +451,15 @@ def scan(
                 skipped=loaded.skipped,
                 progress=progress,
                 files=loaded.files,
+                same_source=same_source,
+                window=window,
+                boilerplate=patterns,
+                learn_boilerplate=learn_boilerplate,
             )
         _write(report, reporter, output)
+        if actions_file is not None:
+            rows = actions(report, canonical)
+            _emit(lambda out, color: write_actions(rows, out), actions_file)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -351,6 +472,7 @@ def compare(
     ],
     output_format: OutputFormat = "console",
     output: Output = None,
+    boilerplate: BoilerplateFile = None,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -368,7 +490,10 @@ def compare(
     with _errors_to_exit_code():
         settings = _settings(options)
         reporter = get_reporter(output_format)
-        report = compare_articles(_single_article(a), _single_article(b), settings=settings)
+        patterns = read_patterns(boilerplate) if boilerplate else ()
+        report = compare_articles(
+            _single_article(a), _single_article(b), settings=settings, boilerplate=patterns
+        )
         _write(report, reporter, output)
 
 
@@ -410,8 +535,16 @@ def check(
     gitignore: Gitignore = True,
     strict: Strict = False,
     max_bytes: MaxBytes = MAX_BYTES,
+    same_source: SameSourceOption = SameSource.REPORT,
+    window: Window = None,
+    boilerplate: BoilerplateFile = None,
+    learn_boilerplate: LearnBoilerplate = True,
     id_field: IdField = "id",
     text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
+    input_format: InputFormat = None,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -433,6 +566,7 @@ def check(
         config = find_config()
         options = _configured(ctx, config)
         settings = _settings(options)
+        patterns = read_patterns(options["boilerplate"]) if options["boilerplate"] else ()
         destinations = plan_outputs(options["output_format"] or (), options["output"] or (), env=os.environ)
         accepted = read_baseline(options["baseline"]) if options["baseline"] else None
         with _progress_bar() as progress:
@@ -441,6 +575,10 @@ def check(
                 settings=settings,
                 id_field=options["id_field"],
                 text_field=options["text_field"],
+                title_field=options["title_field"],
+                date_field=options["date_field"],
+                source_field=options["source_field"],
+                input_format=options["input_format"],
                 exclude=Ignore(paths, gitignore=options["gitignore"]),
                 baseline=accepted,
                 allow=config.allow,
@@ -450,6 +588,10 @@ def check(
                 progress=progress,
                 strict=options["strict"],
                 max_bytes=options["max_bytes"],
+                same_source=options["same_source"],
+                window=options["window"],
+                boilerplate=patterns,
+                learn_boilerplate=options["learn_boilerplate"],
             )
         fail_on = options["fail_on"]
         exit_code = EXIT_DUPLICATES if result.failing(fail_on) else EXIT_OK
@@ -480,6 +622,14 @@ def update_baseline(
     gitignore: Gitignore = True,
     id_field: IdField = "id",
     text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
+    input_format: InputFormat = None,
+    same_source: SameSourceOption = SameSource.REPORT,
+    window: Window = None,
+    boilerplate: BoilerplateFile = None,
+    learn_boilerplate: LearnBoilerplate = True,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -504,15 +654,24 @@ def update_baseline(
         if target is None:
             raise SettingsError("give the baseline file: --baseline FILE, or 'baseline' in the configuration")
         previous = read_baseline(target) if target.exists() else Baseline()
+        patterns = read_patterns(options["boilerplate"]) if options["boilerplate"] else ()
         with _progress_bar() as progress:
             result = check_paths(
                 paths,
                 settings=_settings(options),
                 id_field=options["id_field"],
                 text_field=options["text_field"],
+                title_field=options["title_field"],
+                date_field=options["date_field"],
+                source_field=options["source_field"],
+                input_format=options["input_format"],
                 exclude=Ignore(paths, gitignore=options["gitignore"]),
                 allow=config.allow,
                 progress=progress,
+                same_source=options["same_source"],
+                window=options["window"],
+                boilerplate=patterns,
+                learn_boilerplate=options["learn_boilerplate"],
             )
         updated = baseline_of(result)
         _emit(lambda out, color: out.write(dumps(updated)), target)

@@ -40,6 +40,14 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "max_bytes": (int,),
     "id_field": (str,),
     "text_field": (str,),
+    "title_field": (str,),
+    "date_field": (str,),
+    "source_field": (str,),
+    "input_format": (str,),
+    "same_source": (str,),
+    "window": (int,),
+    "boilerplate": (str,),
+    "learn_boilerplate": (bool,),
 }
 KEYS = frozenset({*_SETTING_TYPES, *_OPTION_TYPES, "allow"})
 """Every key a configuration may hold, with underscores."""

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Collection, Iterable
+from enum import StrEnum
 
 from dupecheck.align import compare_documents, match_view
+from dupecheck.boilerplate import Patterns
 from dupecheck.candidates import candidate_pairs, identical_pairs
 from dupecheck.document import build_document
-from dupecheck.errors import InputError
+from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, ScanReport, Skipped
+from dupecheck.repeated import repeated_paragraphs
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_hashes
 from dupecheck.sign import signatures
 from dupecheck.vocabulary import common_shingles
 
 Progress = Callable[[str, int, int], None]
+
+
+class SameSource(StrEnum):
+    """What to do with a pair of articles from one outlet: report it like any other, or ignore it."""
+
+    REPORT = "report"
+    IGNORE = "ignore"
+
+
+SAME_SOURCE = tuple(choice.value for choice in SameSource)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -30,11 +44,21 @@ def find_duplicates(
     progress: Progress = _no_progress,
     focus: Collection[str] | None = None,
     files: int = 0,
+    same_source: str = "report",
+    window: int | None = None,
+    boilerplate: Patterns = (),
+    learn_boilerplate: bool = True,
 ) -> ScanReport:
     """Find the near-duplicate and rewritten articles among ``articles``.
 
     With ``focus`` (article ids), only pairs with at least one article in it are verified:
     changed articles are checked against all the others without comparing the rest again.
+    With ``same_source="ignore"``, two articles with the same (non-empty) ``outlet`` are
+    never paired: a site's own follow-ups are not copies. With ``window`` (days), two
+    articles whose dates are both known and further apart than that are never paired.
+    ``boilerplate`` adds furniture patterns (:func:`~dupecheck.boilerplate.read_patterns`).
+    With ``learn_boilerplate``, a paragraph repeated word for word across many otherwise
+    unrelated articles is furniture too (:func:`~dupecheck.repeated.repeated_paragraphs`).
 
     >>> text = "The council voted eleven to four to fund a tidal barrier after the storm."
     >>> report = find_duplicates([Article("a", text), Article("b", text + " It will cost millions.")])
@@ -42,6 +66,10 @@ def find_duplicates(
     [('a', 'b', 'duplicate')]
     """
     settings = settings or Settings()
+    if same_source not in SAME_SOURCE:
+        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
+    if window is not None and window < 0:
+        raise SettingsError(f"window must be 0 days or more, not {window}")
     articles = list(articles)
     ids = [a.id for a in articles]
     if len(set(ids)) != len(ids):
@@ -50,8 +78,10 @@ def find_duplicates(
         raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
     documents = []
     for number, article in enumerate(articles, 1):
-        documents.append(build_document(article, settings))
+        documents.append(build_document(article, settings, boilerplate=boilerplate))
         progress("segment", number, len(articles))
+    if learn_boilerplate:
+        documents = list(repeated_paragraphs(documents))
 
     common = common_shingles(documents, settings)
     views = [match_view(document, common, settings.min_terms) for document in documents]
@@ -76,6 +106,12 @@ def find_duplicates(
     if focus is not None:
         focused = set(focus)
         candidates = [(i, j) for i, j in candidates if ids[i] in focused or ids[j] in focused]
+    if same_source == "ignore" or window is not None:
+        candidates = [
+            (i, j)
+            for i, j in candidates
+            if comparable(articles[i], articles[j], same_source=same_source, window=window)
+        ]
 
     pairs = []
     for number, (i, j) in enumerate(candidates, 1):
@@ -94,14 +130,39 @@ def find_duplicates(
     )
 
 
-def compare(a: Article, b: Article, *, settings: Settings | None = None) -> CompareReport:
-    """Compare two articles paragraph by paragraph, whatever their relation.
+def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:
+    """Whether two articles may be paired: not from one outlet (when ignored), not too far apart in time.
+
+    Unknown outlets and dates never keep a pair out.
+
+    >>> a = Article("a", "...", outlet="Gazette", date="2026-03-01")
+    >>> comparable(a, Article("b", "...", outlet="Gazette"), same_source="ignore")
+    False
+    >>> later, undated = Article("c", "...", date="2026-03-09"), Article("d", "...")
+    >>> comparable(a, later, window=7), comparable(a, undated, window=7)
+    (False, True)
+    """
+    if same_source == "ignore" and a.outlet and a.outlet == b.outlet:
+        return False
+    if window is not None and a.date and b.date:
+        try:
+            days = abs((datetime.date.fromisoformat(a.date) - datetime.date.fromisoformat(b.date)).days)
+        except ValueError:
+            return True
+        return days <= window
+    return True
+
+
+def compare(
+    a: Article, b: Article, *, settings: Settings | None = None, boilerplate: Patterns = ()
+) -> CompareReport:
+    """Compare two articles paragraph by paragraph, whatever their relation (``boilerplate``: more furniture).
 
     >>> report = compare(Article("a", "Leave a Reply"), Article("b", "Nothing in common here at all."))
     >>> report.pair.relation is None
     True
     """
     settings = settings or Settings()
-    doc_a: Document = build_document(a, settings)
-    doc_b: Document = build_document(b, settings)
+    doc_a: Document = build_document(a, settings, boilerplate=boilerplate)
+    doc_b: Document = build_document(b, settings, boilerplate=boilerplate)
     return CompareReport(doc_a, doc_b, compare_documents(doc_a, doc_b, settings), settings)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from dupecheck.boilerplate import furniture
+from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
 from dupecheck.segment import paragraph_spans
 from dupecheck.settings import Settings
 from dupecheck.text import content_terms
 
+_DATELINE_WITHIN = 3
 
-def build_document(article: Article, settings: Settings) -> Document:
+
+def build_document(article: Article, settings: Settings, *, boilerplate: Patterns = ()) -> Document:
     r"""Segment an article and mark which paragraphs take part in matching.
+
+    ``boilerplate`` holds extra furniture patterns (:func:`~dupecheck.boilerplate.read_patterns`).
+    A wire dateline opening the first paragraph of text after the headline (``LONDON, March 3 (Reuters) -``)
+    is left out of that paragraph's terms, and named in its ``reason``: every copy of a
+    wire story carries it, so it says nothing about the story.
 
     >>> text = "Leave a Reply\n\nThe council voted to fund a barrier."
     >>> doc = build_document(Article("a", text), Settings())
@@ -19,15 +26,20 @@ def build_document(article: Article, settings: Settings) -> Document:
     """
     spans = paragraph_spans(article.text)
     texts = [article.text[start:end] for start, end in spans]
-    reasons = furniture(texts, [end - start for start, end in spans])
+    reasons = furniture(texts, [end - start for start, end in spans], boilerplate)
     paragraphs = []
+    # The dateline opens the story's first paragraph, after a headline and standfirst at most.
+    opening = [index for index, reason in enumerate(reasons) if not reason][:_DATELINE_WITHIN]
+    found = next(((index, line) for index in opening if (line := dateline(texts[index]))), None)
     for index, ((start, end), text, reason) in enumerate(zip(spans, texts, reasons)):
-        terms = content_terms(text)
+        removed = found[1] if found is not None and found[0] == index else ""
+        terms = content_terms(text[text.index(removed) + len(removed) :] if removed else text)
         if reason:
             kind = ParagraphKind.BOILERPLATE
         elif len(terms) < settings.min_terms:
             kind, reason = ParagraphKind.SHORT, f"fewer than {settings.min_terms} content words"
         else:
             kind = ParagraphKind.CONTENT
+            reason = f"dateline left out of matching: '{removed}'" if removed else ""
         paragraphs.append(Paragraph(index, start, end, kind, terms, reason))
     return Document(article, tuple(paragraphs))

@@ -1,35 +1,74 @@
-"""Read articles from files and folders: .txt and .md files, saved web pages, and JSON Lines.
+"""Read articles from files and folders: text, Markdown, saved web pages, JSON Lines, JSON, CSV, Parquet.
 
-Nothing is dropped silently: every input that cannot be read (a missing path, an
-empty or binary file, a file too large, a malformed JSON line, a repeated id) is
-returned as a :class:`~dupecheck.model.Skipped` with what was wrong and what to do.
+The format is found from each file's extension (or forced with ``input_format``);
+``-`` reads JSON Lines from standard input. Nothing is dropped silently: every
+input that cannot be read (a missing path, an empty or binary file, a file too
+large, a malformed record, a repeated id) is returned as a
+:class:`~dupecheck.model.Skipped` with what was wrong and what to do.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
+import datetime
 import errno
+import io
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import charset_normalizer
+import yaml
 
 from dupecheck.errors import InputError
-from dupecheck.extract import article_text
+from dupecheck.extract import page_content
 from dupecheck.model import Article, Skipped
 
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-JSONL_SUFFIXES = frozenset({".jsonl"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+FORMATS = ("txt", "md", "html", "jsonl", "json", "csv", "parquet")
+"""Input formats, each found from a file's extension or named with ``input_format``."""
+_SUFFIX_FORMATS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
+SUFFIXES = frozenset(_SUFFIX_FORMATS)
+STDIN = "-"
+"""The path that reads JSON Lines from standard input."""
 MAX_BYTES = 16 * 2**20
-"""Largest article (a text file or one JSON line) read by default: bounded memory."""
+"""Largest article (a text file or one record) read by default: bounded memory."""
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+_PARQUET_BATCH = 256
 _SNIFF = 8192
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Names of the record fields (JSON Lines, JSON, CSV, Parquet) that hold each part of an article.
+
+    ``source`` names the field holding the outlet (the site or publication).
+    """
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+    date: str = "date"
+    source: str = "source"
+    url: str = "url"
+    author: str = "author"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,18 +164,107 @@ def _decode(raw: bytes) -> str:
         return str(guess)
 
 
-def _read_text(path: Path, max_bytes: int) -> str:
-    """A text file's content, or raise ValueError/OSError saying why it cannot be read."""
+def iso_date(value: object) -> str:
+    """An ISO 8601 date (``YYYY-MM-DD``) from a date, a datetime or a string starting with one; else "".
+
+    >>> iso_date("2026-11-03T09:30:00Z"), iso_date(datetime.date(2026, 11, 3)), iso_date("Tuesday")
+    ('2026-11-03', '2026-11-03', '')
+    """
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        head = value.strip()[:10]
+        try:
+            return datetime.date.fromisoformat(head).isoformat()
+        except ValueError:
+            return ""
+    return ""
+
+
+def _text(value: object) -> str:
+    """A metadata value as one line of text ("" for a missing or structured value)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        return ""
+    return str(value)
+
+
+def _article(identifier: str, text: str, source: str, meta: Mapping[str, Any], fields: Fields) -> Article:
+    """An article with the metadata found in ``meta`` under the names in ``fields``."""
+    return Article(
+        identifier,
+        text,
+        source,
+        title=_text(meta.get(fields.title)),
+        date=iso_date(meta.get(fields.date)),
+        url=_text(meta.get(fields.url)),
+        outlet=_text(meta.get(fields.source)),
+        author=_text(meta.get(fields.author)),
+    )
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    r"""The YAML (``---``) or TOML (``+++``) front matter of a Markdown text, and the body after it.
+
+    Raise ValueError, saying what to do, when the front matter is malformed.
+
+    >>> split_front_matter("---\ntitle: Barrier vote\n---\nThe council voted.")
+    ({'title': 'Barrier vote'}, 'The council voted.')
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    fence, block = match.group(1), match.group(2)
+    try:
+        meta = yaml.safe_load(block) if fence == "---" else tomllib.loads(block)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" at line {where.line + 2}" if where is not None else ""
+        raise ValueError(f"front matter is not valid YAML{line}; fix it or remove it") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"front matter is not valid TOML ({error}); fix it or remove it") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping of keys to values; fix it or remove it")
+    return meta, text[match.end() :]
+
+
+def _read_bytes(path: Path, max_bytes: int, advice: str = "split it") -> bytes:
+    """A file's bytes, or raise ValueError when it holds more than ``max_bytes``."""
     with path.open("rb") as handle:
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise ValueError(f"larger than {max_bytes:,} bytes; split it, or raise the limit (--max-bytes)")
-    if path.suffix.lower() in HTML_SUFFIXES:
-        text = article_text(raw)
-        if not text:
+        raise ValueError(f"larger than {max_bytes:,} bytes; {advice}, or raise the limit (--max-bytes)")
+    return raw
+
+
+def _single_article(path: Path, identifier: str, form: str, fields: Fields, max_bytes: int) -> Article:
+    """The one article of a text, Markdown or HTML file, or raise ValueError/OSError saying why not."""
+    raw = _read_bytes(path, max_bytes)
+    source = path.as_posix()
+    if form == "html":
+        content = page_content(raw)
+        if not content.text:
             raise ValueError("no article text found in the page (or it is nested too deeply to parse)")
-        return text
-    return _decode(raw)
+        return Article(
+            identifier,
+            content.text,
+            source,
+            title=content.title,
+            date=iso_date(content.date),
+            url=content.url,
+            outlet=content.outlet,
+            author=content.author,
+        )
+    text = _decode(raw)
+    meta: dict[str, Any] = {}
+    if form == "md":
+        meta, text = split_front_matter(text)
+    if not text.strip():
+        raise ValueError("empty file" if not meta else "no text after the front matter")
+    return _article(identifier, text, source, meta, fields)
 
 
 def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -155,67 +283,197 @@ def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None
             yield number, line
 
 
+def _record(record: object, fields: Fields, source: str, number: int) -> Article | Skipped:
+    """The article in one record (a JSON object, a CSV row, a Parquet row), or why there is none."""
+    if not isinstance(record, dict):
+        return Skipped(source, "record is not a JSON object", number)
+    body = record.get(fields.text)
+    if not isinstance(body, str):
+        kind = _JSON_KINDS.get(type(body), "not text")
+        found = "missing" if body is None else f"{kind}, not a string"
+        return Skipped(source, f"field '{fields.text}' is {found} (set --text-field)", number)
+    if not body.strip():
+        return Skipped(source, "empty text", number)
+    identifier = record.get(fields.id)
+    place = f"{source}:{number}"
+    named = identifier is not None and identifier != ""
+    return _article(str(identifier) if named else place, body, place, record, fields)
+
+
 def _jsonl_articles(
-    path: Path, id_field: str, text_field: str, max_bytes: int
+    handle: BinaryIO, source: str, fields: Fields, max_bytes: int
 ) -> Iterator[Article | Skipped]:
-    source = path.as_posix()
-    with path.open("rb") as handle:
-        for number, raw in _lines(handle, max_bytes):
-            if raw is None:
-                yield Skipped(
-                    source, f"line longer than {max_bytes:,} bytes; raise the limit (--max-bytes)", number
-                )
-                continue
-            try:
-                line = _decode(raw)
-            except ValueError as error:
-                yield Skipped(source, str(error), number)
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number)
-                continue
-            if not isinstance(record, dict):
-                yield Skipped(source, "line is not a JSON object", number)
-                continue
-            body = record.get(text_field)
-            if not isinstance(body, str):
-                kind = _JSON_KINDS.get(type(body), "not text")
-                found = "missing" if body is None else f"{kind}, not a string"
-                yield Skipped(source, f"field '{text_field}' is {found} (set --text-field)", number)
-                continue
-            if not body.strip():
-                yield Skipped(source, "empty text", number)
-                continue
-            identifier = record.get(id_field)
-            yield Article(
-                str(identifier) if identifier is not None else f"{source}:{number}",
-                body,
-                f"{source}:{number}",
+    for number, raw in _lines(handle, max_bytes):
+        if raw is None:
+            yield Skipped(
+                source, f"line longer than {max_bytes:,} bytes; raise the limit (--max-bytes)", number
             )
+            continue
+        try:
+            line = _decode(raw)
+        except ValueError as error:
+            yield Skipped(source, str(error), number)
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number)
+            continue
+        if not isinstance(record, dict):
+            yield Skipped(source, "line is not a JSON object", number)
+            continue
+        yield _record(record, fields, source, number)
+
+
+def _json_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
+    """The articles of a JSON file holding an array of objects, each numbered by the line it starts on."""
+    source = path.as_posix()
+    text = _decode(_read_bytes(path, max_bytes, "write it as JSON Lines (one article a line)"))
+    decoder = json.JSONDecoder()
+    position = _skip_space(text, 0)
+    if not text.startswith("[", position):
+        yield Skipped(source, "not a JSON array of articles; write one (or use JSON Lines, .jsonl)")
+        return
+    position = _skip_space(text, position + 1)
+    if text.startswith("]", position):
+        return
+    while True:
+        number = text.count("\n", 0, position) + 1
+        try:
+            record, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            yield Skipped(
+                source,
+                f"not valid JSON ({error.msg}, column {error.colno}); the rest is not read",
+                error.lineno,
+            )
+            return
+        yield _record(record, fields, source, number)
+        position = _skip_space(text, position)
+        if text.startswith(",", position):
+            position = _skip_space(text, position + 1)
+        elif text.startswith("]", position):
+            return
+        else:
+            line = text.count("\n", 0, position) + 1
+            yield Skipped(source, "not valid JSON (expected ',' or ']'); the rest is not read", line)
+            return
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
+    """The articles of a CSV file with a header row, each numbered by the line its row starts on."""
+    source = path.as_posix()
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max_bytes)
+    try:
+        with path.open("rb") as binary:
+            start = binary.read(4)
+            binary.seek(0)
+            if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                encoding = "utf-16"
+            else:
+                encoding = "utf-8-sig"
+            handle = io.TextIOWrapper(binary, encoding=encoding, newline="")
+            reader = csv.DictReader(handle)
+            number = 2
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    reason = str(error)
+                    if "field larger than" in reason:
+                        reason = f"a field is larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
+                    yield Skipped(source, f"{reason}; the rest is not read", number)
+                    return
+                except UnicodeDecodeError:
+                    yield Skipped(source, "not UTF-8 text; save it as UTF-8 (the rest is not read)", number)
+                    return
+                if reader.fieldnames is not None and fields.text not in reader.fieldnames:
+                    yield Skipped(
+                        source, f"no column '{fields.text}' in the header row (set --text-field)", 1
+                    )
+                    return
+                yield _record(dict(row), fields, source, number)
+                number = reader.line_num + 1
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
+    """The articles of a Parquet file, each numbered by its row (from 1), read a batch at a time."""
+    source = path.as_posix()
+    try:
+        import pyarrow.parquet as parquet
+    except ImportError:
+        yield Skipped(source, "reading Parquet needs pyarrow: pip install 'dupecheck[parquet]'")
+        return
+    try:
+        table = parquet.ParquetFile(path)
+        names = set(table.schema_arrow.names)
+        if fields.text not in names:
+            yield Skipped(source, f"no column '{fields.text}' (set --text-field)")
+            return
+        wanted = [
+            name
+            for name in dict.fromkeys(
+                (fields.id, fields.text, fields.title, fields.date, fields.source, fields.url, fields.author)
+            )
+            if name in names
+        ]
+        number = 0
+        for batch in table.iter_batches(batch_size=_PARQUET_BATCH, columns=wanted):
+            for row in batch.to_pylist():
+                number += 1
+                body = row.get(fields.text)
+                if isinstance(body, str) and len(body.encode()) > max_bytes:
+                    yield Skipped(
+                        source, f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)", number
+                    )
+                    continue
+                yield _record(row, fields, source, number)
+    except (OSError, ValueError) as error:
+        yield Skipped(source, f"not a readable Parquet file ({error})")
+
+
+def format_of(path: Path, input_format: str | None = None) -> str | None:
+    """The format a file is read in: ``input_format`` if given, else found from its extension.
+
+    >>> format_of(Path("feed.csv")), format_of(Path("notes.doc")), format_of(Path("x.doc"), "txt")
+    ('csv', None, 'txt')
+    """
+    return input_format or _SUFFIX_FORMATS.get(path.suffix.lower())
 
 
 def _read_file(
-    path: Path, identifier: str, id_field: str, text_field: str, max_bytes: int
+    path: Path, identifier: str, form: str, fields: Fields, max_bytes: int
 ) -> Iterator[Article | Skipped]:
+    source = path.as_posix()
     try:
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from _jsonl_articles(path, id_field, text_field, max_bytes)
-            return
-        text = _read_text(path, max_bytes)
+        if form == "jsonl":
+            with path.open("rb") as handle:
+                yield from _jsonl_articles(handle, source, fields, max_bytes)
+        elif form == "json":
+            yield from _json_articles(path, fields, max_bytes)
+        elif form == "csv":
+            yield from _csv_articles(path, fields, max_bytes)
+        elif form == "parquet":
+            yield from _parquet_articles(path, fields, max_bytes)
+        else:
+            yield _single_article(path, identifier, form, fields, max_bytes)
     except OSError as error:
-        yield Skipped(path.as_posix(), f"cannot read: {error.strerror or error}")
-        return
+        yield Skipped(source, f"cannot read: {error.strerror or error}")
     except ValueError as error:
-        yield Skipped(path.as_posix(), str(error))
-        return
-    if not text.strip():
-        yield Skipped(path.as_posix(), "empty file")
-    else:
-        yield Article(identifier, text, path.as_posix())
+        yield Skipped(source, str(error))
 
 
 def _place(article: Article) -> tuple[str, int | None]:
@@ -229,22 +487,54 @@ def load_paths(
     *,
     id_field: str = "id",
     text_field: str = "text",
+    title_field: str = "title",
+    date_field: str = "date",
+    source_field: str = "source",
+    input_format: str | None = None,
     exclude: Callable[[Path], bool] | None = None,
     max_bytes: int = MAX_BYTES,
+    stdin: BinaryIO | None = None,
 ) -> Loaded:
     """Read every supported file under ``paths``; what cannot be read is listed, never dropped silently.
 
-    Ids are paths relative to the folder given (or the path as given, for a file),
-    and the ``id_field`` of each JSON Lines record; a repeated id is skipped with
-    the place it was first read. ``exclude`` skips files and folders found while
-    walking a folder (ignore files); paths given are always read. No article
-    larger than ``max_bytes`` is read into memory.
+    Each file's format comes from its extension (a file named on its own with an
+    unknown one is read as text), or from ``input_format`` (one of
+    :data:`FORMATS`) for every file. The path ``-`` reads JSON Lines from ``stdin``
+    (standard input by default). Ids are paths relative to the folder given (or
+    the path as given, for a file), and the ``id_field`` of each record; a
+    repeated id is skipped with the place it was first read. Records (JSON Lines,
+    JSON, CSV, Parquet) give their title, date and outlet in the fields named,
+    Markdown front matter under the same names, web pages in their metadata.
+    ``exclude`` skips files and folders found while walking a folder (ignore
+    files); paths given are always read. No article larger than ``max_bytes``
+    is read into memory.
     """
+    if input_format is not None and input_format not in FORMATS:
+        raise InputError(f"unknown input format '{input_format}'; use one of {', '.join(FORMATS)}")
+    fields = Fields(id=id_field, text=text_field, title=title_field, date=date_field, source=source_field)
     articles: list[Article] = []
     skipped: list[Skipped] = []
     first_seen: dict[str, str] = {}
     files = 0
+
+    def keep(items: Iterable[Article | Skipped]) -> None:
+        for item in items:
+            if isinstance(item, Skipped):
+                skipped.append(item)
+            elif item.id in first_seen:
+                reason = f"duplicate id '{item.id}' (first read from {first_seen[item.id]})"
+                source, line = _place(item)
+                skipped.append(Skipped(source, f"{reason}; give each article its own id", line))
+            else:
+                first_seen[item.id] = item.source
+                articles.append(item)
+
     for given in paths:
+        if os.fspath(given) == STDIN:
+            files += 1
+            handle = stdin if stdin is not None else sys.stdin.buffer
+            keep(_jsonl_articles(handle, STDIN, fields, max_bytes))
+            continue
         root = Path(given)
         if root.is_file():
             found = [(root, root.as_posix())]
@@ -255,16 +545,7 @@ def load_paths(
             continue
         for path, identifier in found:
             files += 1
-            for item in _read_file(path, identifier, id_field, text_field, max_bytes):
-                if isinstance(item, Skipped):
-                    skipped.append(item)
-                elif item.id in first_seen:
-                    reason = f"duplicate id '{item.id}' (first read from {first_seen[item.id]})"
-                    source, line = _place(item)
-                    skipped.append(Skipped(source, f"{reason}; give each article its own id", line))
-                else:
-                    first_seen[item.id] = item.source
-                    articles.append(item)
+            keep(_read_file(path, identifier, format_of(path, input_format) or "txt", fields, max_bytes))
     return Loaded(tuple(articles), tuple(skipped), files)
 
 

@@ -10,11 +10,21 @@ from dupecheck.settings import Settings
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One article as read from its source, text untouched."""
+    """One article as read from its source, text untouched, with what its source says about it.
+
+    ``source`` is where it was read from (a path, with a line for records); ``outlet``
+    is the site or publication it appeared in. ``date`` is an ISO 8601 date
+    (``2026-11-03``); every metadata field is "" when unknown.
+    """
 
     id: str
     text: str
     source: str = ""
+    title: str = ""
+    date: str = ""
+    url: str = ""
+    outlet: str = ""
+    author: str = ""
 
 
 class ParagraphKind(StrEnum):

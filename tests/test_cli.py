@@ -143,3 +143,103 @@ def test_strict_turns_an_unreadable_input_into_exit_2(tmp_path: Path) -> None:
     strict = runner.invoke(app, ["scan", str(SAMPLES), str(tmp_path), "--strict"])
     assert strict.exit_code == EXIT_ERROR, strict.output
     assert "could not be read (--strict)" in strict.stderr and "empty file" in strict.stderr
+
+
+def test_scan_reads_csv_with_metadata_fields_and_reports_them_in_json(tmp_path: Path) -> None:
+    import csv
+
+    wire = WIRE.read_text(encoding="utf-8")
+    rewrite = REWRITE.read_text(encoding="utf-8")
+    feed = tmp_path / "feed.dat"
+    with feed.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["key", "body", "headline", "published", "site"])
+        writer.writerow(["w", wire, "Barrier approved", "2026-02-01T10:00:00Z", "Wire"])
+        writer.writerow(["r", rewrite, "Barrier vote", "2026-02-02", "Calder Post"])
+    result = runner.invoke(
+        app,
+        [
+            "scan", str(feed), "--input-format", "csv", "--id-field", "key", "--text-field", "body",
+            "--title-field", "headline", "--date-field", "published", "--source-field", "site", "-f", "json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(result.stdout)
+    assert [(d["id"], d["title"], d["date"], d["outlet"]) for d in report["documents"]] == [
+        ("w", "Barrier approved", "2026-02-01", "Wire"),
+        ("r", "Barrier vote", "2026-02-02", "Calder Post"),
+    ]
+    assert [(p["a"], p["b"]) for p in report["pairs"]] == [("w", "r")]
+
+
+def test_scan_reads_json_lines_from_stdin() -> None:
+    lines = "".join(
+        json.dumps({"id": path.name, "text": path.read_text(encoding="utf-8")}) + "\n"
+        for path in (WIRE, REWRITE)
+    )
+    result = runner.invoke(app, ["scan", "-", "-f", "json"], input=lines)
+    assert result.exit_code == EXIT_OK, result.output
+    assert [d["source"] for d in json.loads(result.stdout)["documents"]] == ["-:1", "-:2"]
+
+
+def test_an_unknown_input_format_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["scan", str(WIRE), "--input-format", "docx"])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "unknown input format 'docx'" in result.output
+
+
+def test_scan_and_check_take_same_source_and_window(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "w", "text": WIRE.read_text(encoding="utf-8"), "source": "Gazette", "date": "2026-01-01"},
+        {"id": "r", "text": REWRITE.read_text(encoding="utf-8"), "source": "Gazette", "date": "2026-01-20"},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    def pairs(*options: str) -> int:
+        result = runner.invoke(app, ["scan", str(feed), "-f", "json", *options])
+        assert result.exit_code == EXIT_OK, result.output
+        return len(json.loads(result.stdout)["pairs"])
+
+    assert pairs() == 1
+    assert pairs("--same-source", "ignore") == 0
+    assert pairs("--window", "7") == 0
+    assert pairs("--window", "30") == 1
+    checked = runner.invoke(app, ["check", str(feed), "--same-source", "ignore", "--no-gitignore"])
+    assert checked.exit_code == EXIT_OK, checked.output
+    checked = runner.invoke(app, ["check", str(feed), "--no-gitignore"])
+    assert checked.exit_code == EXIT_DUPLICATES, checked.output
+
+
+def test_boilerplate_patterns_file_for_scan_compare_and_check(tmp_path: Path) -> None:
+    patterns = tmp_path / "furniture.txt"
+    patterns.write_text("# site furniture\n.*skell estuary.*\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["compare", str(WIRE), str(REWRITE), "-f", "json", "--boilerplate", str(patterns)]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    reasons = {p["reason"] for p in json.loads(result.stdout)["a"]["paragraphs"]}
+    assert "boilerplate pattern (furniture.txt:2)" in reasons
+    patterns.write_text("[broken\n", encoding="utf-8")
+    for command in (["scan", str(SAMPLES)], ["check", str(SAMPLES), "--no-gitignore"]):
+        result = runner.invoke(app, [*command, "--boilerplate", str(patterns)])
+        assert result.exit_code == EXIT_ERROR, result.output
+        assert "furniture.txt:1: not a valid regular expression" in result.output
+
+
+def test_baseline_update_takes_the_input_and_pairing_options(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.txt"
+    records = [
+        {"key": "w", "text": WIRE.read_text(encoding="utf-8"), "site": "Gazette"},
+        {"key": "r", "text": REWRITE.read_text(encoding="utf-8"), "site": "Gazette"},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    common = ["baseline", "update", str(feed), "--baseline", str(baseline), "--input-format", "jsonl"]
+    common += ["--id-field", "key", "--source-field", "site", "--no-gitignore", "--no-learn-boilerplate"]
+    result = runner.invoke(app, [*common, "--same-source", "ignore"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "0 pairs accepted" in result.output
+    result = runner.invoke(app, common)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "1 pair accepted" in result.output

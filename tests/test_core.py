@@ -7,7 +7,7 @@ import pytest
 from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
 
 from dupecheck.core import compare, find_duplicates
-from dupecheck.errors import InputError
+from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
 
@@ -83,3 +83,34 @@ def test_output_is_deterministic_for_the_same_input() -> None:
     assert json.dumps([p.similarity for p in first.pairs]) == json.dumps(
         [p.similarity for p in find_duplicates(articles).pairs]
     )
+
+
+def _wildfire(outlets: tuple[str, str], dates: tuple[str, str]) -> list[Article]:
+    names = ("wire-wildfire.txt", "wildfire-spun.txt")
+    return [
+        Article(name, (SAMPLES / name).read_text(encoding="utf-8"), outlet=outlet, date=date)
+        for name, outlet, date in zip(names, outlets, dates)
+    ]
+
+
+def test_same_source_ignore_leaves_out_pairs_from_one_outlet() -> None:
+    same = _wildfire(("Gazette", "Gazette"), ("", ""))
+    assert len(find_duplicates(same).pairs) == 1
+    assert find_duplicates(same, same_source="ignore").pairs == ()
+    unknown = _wildfire(("", ""), ("", ""))
+    assert len(find_duplicates(unknown, same_source="ignore").pairs) == 1
+
+
+def test_window_pairs_only_articles_close_in_time() -> None:
+    far = _wildfire(("", ""), ("2026-01-01", "2026-03-01"))
+    assert find_duplicates(far, window=30).pairs == ()
+    assert len(find_duplicates(far, window=60).pairs) == 1
+    undated = _wildfire(("", ""), ("2026-01-01", ""))
+    assert len(find_duplicates(undated, window=0).pairs) == 1
+
+
+def test_same_source_and_window_are_validated() -> None:
+    with pytest.raises(SettingsError, match="same_source must be one of report, ignore"):
+        find_duplicates([], same_source="skip")
+    with pytest.raises(SettingsError, match="window must be 0 days or more"):
+        find_duplicates([], window=-1)

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from dupecheck.errors import InputError
 from dupecheck.load import load_paths
 
 
@@ -10,7 +15,7 @@ def test_folders_are_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.md").write_text("Second article.", encoding="utf-8")
     (tmp_path / "one.txt").write_text("First article.", encoding="utf-8")
-    (tmp_path / "skip.csv").write_text("not read", encoding="utf-8")
+    (tmp_path / "skip.doc").write_text("not read", encoding="utf-8")
     loaded = load_paths([tmp_path])
     assert [a.id for a in loaded.articles] == ["b/two.md", "one.txt"]
     assert loaded.files == 2
@@ -50,3 +55,192 @@ def test_a_missing_path_is_listed_and_the_rest_is_read(tmp_path: Path) -> None:
     loaded = load_paths([tmp_path / "nope", tmp_path / "one.txt"])
     assert [a.id for a in loaded.articles] == [f"{(tmp_path / 'one.txt').as_posix()}"]
     assert [s.reason for s in loaded.skipped] == ["No such file or directory; check the path"]
+
+
+STORY = (
+    "The harbour board in Wrenmouth approved a new ferry timetable on Monday after months of delay.\n\n"
+    "Ferries will leave every forty minutes from March, the board said in a short statement."
+)
+
+
+def test_markdown_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Ferry timetable\ndate: 2026-03-02\nsource: Wrenmouth Gazette\n"
+        f"author: Ana Pell\n---\n{STORY}",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        f'+++\ntitle = "Ferry plan"\ndate = 2026-03-04T08:00:00Z\nurl = "https://gazette.example/f"\n+++\n{STORY}',
+        encoding="utf-8",
+    )
+    a, b = load_paths([tmp_path]).articles
+    assert a.text == STORY and b.text == STORY
+    assert (a.title, a.date, a.outlet, a.author) == (
+        "Ferry timetable",
+        "2026-03-02",
+        "Wrenmouth Gazette",
+        "Ana Pell",
+    )
+    assert (b.title, b.date, b.url) == ("Ferry plan", "2026-03-04", "https://gazette.example/f")
+
+
+def test_malformed_front_matter_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text(f"---\ntitle: [unclosed\n---\n{STORY}", encoding="utf-8")
+    (tmp_path / "list.md").write_text(f"---\n- one\n- two\n---\n{STORY}", encoding="utf-8")
+    loaded = load_paths([tmp_path])
+    assert not loaded.articles
+    assert [s.reason.split(";")[0] for s in loaded.skipped] == [
+        "front matter is not valid YAML at line 3",
+        "front matter is not a mapping of keys to values",
+    ]
+
+
+def test_json_array_fields_and_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(
+        "[\n"
+        + json.dumps(
+            {"key": "f1", "body": STORY, "headline": "Ferries", "day": "2026-03-02", "site": "Gazette"}
+        )
+        + ",\n"
+        + json.dumps({"key": "f2", "body": 3})
+        + ",\n"
+        + json.dumps({"key": "f3", "body": "Another story about the harbour."})
+        + "\n]\n",
+        encoding="utf-8",
+    )
+    loaded = load_paths(
+        [path],
+        id_field="key",
+        text_field="body",
+        title_field="headline",
+        date_field="day",
+        source_field="site",
+    )
+    assert [(a.id, a.source) for a in loaded.articles] == [
+        ("f1", f"{path.as_posix()}:2"),
+        ("f3", f"{path.as_posix()}:4"),
+    ]
+    first = loaded.articles[0]
+    assert (first.title, first.date, first.outlet) == ("Ferries", "2026-03-02", "Gazette")
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (3, "field 'body' is a number, not a string (set --text-field)")
+    ]
+
+
+def test_json_that_is_not_an_array_or_is_broken_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "object.json").write_text('{"schema": "x"}', encoding="utf-8")
+    (tmp_path / "broken.json").write_text(
+        '[\n{"text": "Fine story here."},\n{"text": oops}\n]', encoding="utf-8"
+    )
+    loaded = load_paths([tmp_path])
+    assert [a.text for a in loaded.articles] == ["Fine story here."]
+    assert [(s.source.rsplit("/", 1)[1], s.line, s.reason.split(" (")[0]) for s in loaded.skipped] == [
+        ("broken.json", 3, "not valid JSON"),
+        ("object.json", None, "not a JSON array of articles; write one"),
+    ]
+
+
+def test_csv_rows_with_multiline_fields_and_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "feed.csv"
+    path.write_text(
+        'id,text,title,date,source\nc1,"' + STORY.replace("\n", "\r\n") + '",Ferries,2026-03-02,Gazette\n'
+        "c2,,Empty,,\n"
+        "c3,A short harbour note.,Note,not a date,Post\n",
+        encoding="utf-8",
+    )
+    loaded = load_paths([path])
+    assert [(a.id, a.source.rsplit(":", 1)[1]) for a in loaded.articles] == [("c1", "2"), ("c3", "6")]
+    assert (loaded.articles[0].title, loaded.articles[0].date, loaded.articles[0].outlet) == (
+        "Ferries",
+        "2026-03-02",
+        "Gazette",
+    )
+    assert loaded.articles[1].date == ""
+    assert [(s.line, s.reason) for s in loaded.skipped] == [(5, "empty text")]
+
+
+def test_csv_fields_larger_than_max_bytes_and_missing_columns_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "big.csv").write_text("id,text\nb1," + "x" * 300 + "\n", encoding="utf-8")
+    (tmp_path / "other.csv").write_text("id,body\no1,Some text.\n", encoding="utf-8")
+    loaded = load_paths([tmp_path], max_bytes=200)
+    assert not loaded.articles
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (2, "a field is larger than 200 bytes; raise the limit (--max-bytes); the rest is not read"),
+        (1, "no column 'text' in the header row (set --text-field)"),
+    ]
+
+
+def test_parquet_is_read_a_batch_at_a_time(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "feed.parquet"
+    table = pa.table(
+        {
+            "id": ["p1", "p2", "p3"],
+            "text": [STORY, None, "Harbour note."],
+            "source": ["Gazette", "Post", "Post"],
+        }
+    )
+    pq.write_table(table, path)
+    loaded = load_paths([path])
+    assert [(a.id, a.outlet, a.source.rsplit(":", 1)[1]) for a in loaded.articles] == [
+        ("p1", "Gazette", "1"),
+        ("p3", "Post", "3"),
+    ]
+    assert [(s.line, s.reason) for s in loaded.skipped] == [(2, "field 'text' is missing (set --text-field)")]
+
+
+def test_parquet_without_pyarrow_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("pyarrow"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    (tmp_path / "feed.parquet").write_bytes(b"PAR1")
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    loaded = load_paths([tmp_path / "feed.parquet"])
+    assert [s.reason for s in loaded.skipped] == [
+        "reading Parquet needs pyarrow: pip install 'dupecheck[parquet]'"
+    ]
+
+
+def test_input_format_overrides_the_extension(tmp_path: Path) -> None:
+    path = tmp_path / "feed.txt"
+    path.write_text(json.dumps({"id": "j1", "text": STORY}) + "\n", encoding="utf-8")
+    assert [a.id for a in load_paths([path], input_format="jsonl").articles] == ["j1"]
+    assert [a.id for a in load_paths([path]).articles] == [path.as_posix()]
+    with pytest.raises(InputError, match="unknown input format 'docx'"):
+        load_paths([path], input_format="docx")
+
+
+def test_a_dash_reads_json_lines_from_stdin() -> None:
+    lines = json.dumps({"id": "s1", "text": STORY, "title": "Ferries"}) + "\n{oops\n"
+    loaded = load_paths(["-"], stdin=io.BytesIO(lines.encode()))
+    assert [(a.id, a.title, a.source) for a in loaded.articles] == [("s1", "Ferries", "-:1")]
+    assert [(s.source, s.line) for s in loaded.skipped] == [("-", 2)]
+
+
+def test_html_metadata_comes_from_the_page(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Ferry timetable</title><meta name='author' content='Ana Pell'>"
+        "<meta property='og:site_name' content='Wrenmouth Gazette'>"
+        "<meta property='og:url' content='https://gazette.example/ferry'>"
+        "<meta property='article:published_time' content='2026-03-02T08:00:00Z'></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in STORY.split("\n\n"))
+        + "</article></body></html>"
+    )
+    (tmp_path / "ferry.html").write_text(page, encoding="utf-8")
+    (article,) = load_paths([tmp_path]).articles
+    assert (article.title, article.author, article.outlet, article.url, article.date) == (
+        "Ferry timetable",
+        "Ana Pell",
+        "Wrenmouth Gazette",
+        "https://gazette.example/ferry",
+        "2026-03-02",
+    )

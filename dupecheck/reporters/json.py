@@ -40,6 +40,7 @@ def _scan(report: ScanReport) -> dict[str, Any]:
             {
                 "id": document.id,
                 "source": document.article.source,
+                **_metadata(document),
                 "paragraphs": [[p.start, p.end] for p in document.paragraphs],
                 "boilerplate": [
                     {"paragraph": p.index, "kind": p.kind.value, "reason": p.reason}
@@ -83,10 +84,23 @@ def _pair(pair: PairResult) -> dict[str, Any]:
     }
 
 
+def _metadata(document: Document) -> dict[str, str]:
+    """The article's title, date, url, outlet and author ("" when unknown)."""
+    article = document.article
+    return {
+        "title": article.title,
+        "date": article.date,
+        "url": article.url,
+        "outlet": article.outlet,
+        "author": article.author,
+    }
+
+
 def _document(document: Document) -> dict[str, Any]:
     return {
         "id": document.id,
         "source": document.article.source,
+        **_metadata(document),
         "paragraphs": [
             {
                 "text": document.text_of(p),

@@ -215,14 +215,15 @@ def test_a_20000_paragraph_article_is_handled_in_bounded_time() -> None:
 
 
 def test_sigint_during_a_scan_exits_130_promptly_without_partial_output(tmp_path: Path) -> None:
+    import random
     import signal
 
     feed = tmp_path / "feed.jsonl"
-    words = STORY.split()
+    rng = random.Random(5)
     with feed.open("w", encoding="utf-8") as handle:
         for n in range(20_000):
-            body = " ".join(words[(n + k) % len(words)] for k in range(60)) + f" number {n}"
-            handle.write(json.dumps({"id": f"a{n}", "text": body}) + "\n")
+            paragraphs = [" ".join(f"w{rng.randrange(20_000)}" for _ in range(25)) for _ in range(4)]
+            handle.write(json.dumps({"id": f"a{n}", "text": "\n\n".join(paragraphs)}) + "\n")
     output = tmp_path / "out" / "report.json"
     output.parent.mkdir()
     process = subprocess.Popen(

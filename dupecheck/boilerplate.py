@@ -33,9 +33,12 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("rule line", r"[-=_*~#.\s]+"),
         ("wire page header", r"\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{2,4}:.*"),
         ("wire memo", r"\(memo to .*\)"),
-        ("credit line", r".{0,200}\bcontributed( to this (report|story))?\.?"),
+        ("credit line", r".{0,200}\bcontributed to this (report|story)\.?"),
+        (
+            "credit line",
+            r".{0,200}\b(reporters?|reporting|writers?|correspondents?)\b.{0,200}\bcontributed\.?",
+        ),
         ("credit line", r"(reporting|writing|editing) by .{0,150}"),
-        ("byline", r"(by|written by|edited by|additional reporting by)\s.{0,100}"),
         ("agency credit", r"\(?(ap|afp|reuters|pa|upi|dpa|nws|pa news|associated press)\)?"),
         ("author line", r"(admin|administrator|editor|staff|staff writer|staff reporter|web desk)"),
         ("end of story", r"(ends|end|more|-?30-?|#+)"),
@@ -47,7 +50,11 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "related links",
             r"(you may also like|you might also like|read more|read next|recommended|trending( now)?)",
         ),
-        ("newsletter blurb", r".{0,80}\b(newsletter|subscribe|sign up|mailing list)\b.{0,80}"),
+        # Short, like a blurb: "by subscribing" in a sentence of a story is no furniture.
+        (
+            "newsletter blurb",
+            r"(\S+ ){0,8}\S*\b(newsletter|subscribe|sign up|mailing list)\b\S*( \S+){0,8}",
+        ),
         (
             "social links",
             r"(stay connected|follow us.{0,60}|share (this|on).{0,60}|facebook|twitter|x|instagram|youtube|linkedin|whatsapp|email)",  # noqa: E501
@@ -55,6 +62,12 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("advertisement", r"(advertisement|sponsored( content)?|ad)"),
         ("navigation", r"(home|menu|search|skip to (main )?content|email address|submit|go)"),
     )
+)
+
+# A byline names people, in capitals: "By Ann Lee, PA News", not "By region, sales rose".
+_BYLINE = re.compile(
+    r"(?:By|BY|Written by|Edited by|Additional reporting by)\s+[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|and|&)){0,5}(?:\s*[,/|]\s*[\w .'’&-]{1,40})?"
 )
 
 # Furniture that opens the block of links, teasers and forms below an article.
@@ -115,6 +128,8 @@ def furniture_reason(paragraph: str, extra: Patterns = ()) -> str:
     'comment form'
     >>> furniture_reason("The council voted 11 to 4 on Tuesday.")
     ''
+    >>> furniture_reason("By Damien Brook, PA News"), furniture_reason("By region, sales rose 4 pct.")
+    ('byline', '')
     """
     folded = " ".join(normalize(paragraph).split())
     for reason, pattern in extra:
@@ -125,6 +140,8 @@ def furniture_reason(paragraph: str, extra: Patterns = ()) -> str:
     for reason, pattern in _FURNITURE:
         if pattern.fullmatch(folded):
             return reason
+    if _BYLINE.fullmatch(" ".join(paragraph.split())):
+        return "byline"
     lines = paragraph.strip().splitlines()
     if len(lines) > 1 and all(_BULLET.fullmatch(line) for line in lines):
         return "link list"

@@ -103,3 +103,31 @@ def test_a_bad_pattern_names_the_file_and_line(tmp_path: Path) -> None:
         read_patterns(path)
     with pytest.raises(SettingsError, match="cannot read the boilerplate patterns"):
         read_patterns(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "By region, the north contributed 34 mln stg against 47 mln a year earlier.",
+        "By April 15, 27.8 pct of the area had been sown against three pct a year ago.",
+        "Each bond carries a warrant, and two warrants give the holder the right to subscribe "
+        "for one share at a price to be set next week.",
+        "Growers were asked for their reaction to a trade newsletter report on planting intentions.",
+        "The pension fund said its property holdings contributed.",
+    ],
+)
+def test_sentences_that_start_like_furniture_are_article_text(paragraph: str) -> None:
+    assert furniture_reason(paragraph) == ""
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "reason"),
+    [
+        ("By Ann Lee and Bo Chan, Harbour Herald", "byline"),
+        ("BY STAFF WRITER", "byline"),
+        ("Our reporters in Leeds and York contributed.", "credit line"),
+        ("Sign up for our morning briefing", "newsletter blurb"),
+    ],
+)
+def test_short_furniture_is_still_found(paragraph: str, reason: str) -> None:
+    assert furniture_reason(paragraph) == reason

@@ -27,6 +27,7 @@ from dupecheck.canonical import actions, check_rule, write_actions
 from dupecheck.changes import changed_files
 from dupecheck.check import CheckResult, FailOn, baseline_of, check_paths
 from dupecheck.check_output import AUTO, plan_outputs, render_check
+from dupecheck.cli_index import index_app, query
 from dupecheck.config import Config, apply_config, find_config
 from dupecheck.core import Progress as ProgressCallback
 from dupecheck.core import SameSource, find_duplicates
@@ -804,6 +805,10 @@ def _errors_to_exit_code() -> Iterator[None]:
     except KeyboardInterrupt:
         Console(stderr=True, highlight=False).print(Text("dupecheck: interrupted", style="red"))
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+app.add_typer(index_app, name="index")
+app.command("query", epilog=EXIT_CODES_HELP)(query)
 
 
 def main() -> None:

@@ -1,0 +1,168 @@
+"""The ``dupecheck index ...`` commands and ``dupecheck query``: a thin CLI over :mod:`dupecheck.index`.
+
+Registered in :mod:`dupecheck.cli` with ``app.add_typer(index_app, name="index")`` and
+``app.command("query")(query)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from dupecheck.errors import InputError
+from dupecheck.index import open_index
+from dupecheck.load import MAX_BYTES, Loaded, load_paths, require_articles
+from dupecheck.reporters import REPORTERS, get_reporter
+
+INDEX_EXIT_CODES_HELP = "Exit codes: 0 success; 2 usage or input error (also: a missing or damaged index)."
+
+IndexFile = Annotated[
+    Path,
+    typer.Option(
+        "--index",
+        help="The index file (one SQLite file).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files or folders to read: .txt, .md and .html files are one article each, "
+        ".jsonl files one article per line.",
+        metavar="PATH",
+        show_default=False,
+    ),
+]
+Strict = Annotated[
+    bool, typer.Option("--strict", help="Treat any input that cannot be read as an error (exit 2).")
+]
+
+index_app = typer.Typer(
+    help="Keep an archive of articles in an index file and check new articles against it.",
+    no_args_is_help=True,
+    epilog=INDEX_EXIT_CODES_HELP,
+)
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """The CLI's own error handling: one line on stderr and exit code 2 (imported late: cli imports us)."""
+    from dupecheck.cli import _errors_to_exit_code
+
+    with _errors_to_exit_code():
+        yield
+
+
+def _say(message: str) -> None:
+    Console(stderr=True, highlight=False).print(message, soft_wrap=True)
+
+
+def _read(paths: list[Path], strict: bool, *, announce: bool = True) -> Loaded:
+    """The articles under ``paths``; with ``announce``, unreadable inputs are listed on stderr."""
+    loaded = load_paths(paths, max_bytes=MAX_BYTES)
+    require_articles(loaded, paths, strict=strict)
+    for skipped in loaded.skipped if announce else ():
+        place = f"{skipped.source}:{skipped.line}" if skipped.line is not None else skipped.source
+        _say(f"skipped {place}: {skipped.reason}")
+    return loaded
+
+
+@index_app.command("build", epilog=INDEX_EXIT_CODES_HELP)
+def build(paths: Paths, index: IndexFile, strict: Strict = False) -> None:
+    """Create the index from the articles under each PATH (an existing index is replaced)."""
+    with _errors():
+        loaded = _read(paths, strict)
+        with open_index(index, create=True, check_settings=False) as opened:
+            result = opened.build(loaded.articles)
+        _say(f"indexed {len(result.added)} articles in {index}")
+
+
+@index_app.command("add", epilog=INDEX_EXIT_CODES_HELP)
+def add(paths: Paths, index: IndexFile, strict: Strict = False) -> None:
+    """Add the articles under each PATH: changed ones replace their old text, unchanged ones are skipped."""
+    with _errors():
+        loaded = _read(paths, strict)
+        with open_index(index) as opened:
+            result = opened.add(loaded.articles)
+        _say(
+            f"{len(result.added)} added, {len(result.replaced)} replaced, "
+            f"{len(result.unchanged)} unchanged in {index}"
+        )
+
+
+@index_app.command("remove", epilog=INDEX_EXIT_CODES_HELP)
+def remove(
+    article_id: Annotated[str, typer.Argument(help="Id of the article to remove.", metavar="ID")],
+    index: IndexFile,
+) -> None:
+    """Remove one article from the index."""
+    with _errors():
+        with open_index(index) as opened:
+            if not opened.remove(article_id):
+                raise InputError(f"{index}: holds no article '{article_id}'")
+        _say(f"removed {article_id} from {index}")
+
+
+@index_app.command("stats", epilog=INDEX_EXIT_CODES_HELP)
+def stats(index: IndexFile) -> None:
+    """Show what the index holds and its size on disk."""
+    with _errors(), open_index(index, readonly=True) as opened:
+        found = opened.stats()
+        typer.echo(
+            f"{index}: {found.articles} articles, {found.paragraphs} paragraphs, "
+            f"{found.signatures} signatures, {found.band_keys} band keys, {found.shingles} shingles, "
+            f"{found.size_bytes / 2**20:.1f} MiB (format {found.format_version})"
+        )
+
+
+@index_app.command("verify", epilog=INDEX_EXIT_CODES_HELP)
+def verify(index: IndexFile) -> None:
+    """Check every stored article, signature and count; exit 2 when anything is wrong."""
+    with _errors(), open_index(index, readonly=True) as opened:
+        problems = opened.verify()
+        if problems:
+            shown = "; ".join(problems[:5])
+            more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            raise InputError(
+                f"{index}: {len(problems)} problem(s): {shown}{more}; "
+                "build a new index with `dupecheck index build PATH... --index FILE`"
+            )
+        typer.echo(f"{index}: ok")
+
+
+@index_app.command("rebuild", epilog=INDEX_EXIT_CODES_HELP)
+def rebuild(index: IndexFile) -> None:
+    """Re-sign the stored articles with the current settings (after a dupecheck upgrade)."""
+    with _errors(), open_index(index, check_settings=False) as opened:
+        count = opened.rebuild()
+        _say(f"rebuilt {index}: {count} articles")
+
+
+def query(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="The articles to check: files, folders or .jsonl.", metavar="ARTICLE"),
+    ],
+    index: IndexFile,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"How to write the report: {' or '.join(REPORTERS)}.")
+    ] = "console",
+    strict: Strict = False,
+) -> None:
+    """Check each ARTICLE against the archive in the index: the archive articles it copies or rewrites."""
+    with _errors():
+        reporter = get_reporter(output_format)
+        loaded = _read(paths, strict, announce=False)  # the report lists them
+        with open_index(index, readonly=True) as opened:
+            report = opened.query_report(loaded.articles)
+        report = dataclasses.replace(report, skipped=loaded.skipped, files=loaded.files)
+        from dupecheck.cli import _write
+
+        _write(report, reporter, None)

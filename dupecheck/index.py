@@ -1,0 +1,327 @@
+"""A persistent index of an archive: check new articles against it without re-scanning the archive.
+
+The index stores, per article, everything a report needs (text, source, paragraph spans,
+kinds and terms) and the LSH band keys of its paragraph signatures, plus the number of
+archive articles each shingle is found in, so that a query uses the archive's corpus
+vocabulary (:mod:`dupecheck.vocabulary`). Verification is the scan's own
+(:func:`dupecheck.align.compare_documents`): relations and paragraph alignments are the
+same as ``scan`` reports for the pair.
+
+>>> import tempfile, pathlib
+>>> from dupecheck.model import Article
+>>> text = "The council voted eleven to four to fund a tidal barrier after the storm flooded the town."
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = pathlib.Path(folder) / "archive.db"
+...     with open_index(path, create=True) as index:
+...         _ = index.build([Article("old", text)])
+...     with open_index(path, readonly=True) as index:
+...         [(p.a, p.b, p.relation.value) for p in index.query([Article("new", text)])]
+[('new', 'old', 'duplicate')]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import datasketch
+import numpy as np
+
+from dupecheck.align import compare_documents, match_view
+from dupecheck.bands import band_keys, band_layout
+from dupecheck.document import build_document
+from dupecheck.errors import InputError, SettingsError
+from dupecheck.group import groups_of
+from dupecheck.model import Article, Document, PairResult, Paragraph, ParagraphKind, ScanReport
+from dupecheck.settings import Settings
+from dupecheck.shingle import shingle_hashes, shingles
+from dupecheck.sign import SCHEME, signatures
+
+if TYPE_CHECKING:
+    from dupecheck.index_sqlite import SqliteIndex
+
+FORMAT_VERSION = 1
+"""Version of the stored layout; an index of another version must be rebuilt."""
+SIGNATURE_DTYPE = np.dtype("<u4")
+"""How MinHash values are stored: the ``affine32`` scheme's values are 32-bit."""
+
+
+class IndexFileError(InputError):
+    """An index file is missing, damaged, or not a dupecheck index."""
+
+
+class IndexSettingsError(SettingsError):
+    """An index was built with other settings (or another hashing scheme) than the current ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What an index holds."""
+
+    articles: int
+    paragraphs: int
+    signatures: int
+    band_keys: int
+    shingles: int
+    size_bytes: int
+    format_version: int
+    settings: Settings
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """Ids of the articles an ``add`` inserted, replaced (text changed) and left alone (unchanged)."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An article in the form the index stores it."""
+
+    id: str
+    fields: str
+    """JSON: the article's other fields (source, and title, date ... when given)."""
+    text: str
+    sha256: str
+    paragraphs: str
+    """JSON: ``[[start, end, kind, reason, [terms...]], ...]``."""
+    identity: str
+    """SHA-256 of the article's words outside boilerplate ('' when it has none)."""
+    signatures: bytes
+    """MinHash values (:data:`SIGNATURE_DTYPE`), ``num_perm`` per signature."""
+    keys: tuple[int, ...]
+    content_shingles: frozenset[str]
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of an article's text: an unchanged article is not indexed again.
+
+    >>> content_hash("abc")[:12]
+    'ba7816bf8f01'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def metadata(settings: Settings) -> dict[str, str]:
+    """What an index records about how it was built; any difference makes it unusable."""
+    return {
+        "format_version": str(FORMAT_VERSION),
+        "datasketch_version": datasketch.__version__,
+        "scheme": SCHEME,
+        "settings": json.dumps(dataclasses.asdict(settings), sort_keys=True),
+    }
+
+
+def settings_from(stored: dict[str, str]) -> Settings:
+    """The Settings an index was built with."""
+    return Settings(**json.loads(stored["settings"]))
+
+
+def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> None:
+    """Raise :class:`IndexSettingsError` naming what differs when ``stored`` is not of ``settings``."""
+    current = metadata(settings)
+    differences = []
+    for key in ("format_version", "datasketch_version", "scheme"):
+        if stored.get(key) != current[key]:
+            differences.append(f"{key} {stored.get(key)} (now {current[key]})")
+    try:
+        old = json.loads(stored.get("settings", "{}"))
+    except ValueError:
+        old = {}
+    new = json.loads(current["settings"])
+    differences += [f"{k} {old.get(k)} (now {v})" for k, v in sorted(new.items()) if old.get(k) != v]
+    if differences:
+        raise IndexSettingsError(
+            f"{where}: the index was built with other settings: {', '.join(differences)}; "
+            f"rebuild it with `dupecheck index rebuild --index {where}`"
+        )
+
+
+def signature_sets(document: Document, min_terms: int) -> list[frozenset[str]]:
+    """The shingle sets signed for candidate lookup: each paragraph's, and the whole article's.
+
+    Unlike a scan, corpus vocabulary is not removed here: it changes as the archive grows,
+    and stored signatures must not. Verification does remove it.
+    """
+    view = match_view(document, min_terms=min_terms)
+    sets = [s for s in view.sets if s]
+    if len(view.sets) > 1 and sets:
+        sets.append(frozenset().union(*view.sets))
+    return sets
+
+
+def signature_values(sets: Sequence[frozenset[str]], settings: Settings) -> np.ndarray:
+    """An ``(len(sets), num_perm)`` array of MinHash values."""
+    minhashes = signatures([shingle_hashes(s) for s in sets], settings)
+    if not minhashes:
+        return np.zeros((0, settings.num_perm), dtype=SIGNATURE_DTYPE)
+    return np.vstack([np.asarray(m.hashvalues, dtype=SIGNATURE_DTYPE) for m in minhashes])
+
+
+def stored_values(blob: bytes, settings: Settings) -> np.ndarray:
+    """The signatures stored as ``blob``, one row each."""
+    return np.frombuffer(blob, dtype=SIGNATURE_DTYPE).reshape(-1, settings.num_perm)
+
+
+def keys_of(values: np.ndarray, settings: Settings) -> tuple[int, ...]:
+    """The distinct band keys of an article's signatures."""
+    bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
+    if not len(values):
+        return ()
+    return tuple(int(key) for key in np.unique(band_keys(values, bands, rows)))
+
+
+def content_shingles(document: Document) -> frozenset[str]:
+    """The shingles of an article's content paragraphs: what corpus vocabulary counts."""
+    return frozenset().union(*(shingles(p.terms) for p in document.paragraphs if p.is_content))
+
+
+def identity_of(document: Document) -> str:
+    """SHA-256 of the words outside boilerplate, '' when there are none (word-for-word copies share it)."""
+    identity = match_view(document).identity
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest() if identity else ""
+
+
+def record_of(article: Article, settings: Settings) -> Record:
+    """Segment and sign ``article`` for storage."""
+    document = build_document(article, settings)
+    values = signature_values(signature_sets(document, settings.min_terms), settings)
+    return Record(
+        id=article.id,
+        fields=fields_of(article),
+        text=article.text,
+        sha256=content_hash(article.text),
+        paragraphs=json.dumps(
+            [[p.start, p.end, p.kind.value, p.reason, list(p.terms)] for p in document.paragraphs],
+            ensure_ascii=False,
+        ),
+        identity=identity_of(document),
+        signatures=values.tobytes(),
+        keys=keys_of(values, settings),
+        content_shingles=content_shingles(document),
+    )
+
+
+def fields_of(article: Article) -> str:
+    """JSON of the article's fields other than its id and text."""
+    fields = {f.name: getattr(article, f.name) for f in dataclasses.fields(Article)}
+    return json.dumps(
+        {k: v for k, v in fields.items() if k not in ("id", "text")}, ensure_ascii=False, sort_keys=True
+    )
+
+
+def article_from(article_id: str, text: str, fields: str) -> Article:
+    """The article stored with ``fields`` (as :func:`fields_of` writes them)."""
+    known = {f.name for f in dataclasses.fields(Article)}
+    values = {k: v for k, v in json.loads(fields).items() if k in known and k not in ("id", "text")}
+    return Article(id=article_id, text=text, **values)
+
+
+def document_from(article: Article, paragraphs: str) -> Document:
+    """The Document stored for ``article`` (``paragraphs`` as in :attr:`Record.paragraphs`)."""
+    rows = json.loads(paragraphs)
+    return Document(
+        article,
+        tuple(
+            Paragraph(index, int(start), int(end), ParagraphKind(kind), tuple(terms), reason)
+            for index, (start, end, kind, reason, terms) in enumerate(rows)
+        ),
+    )
+
+
+def shingles_of_stored(paragraphs: str) -> frozenset[str]:
+    """The content shingles of a stored article (for the shingle counts)."""
+    return content_shingles(document_from(Article("", ""), paragraphs))
+
+
+def unique_articles(articles: Iterable[Article]) -> list[Article]:
+    """``articles`` as a list; an :class:`InputError` when two share an id."""
+    listed = list(articles)
+    seen: set[str] = set()
+    repeated = sorted({a.id for a in listed if a.id in seen or seen.add(a.id)})  # type: ignore[func-returns-value]
+    if repeated:
+        raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
+    return listed
+
+
+def verify_query(
+    queries: Sequence[Document],
+    archive: dict[int, Document],
+    candidates: Sequence[set[int]],
+    frequent: dict[str, int],
+    archive_size: int,
+    settings: Settings,
+) -> ScanReport:
+    """Compare each query document with its candidate archive documents, as a scan would.
+
+    ``frequent`` holds the archive's shingles found in more than ``limit - len(queries)``
+    articles with their counts: enough to know the corpus vocabulary of the archive and
+    the queries together, as :func:`dupecheck.vocabulary.common_shingles` would.
+    """
+    total = archive_size + len(queries)
+    limit = max(settings.common_share * total, settings.common_min_docs)
+    common: frozenset[str] = frozenset()
+    if total > limit:
+        counts = Counter(frequent)
+        for document in queries:
+            counts.update(content_shingles(document))
+        common = frozenset(s for s, n in counts.items() if n > limit)
+    views = {number: match_view(document, common, settings.min_terms) for number, document in archive.items()}
+    pairs: list[tuple[int, int, PairResult]] = []
+    matched: list[int] = []
+    compared = 0
+    for q, (document, numbers) in enumerate(zip(queries, candidates)):
+        view = match_view(document, common, settings.min_terms)
+        for number in sorted(numbers):
+            other = archive[number]
+            if other.id == document.id:
+                continue
+            compared += 1
+            result = compare_documents(document, other, settings, (view, views[number]))
+            if result.relation is not None:
+                if number not in matched:
+                    matched.append(number)
+                pairs.append((q, number, result))
+    documents = list(queries) + [archive[n] for n in sorted(matched, key=lambda n: archive[n].id)]
+    position = {n: len(queries) + i for i, n in enumerate(sorted(matched, key=lambda n: archive[n].id))}
+    return ScanReport(
+        documents=tuple(documents),
+        groups=groups_of([d.id for d in documents], [(q, position[n]) for q, n, _ in pairs]),
+        pairs=tuple(result for _, _, result in pairs),
+        settings=settings,
+        candidates=compared,
+    )
+
+
+def open_index(
+    location: str | Path,
+    settings: Settings | None = None,
+    *,
+    readonly: bool = False,
+    create: bool = False,
+    check_settings: bool = True,
+) -> SqliteIndex:
+    """Open the index at ``location`` (a file path: one SQLite file).
+
+    ``readonly`` opens it for queries only; ``create`` makes a new one when there is
+    none. An index built with other settings is an :class:`IndexSettingsError`
+    unless ``check_settings`` is false (as for a rebuild).
+    """
+    from dupecheck.index_sqlite import SqliteIndex
+
+    text = str(location)
+    if "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise SettingsError(f"unknown index location scheme '{scheme}://'; give the path of an index file")
+    return SqliteIndex(
+        Path(text), settings or Settings(), readonly=readonly, create=create, check_settings=check_settings
+    )

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import typer
+from paths import SAMPLES
+from typer.testing import CliRunner
+
+from dupecheck.cli_index import index_app, query
+from dupecheck.index import open_index
+from dupecheck.settings import Settings
+
+EXIT_OK, EXIT_ERROR = 0, 2
+
+app = typer.Typer()
+app.add_typer(index_app, name="index")
+app.command("query")(query)
+runner = CliRunner()
+
+WIRE = SAMPLES / "wire-flood-barrier.txt"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """A folder holding the samples except the two wire stories."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for path in SAMPLES.glob("*.txt"):
+        if not path.name.startswith("wire-"):
+            (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.fixture
+def index_file(tmp_path: Path, archive: Path) -> Path:
+    path = tmp_path / "archive.db"
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", str(path)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "indexed 8 articles" in result.output
+    return path
+
+
+def test_build_stats_verify(index_file: Path) -> None:
+    result = runner.invoke(app, ["index", "stats", "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "8 articles" in result.stdout
+    result = runner.invoke(app, ["index", "verify", "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert result.stdout.strip().endswith(": ok")
+
+
+def test_query_console_and_json(index_file: Path) -> None:
+    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "flood-barrier-rewrite.txt" in result.stdout
+    assert "flood-barrier-independent.txt" not in result.stdout
+    assert "1 file seen" in result.stdout or "1 files seen" in result.stdout
+    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file), "--format", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(result.stdout)
+    assert all(p["a"] == str(WIRE) for p in report["pairs"])  # a file given by itself is its own path
+    relations = {p["b"]: p["relation"] for p in report["pairs"]}
+    assert relations["flood-barrier-rewrite.txt"] == "rewrite"
+    assert relations["web-copy-flood-barrier.txt"] == "duplicate"
+    assert "flood-barrier-independent.txt" not in relations
+
+
+def test_add_remove(index_file: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["index", "add", str(SAMPLES), "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "2 added, 0 replaced, 8 unchanged" in result.output
+    result = runner.invoke(app, ["index", "remove", "wire-wildfire.txt", "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["index", "remove", "wire-wildfire.txt", "--index", str(index_file)])
+    assert result.exit_code == EXIT_ERROR
+    assert "holds no article 'wire-wildfire.txt'" in result.output
+
+
+def test_settings_mismatch_names_the_remedy_and_rebuild_fixes_it(index_file: Path) -> None:
+    with open_index(index_file, Settings(num_perm=64), create=True, check_settings=False) as index:
+        index.rebuild()
+    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file)])
+    assert result.exit_code == EXIT_ERROR
+    assert "dupecheck index rebuild --index" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["index", "rebuild", "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file)])
+    assert result.exit_code == EXIT_OK, result.output
+
+
+def test_missing_corrupted_and_truncated_index_exit_2(index_file: Path, tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["query", str(WIRE), "--index", str(tmp_path / "none.db")])
+    assert missing.exit_code == EXIT_ERROR
+    assert "no index here" in missing.output
+
+    corrupted = tmp_path / "corrupted.db"
+    data = bytearray(index_file.read_bytes())
+    data[:100] = b"\xff" * 100
+    corrupted.write_bytes(bytes(data))
+    result = runner.invoke(app, ["index", "verify", "--index", str(corrupted)])
+    assert result.exit_code == EXIT_ERROR
+    assert "damaged or not a dupecheck index" in result.output
+
+    with sqlite3.connect(index_file) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(index_file.read_bytes()[: index_file.stat().st_size // 2])
+    result = runner.invoke(app, ["index", "verify", "--index", str(truncated)])
+    assert result.exit_code == EXIT_ERROR
+    assert result.output.startswith("error: ")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_every_command_has_help() -> None:
+    for command in ("build", "add", "remove", "stats", "verify", "rebuild"):
+        result = runner.invoke(app, ["index", command, "--help"])
+        assert result.exit_code == EXIT_OK, result.output
+        assert "--index" in result.output
+    assert runner.invoke(app, ["query", "--help"]).exit_code == EXIT_OK

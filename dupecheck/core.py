@@ -6,9 +6,12 @@ import datetime
 from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
 
+import numpy as np
+
 from dupecheck.align import compare_documents, match_view
+from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
-from dupecheck.candidates import candidate_pairs, identical_pairs
+from dupecheck.candidates import identical_pairs
 from dupecheck.document import build_document
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
@@ -85,22 +88,24 @@ def find_duplicates(
 
     common = common_shingles(documents, settings)
     views = [match_view(document, common, settings.min_terms) for document in documents]
-    # One signature per paragraph, and one per article (index -1) for articles whose
-    # paragraphs were split differently (a hard-wrapped copy of an unwrapped story).
-    keys: list[tuple[int, int]] = []
+    # One signature per paragraph, and one per article for articles whose paragraphs
+    # were split differently (a hard-wrapped copy of an unwrapped story).
+    owners: list[int] = []
     shingle_sets: list[frozenset[str]] = []
     for d, view in enumerate(views):
-        for i, paragraph_set in enumerate(view.sets):
+        for paragraph_set in view.sets:
             if paragraph_set:
-                keys.append((d, i))
+                owners.append(d)
                 shingle_sets.append(paragraph_set)
         if len(view.sets) > 1 and any(view.sets):
-            keys.append((d, -1))
+            owners.append(d)
             shingle_sets.append(frozenset().union(*view.sets))
     minhashes = signatures([shingle_hashes(s) for s in shingle_sets], settings)
-    progress("sign", len(keys), len(keys))
+    progress("sign", len(owners), len(owners))
+    bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
+    matrix = np.vstack([m.hashvalues for m in minhashes]) if minhashes else np.zeros((0, settings.num_perm))
     candidates = sorted(
-        set(candidate_pairs(keys, minhashes, settings))
+        set(colliding_pairs(np.asarray(owners), matrix, bands, rows))
         | set(identical_pairs([view.identity for view in views]))
     )
     if focus is not None:

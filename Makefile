@@ -77,3 +77,10 @@ report-screenshot: install chromium
 	status=$$?; rm -rf "$$profile"; exit $$status
 
 test: chromium
+
+# A real redis-server for the shared-index tests (tests/test_index_redis.py start their own on a free port).
+.PHONY: redis
+redis:
+	@command -v redis-server >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)
+
+test: redis

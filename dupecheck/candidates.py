@@ -1,37 +1,17 @@
-"""Candidate pairs of articles from LSH over paragraph signatures: the only user of MinHashLSH."""
+"""Candidate pairs beyond the scan's band sorting: exact copies, and the shared Redis LSH index.
+
+The only module that imports MinHashLSH (for the Redis index).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from dupecheck.settings import Settings
-
-ParagraphKey = tuple[int, int]
-
-
-def candidate_pairs(
-    keys: Sequence[ParagraphKey], minhashes: Sequence[MinHash], settings: Settings
-) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of documents with at least one pair of colliding paragraphs.
-
-    ``keys[k]`` is ``(document index, paragraph index)`` of ``minhashes[k]``. The LSH
-    threshold is low on purpose: a rewritten paragraph shares few of its source's
-    words, and the verifier, not LSH, decides what is related.
-    """
-    lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
-    # Keyed by document, not paragraph: a bucket holding a thousand paragraphs of
-    # one long article answers a query with one key, not a thousand.
-    with lsh.insertion_session() as session:
-        for (document, _), minhash in zip(keys, minhashes):
-            session.insert(document, minhash, check_duplication=False)
-    pairs: set[tuple[int, int]] = set()
-    for (document, _), minhash in zip(keys, minhashes):
-        for other in lsh.query(minhash):
-            if other != document:
-                pairs.add((min(document, other), max(document, other)))
-    return sorted(pairs)
+from dupecheck.sign import SCHEME
 
 
 def identical_pairs(contents: Sequence[str]) -> list[tuple[int, int]]:
@@ -50,3 +30,54 @@ def identical_pairs(contents: Sequence[str]) -> list[tuple[int, int]]:
     return sorted(
         (first, other) for same in by_content.values() for first in same for other in same if first < other
     )
+
+
+def redis_lsh(settings: Settings, basename: bytes, connection: dict[str, object]) -> MinHashLSH:
+    """A MinHashLSH kept in Redis (datasketch's own storage) with bytes keys, never pickled.
+
+    ``connection`` holds the keyword arguments of ``redis.Redis`` (host, port, db, password ...).
+    """
+    return MinHashLSH(
+        threshold=settings.candidate_threshold,
+        num_perm=settings.num_perm,
+        storage_config={"type": "redis", "basename": basename, "redis": dict(connection)},
+        prepickle=False,
+    )
+
+
+def _minhash_of(values: np.ndarray, settings: Settings) -> MinHash:
+    return MinHash(num_perm=settings.num_perm, seed=settings.seed, hashvalues=values, scheme=SCHEME)
+
+
+def redis_insert(lsh: MinHashLSH, entries: Sequence[tuple[bytes, np.ndarray]], settings: Settings) -> None:
+    """Insert ``(key, signature values)`` pairs in one insertion session (pipelined writes)."""
+    with lsh.insertion_session() as session:
+        for key, values in entries:
+            session.insert(key, _minhash_of(values, settings), check_duplication=False)
+
+
+def redis_remove(lsh: MinHashLSH, keys: Sequence[bytes]) -> None:
+    """Remove ``keys`` in one deletion session; keys the LSH does not hold are left alone."""
+    present = [key for key in keys if key in lsh]
+    with lsh.deletion_session() as session:
+        for key in present:
+            session.remove(key)
+
+
+def redis_query(lsh: MinHashLSH, signatures: Sequence[np.ndarray]) -> list[set[bytes]]:
+    """The keys colliding with each signature (one row of values each), one lookup batch per band."""
+    if not signatures:
+        return []
+    settings = Settings(num_perm=lsh.h)
+    hashvalues = [_minhash_of(values, settings).hashvalues for values in signatures]
+    found: list[set[bytes]] = [set() for _ in signatures]
+    for (start, end), table in zip(lsh.hashranges, lsh.hashtables):
+        bands = [lsh._H(values[start:end]) for values in hashvalues]
+        for position, keys in enumerate(table.getmany(*bands)):
+            found[position].update(keys)
+    return found
+
+
+def redis_has(lsh: MinHashLSH, key: bytes) -> bool:
+    """Whether the LSH holds ``key``."""
+    return key in lsh

@@ -15,6 +15,7 @@ prints or exits; the command line turns :meth:`CheckResult.failing` into an exit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -230,6 +231,45 @@ def check_articles(
     return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
 
 
+def check_against_index(
+    index: str | os.PathLike[str],
+    articles: Iterable[Article],
+    *,
+    settings: Settings | None = None,
+    baseline: Baseline | None = None,
+    allow: Sequence[AllowEntry] = (),
+    changed: Collection[str] | None = None,
+    today: datetime.date | None = None,
+) -> CheckResult:
+    """Query ``articles`` (only the ``changed`` ids, if given) against the archive in ``index``; classify.
+
+    Only the articles checked are signed; the archive is read from the index, which must have
+    been built with ``settings``. Pairs are a checked article (``a``) and an archive article.
+    """
+    from dupecheck.index import open_index
+
+    articles = list(articles)
+    if not articles:
+        raise InputError("no articles to check")
+    if changed is not None:
+        wanted = set(changed)
+        checked = [article for article in articles if article.id in wanted]
+        changed = [article.id for article in checked]
+    else:
+        checked = articles
+    with open_index(os.fspath(index), settings, readonly=True) as opened:
+        report = opened.query_report(checked)
+    # Two checked articles both in the archive meet twice, once from each side: keep the first.
+    seen: set[frozenset[str]] = set()
+    pairs = []
+    for pair in report.pairs:
+        if frozenset((pair.a, pair.b)) not in seen:
+            seen.add(frozenset((pair.a, pair.b)))
+            pairs.append(pair)
+    report = dataclasses.replace(report, pairs=tuple(pairs))
+    return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
+
+
 def check_paths(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -252,8 +292,12 @@ def check_paths(
     window: int | None = None,
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
+    index: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Read the articles under ``paths`` and check them; ``changed_paths`` limits the check to their files.
+
+    With ``index`` (an index file or ``redis://`` location), the articles to check are queried
+    against the archive in the index instead of scanning the folder (see :func:`check_against_index`).
 
     Reading no article (an empty folder, everything ignored or unreadable) is an :class:`InputError`,
     and so is any unreadable input when ``strict``.
@@ -274,6 +318,18 @@ def check_paths(
         strict=strict,
     )
     changed = None if changed_paths is None else changed_ids(loaded.articles, changed_paths)
+    if index is not None:
+        result = check_against_index(
+            index,
+            loaded.articles,
+            settings=settings,
+            baseline=baseline,
+            allow=allow,
+            changed=changed,
+            today=today,
+        )
+        report = dataclasses.replace(result.report, skipped=tuple(loaded.skipped), files=loaded.files)
+        return dataclasses.replace(result, report=report)
     return check_articles(
         loaded.articles,
         settings=settings,

@@ -533,6 +533,17 @@ def check(
             rich_help_panel=_GATE_PANEL,
         ),
     ] = None,
+    index: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE|URL",
+            help="Check the articles (only the changed ones, with --changed-since or --files-from) against "
+            "the archive in this index (a file, or redis://HOST:PORT/DB?prefix=NAME) instead of scanning "
+            "the whole folder.",
+            show_default=False,
+            rich_help_panel=_GATE_PANEL,
+        ),
+    ] = None,
     gitignore: Gitignore = True,
     strict: Strict = False,
     max_bytes: MaxBytes = MAX_BYTES,
@@ -593,6 +604,7 @@ def check(
                 window=options["window"],
                 boilerplate=patterns,
                 learn_boilerplate=options["learn_boilerplate"],
+                index=options["index"],
             )
         fail_on = options["fail_on"]
         exit_code = EXIT_DUPLICATES if result.failing(fail_on) else EXIT_OK

@@ -23,11 +23,11 @@ from dupecheck.reporters import REPORTERS, get_reporter
 INDEX_EXIT_CODES_HELP = "Exit codes: 0 success; 2 usage or input error (also: a missing or damaged index)."
 
 IndexFile = Annotated[
-    Path,
+    str,
     typer.Option(
         "--index",
-        help="The index file (one SQLite file).",
-        dir_okay=False,
+        help="The index: a file (one SQLite file) or redis://[:PASSWORD@]HOST:PORT/DB?prefix=NAME.",
+        metavar="FILE|URL",
         show_default=False,
     ),
 ]

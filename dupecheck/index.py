@@ -44,6 +44,7 @@ from dupecheck.shingle import shingle_hashes, shingles
 from dupecheck.sign import SCHEME, signatures
 
 if TYPE_CHECKING:
+    from dupecheck.index_redis import RedisIndex
     from dupecheck.index_sqlite import SqliteIndex
 
 FORMAT_VERSION = 1
@@ -309,8 +310,8 @@ def open_index(
     readonly: bool = False,
     create: bool = False,
     check_settings: bool = True,
-) -> SqliteIndex:
-    """Open the index at ``location`` (a file path: one SQLite file).
+) -> SqliteIndex | RedisIndex:
+    """Open the index at ``location``: a file path (one SQLite file) or ``redis://host:port/db?prefix=NAME``.
 
     ``readonly`` opens it for queries only; ``create`` makes a new one when there is
     none. An index built with other settings is an :class:`IndexSettingsError`
@@ -319,9 +320,17 @@ def open_index(
     from dupecheck.index_sqlite import SqliteIndex
 
     text = str(location)
+    if text.startswith("redis://"):
+        from dupecheck.index_redis import RedisIndex
+
+        return RedisIndex(
+            text, settings or Settings(), readonly=readonly, create=create, check_settings=check_settings
+        )
     if "://" in text:
         scheme = text.split("://", 1)[0]
-        raise SettingsError(f"unknown index location scheme '{scheme}://'; give the path of an index file")
+        raise SettingsError(
+            f"unknown index location scheme '{scheme}://'; give the path of an index file or redis://host:port/db"
+        )
     return SqliteIndex(
         Path(text), settings or Settings(), readonly=readonly, create=create, check_settings=check_settings
     )

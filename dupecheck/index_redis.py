@@ -1,0 +1,449 @@
+"""The persistent index on a Redis server, shared by a team: ``redis://host:port/db?prefix=NAME``.
+
+Candidate lookup is datasketch's own ``MinHashLSH`` with Redis storage (in
+:mod:`dupecheck.candidates`), with bytes keys and ``prepickle=False``; article data is
+stored by this module in Redis hashes as JSON and raw bytes. Nothing read from Redis is
+ever unpickled. Keys, all under ``NAME:``: ``meta`` (how the index was built), ``ids``
+(a set), ``article:ID`` (a hash per article), ``identity:SHA`` (sets of ids),
+``shingles`` (document counts, a sorted set) and the LSH's own keys (``NAME:lsh...``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Any, cast
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import numpy as np
+import redis
+
+from dupecheck.candidates import redis_has, redis_insert, redis_lsh, redis_query, redis_remove
+from dupecheck.document import build_document
+from dupecheck.errors import DupecheckError, SettingsError
+from dupecheck.index import (
+    SIGNATURE_DTYPE,
+    AddResult,
+    IndexFileError,
+    IndexStats,
+    Record,
+    article_from,
+    check_metadata,
+    content_hash,
+    document_from,
+    identity_of,
+    metadata,
+    record_of,
+    settings_from,
+    shingles_of_stored,
+    signature_sets,
+    signature_values,
+    stored_values,
+    unique_articles,
+    verify_query,
+)
+from dupecheck.model import Article, Document, PairResult, ScanReport
+from dupecheck.settings import Settings
+
+_BATCH = 500
+"""Articles read or written per pipeline round trip."""
+_FIELDS = (b"fields", b"text", b"sha256", b"paragraphs", b"identity", b"signatures")
+
+
+def parse_location(location: str) -> tuple[dict[str, Any], str]:
+    """The ``redis.Redis`` keyword arguments and the key prefix of a ``redis://`` location.
+
+    >>> parse_location("redis://:secret@db.example:6380/2?prefix=news")
+    ({'host': 'db.example', 'port': 6380, 'db': 2, 'password': 'secret'}, 'news')
+    """
+    parts = urlsplit(location)
+    if parts.scheme != "redis":
+        raise SettingsError(f"unknown index location scheme '{parts.scheme}://'; use redis://host:port/db")
+    try:
+        db = int(parts.path.strip("/") or 0)
+        port = parts.port or 6379
+    except ValueError as error:
+        raise SettingsError(f"{location}: not a redis://host:port/db location ({error})") from None
+    connection: dict[str, Any] = {"host": parts.hostname or "localhost", "port": port, "db": db}
+    if parts.username:
+        connection["username"] = unquote(parts.username)
+    if parts.password:
+        connection["password"] = unquote(parts.password)
+    prefix = parse_qs(parts.query).get("prefix", ["dupecheck"])[0]
+    if not prefix:
+        raise SettingsError(f"{location}: the prefix must not be empty")
+    return connection, prefix
+
+
+def _shown(location: str) -> str:
+    """``location`` without its password, for messages."""
+    parts = urlsplit(location)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    return location
+
+
+class RedisIndex:
+    """An archive of articles on a Redis server; see :mod:`dupecheck.index`."""
+
+    def __init__(
+        self,
+        location: str,
+        settings: Settings,
+        *,
+        readonly: bool = False,
+        create: bool = False,
+        check_settings: bool = True,
+    ) -> None:
+        self.location = _shown(location)
+        self.settings = settings
+        self.readonly = readonly
+        connection, self.prefix = parse_location(location)
+        # Any: redis-py's stubs type replies as str or bytes; this client always answers bytes.
+        self._redis: Any = cast(Any, redis.Redis(**connection))
+        self._lsh_name = f"{self.prefix}:lsh:".encode()
+        with self._redis_errors():
+            stored = self._metadata()
+            if not stored:
+                if readonly or not create:
+                    raise IndexFileError(
+                        f"{self.location}: no index here; create one with "
+                        f"`dupecheck index build PATH... --index {self.location}`"
+                    )
+                self._redis.hset(self._key("meta"), mapping=metadata(settings))
+                stored = self._metadata()
+            if check_settings:
+                check_metadata(stored, settings, self.location)
+            self._lsh = redis_lsh(settings, self._lsh_name, connection)
+
+    def _key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    def _metadata(self) -> dict[str, str]:
+        raw = self._redis.hgetall(self._key("meta"))
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    @contextlib.contextmanager
+    def _redis_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except DupecheckError:
+            raise
+        except redis.AuthenticationError as error:
+            raise IndexFileError(f"{self.location}: the server refused the credentials ({error})") from error
+        except redis.ConnectionError as error:
+            raise IndexFileError(f"{self.location}: cannot reach the Redis server ({error})") from error
+        except redis.RedisError as error:
+            raise IndexFileError(f"{self.location}: cannot use the index ({error})") from error
+        except (UnicodeDecodeError, ValueError) as error:
+            raise IndexFileError(
+                f"{self.location}: damaged or not a dupecheck index ({error}); "
+                f"build a new one with `dupecheck index build PATH... --index URL`"
+            ) from error
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._redis.close()
+
+    def __enter__(self) -> RedisIndex:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise IndexFileError(f"{self.location}: opened read-only")
+
+    # Writing
+
+    def build(self, articles: Iterable[Article]) -> AddResult:
+        """Replace the whole index (every key under the prefix) with ``articles``."""
+        self._writable()
+        listed = unique_articles(articles)
+        records = [record_of(article, self.settings) for article in listed]
+        with self._redis_errors():
+            self._clear()
+            return self._apply(records, {})
+
+    def add(self, articles: Iterable[Article]) -> AddResult:
+        """Add ``articles``: changed ones replace their stored text, unchanged ones stay."""
+        self._writable()
+        listed = unique_articles(articles)
+        with self._redis_errors():
+            known = self._hashes([a.id for a in listed])
+            records = [record_of(a, self.settings) for a in listed if known.get(a.id) != content_hash(a.text)]
+            result = self._apply(records, known)
+        unchanged = tuple(a.id for a in listed if a.id not in result.added and a.id not in result.replaced)
+        return AddResult(result.added, result.replaced, unchanged)
+
+    def remove(self, article_id: str) -> bool:
+        """Remove one article; False when the index does not hold it."""
+        self._writable()
+        with self._redis_errors():
+            if not self._redis.sismember(self._key("ids"), article_id):
+                return False
+            delta: Counter[str] = Counter()
+            self._delete([article_id], delta)
+            self._apply_shingles(delta)
+        return True
+
+    def rebuild(self) -> int:
+        """Re-sign every stored article with the current settings; the number of articles."""
+        ids = self.ids()
+        with self._redis_errors():
+            rows = self._rows(ids)
+        articles = [
+            article_from(i, row[b"text"].decode(), row[b"fields"].decode()) for i, row in rows.items()
+        ]
+        return len(self.build(articles).added)
+
+    def _clear(self) -> None:
+        for keys in _chunks(list(self._redis.scan_iter(match=f"{_glob(self.prefix)}:*", count=1000))):
+            self._redis.delete(*keys)
+        self._redis.hset(self._key("meta"), mapping=metadata(self.settings))
+
+    def _hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(ids)):
+            pipe = self._redis.pipeline(transaction=False)
+            for article_id in chunk:
+                pipe.hget(self._key("article", article_id), "sha256")
+            for article_id, sha in zip(chunk, pipe.execute()):
+                if sha is not None:
+                    found[article_id] = sha.decode()
+        return found
+
+    def _apply(self, records: Sequence[Record], known: dict[str, str]) -> AddResult:
+        delta: Counter[str] = Counter()
+        replaced = [r.id for r in records if r.id in known]
+        self._delete(replaced, delta)
+        entries: list[tuple[bytes, np.ndarray]] = []
+        for chunk in _chunks(list(records)):
+            pipe = self._redis.pipeline(transaction=True)
+            for record in chunk:
+                pipe.hset(
+                    self._key("article", record.id),
+                    mapping={
+                        "fields": record.fields,
+                        "text": record.text,
+                        "sha256": record.sha256,
+                        "paragraphs": record.paragraphs,
+                        "identity": record.identity,
+                        "signatures": record.signatures,
+                    },
+                )
+                pipe.sadd(self._key("ids"), record.id)
+                if record.identity:
+                    pipe.sadd(self._key("identity", record.identity), record.id)
+                values = stored_values(record.signatures, self.settings)
+                entries.extend((_lsh_key(record.id, n), row) for n, row in enumerate(values))
+                delta.update(record.content_shingles)
+            pipe.execute()
+        redis_insert(self._lsh, entries, self.settings)
+        self._apply_shingles(delta)
+        added = tuple(r.id for r in records if r.id not in known)
+        return AddResult(added, tuple(replaced))
+
+    def _delete(self, ids: Sequence[str], delta: Counter[str]) -> None:
+        rows = self._rows(ids)
+        keys: list[bytes] = []
+        pipe = self._redis.pipeline(transaction=True)
+        for article_id, row in rows.items():
+            count = len(row[b"signatures"]) // (SIGNATURE_DTYPE.itemsize * self.settings.num_perm)
+            keys.extend(_lsh_key(article_id, n) for n in range(count))
+            delta.subtract(shingles_of_stored(row[b"paragraphs"].decode()))
+            identity = row[b"identity"].decode()
+            if identity:
+                pipe.srem(self._key("identity", identity), article_id)
+            pipe.delete(self._key("article", article_id))
+            pipe.srem(self._key("ids"), article_id)
+        redis_remove(self._lsh, keys)
+        pipe.execute()
+
+    def _apply_shingles(self, delta: Counter[str]) -> None:
+        # A sorted set: a query reads only the shingles above the vocabulary limit (ZRANGEBYSCORE).
+        changed = [(s, n) for s, n in delta.items() if n]
+        name = self._key("shingles")
+        for chunk in _chunks(changed, 5000):
+            pipe = self._redis.pipeline(transaction=False)
+            for shingle, count in chunk:
+                pipe.zincrby(name, count, shingle)
+            pipe.execute()
+        if any(count < 0 for count in delta.values()):
+            self._redis.zremrangebyscore(name, "-inf", 0)
+
+    def _rows(self, ids: Sequence[str]) -> dict[str, dict[bytes, bytes]]:
+        found: dict[str, dict[bytes, bytes]] = {}
+        for chunk in _chunks(list(ids)):
+            pipe = self._redis.pipeline(transaction=False)
+            for article_id in chunk:
+                pipe.hgetall(self._key("article", article_id))
+            for article_id, row in zip(chunk, pipe.execute()):
+                if row:
+                    if any(field not in row for field in _FIELDS):
+                        raise ValueError(f"article {article_id} lacks fields")
+                    found[article_id] = row
+        return found
+
+    # Reading
+
+    def query(self, articles: Iterable[Article]) -> list[PairResult]:
+        """The archive articles each of ``articles`` duplicates, rewrites or partly copies."""
+        return list(self.query_report(articles).pairs)
+
+    def query_report(self, articles: Iterable[Article]) -> ScanReport:
+        """A scan report of ``articles`` against the archive (query ``a``, archive article ``b``)."""
+        listed = unique_articles(articles)
+        documents = [build_document(article, self.settings) for article in listed]
+        with self._redis_errors():
+            candidate_ids = self._candidates(documents)
+            ids = sorted(set().union(*candidate_ids))
+            numbers = {article_id: n for n, article_id in enumerate(ids)}
+            rows = self._rows(ids)
+            archive = {
+                numbers[i]: document_from(
+                    article_from(i, row[b"text"].decode(), row[b"fields"].decode()),
+                    row[b"paragraphs"].decode(),
+                )
+                for i, row in rows.items()
+            }
+            candidates = [{numbers[i] for i in found if numbers[i] in archive} for found in candidate_ids]
+            size = int(self._redis.scard(self._key("ids")))
+            limit = max(self.settings.common_share * (size + len(documents)), self.settings.common_min_docs)
+            frequent: dict[str, int] = {}
+            if size + len(documents) > limit:
+                above = self._redis.zrangebyscore(
+                    self._key("shingles"), f"({limit - len(documents)}", "+inf", withscores=True
+                )
+                frequent = {shingle.decode(): int(count) for shingle, count in above}
+        return verify_query(documents, archive, candidates, frequent, size, self.settings)
+
+    def _candidates(self, documents: Sequence[Document]) -> list[set[str]]:
+        rows: list[np.ndarray] = []
+        owner: list[int] = []
+        for position, document in enumerate(documents):
+            values = signature_values(signature_sets(document, self.settings.min_terms), self.settings)
+            rows.extend(values)
+            owner.extend([position] * len(values))
+        found: list[set[str]] = [set() for _ in documents]
+        for position, keys in zip(owner, redis_query(self._lsh, rows)):
+            found[position].update(_article_of(key) for key in keys)
+        pipe = self._redis.pipeline(transaction=False)
+        identities = [identity_of(document) for document in documents]
+        for identity in identities:
+            pipe.smembers(self._key("identity", identity or "-"))
+        for position, (identity, members) in enumerate(zip(identities, pipe.execute())):
+            if identity:
+                found[position].update(m.decode() for m in members)
+        return found
+
+    def ids(self) -> list[str]:
+        """The ids of the archived articles, sorted."""
+        with self._redis_errors():
+            return sorted(i.decode() for i in self._redis.smembers(self._key("ids")))
+
+    def stats(self) -> IndexStats:
+        """Counts of what the index holds; ``size_bytes`` is Redis's own memory use of the prefix's keys."""
+        ids = self.ids()
+        paragraphs = signatures = size = 0
+        with self._redis_errors():
+            for row in self._rows(ids).values():
+                paragraphs += len(json.loads(row[b"paragraphs"]))
+                signatures += len(row[b"signatures"]) // (SIGNATURE_DTYPE.itemsize * self.settings.num_perm)
+            names = list(self._redis.scan_iter(match=f"{_glob(self.prefix)}:*", count=1000))
+            for chunk in _chunks(names):
+                pipe = self._redis.pipeline(transaction=False)
+                for name in chunk:
+                    pipe.memory_usage(name)
+                size += sum(int(n or 0) for n in pipe.execute())
+            band_keys = sum(1 for name in names if name.startswith(self._lsh_name + b"_bucket"))
+            shingle_count = int(self._redis.zcard(self._key("shingles")))
+            stored = self._metadata()
+        return IndexStats(
+            articles=len(ids),
+            paragraphs=paragraphs,
+            signatures=signatures,
+            band_keys=band_keys,
+            shingles=shingle_count,
+            size_bytes=size,
+            format_version=int(stored["format_version"]),
+            settings=settings_from(stored),
+        )
+
+    def verify(self) -> list[str]:
+        """Check every article (text hash, paragraphs, signatures, LSH keys) and the shingle counts."""
+        problems: list[str] = []
+        counts: Counter[str] = Counter()
+        ids = self.ids()
+        with self._redis_errors():
+            raw_rows: dict[str, dict[bytes, bytes]] = {}
+            for chunk in _chunks(ids):
+                pipe = self._redis.pipeline(transaction=False)
+                for article_id in chunk:
+                    pipe.hgetall(self._key("article", article_id))
+                raw_rows.update(zip(chunk, pipe.execute()))
+            for article_id, row in raw_rows.items():
+                if any(field not in row for field in _FIELDS):
+                    problems.append(f"{article_id}: stored article lacks fields")
+                    continue
+                try:
+                    text = row[b"text"].decode()
+                    paragraphs = row[b"paragraphs"].decode()
+                    document = document_from(
+                        article_from(article_id, text, row[b"fields"].decode()), paragraphs
+                    )
+                except (ValueError, TypeError, AttributeError) as error:
+                    problems.append(f"{article_id}: fields or paragraphs do not decode ({error})")
+                    continue
+                if content_hash(text) != row[b"sha256"].decode():
+                    problems.append(f"{article_id}: text does not match its SHA-256")
+                if any(not 0 <= p.start <= p.end <= len(text) for p in document.paragraphs):
+                    problems.append(f"{article_id}: a paragraph span lies outside the text")
+                if row[b"identity"].decode() != identity_of(document):
+                    problems.append(f"{article_id}: identity hash does not match its paragraphs")
+                size = len(signature_sets(document, self.settings.min_terms))
+                blob = row[b"signatures"]
+                width = SIGNATURE_DTYPE.itemsize
+                if len(blob) != size * self.settings.num_perm * width:
+                    problems.append(
+                        f"{article_id}: signatures hold {len(blob)} bytes, expected "
+                        f"{size} x {self.settings.num_perm} x {width}"
+                    )
+                    continue
+                missing = sum(1 for n in range(size) if not redis_has(self._lsh, _lsh_key(article_id, n)))
+                if missing:
+                    problems.append(f"{article_id}: {missing} of its {size} signatures missing from the LSH")
+                counts.update(shingles_of_stored(paragraphs))
+            stored_counts = {
+                s.decode(): int(n) for s, n in self._redis.zscan_iter(self._key("shingles"), count=10000)
+            }
+        if stored_counts != dict(counts):
+            wrong = sum(1 for s in stored_counts.keys() | counts.keys() if stored_counts.get(s) != counts[s])
+            problems.append(f"shingles: {wrong} document counts do not match the articles")
+        return problems
+
+
+def _lsh_key(article_id: str, number: int) -> bytes:
+    """The LSH key of an article's ``number``-th signature: its id, a NUL, the number."""
+    return f"{article_id}\0{number}".encode()
+
+
+def _article_of(key: bytes) -> str:
+    return key.decode().rsplit("\0", 1)[0]
+
+
+def _glob(prefix: str) -> str:
+    """``prefix`` with Redis glob characters escaped."""
+    return "".join(f"\\{c}" if c in "*?[]\\" else c for c in prefix)
+
+
+def _chunks(items: list[Any], size: int = _BATCH) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,96 @@
+"""``dupecheck check --index``: the changed articles queried against the archive in an index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from paths import SAMPLES
+from typer.testing import CliRunner
+
+from dupecheck.cli import app
+
+EXIT_OK, EXIT_DUPLICATES, EXIT_ERROR = 0, 1, 2
+runner = CliRunner()
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for path in SAMPLES.glob("*.txt"):
+        if not path.name.startswith("wire-"):
+            (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_check_with_index(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    index = tmp_path / "archive.db"
+    result = runner.invoke(app, ["index", "build", str(content), "--index", str(index)])
+    assert result.exit_code == EXIT_OK, result.output
+    new = content / "wire-flood-barrier.txt"
+    new.write_bytes((SAMPLES / "wire-flood-barrier.txt").read_bytes())
+    listed = tmp_path / "changed.txt"
+    listed.write_text(f"{new}\n")
+    report = tmp_path / "check.json"
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(content),
+            "--index",
+            str(index),
+            "--files-from",
+            str(listed),
+            "-f",
+            "json",
+            "-o",
+            str(report),
+        ],
+    )
+    assert result.exit_code == EXIT_DUPLICATES, result.output
+    document = json.loads(report.read_text())
+    assert document["check"]["changed"] == ["wire-flood-barrier.txt"]
+    assert document["check"]["new"]
+    assert all("wire-flood-barrier.txt" in (f["a"], f["b"]) for f in document["check"]["new"])
+    baseline = tmp_path / "baseline.json"
+    result = runner.invoke(app, ["baseline", "update", str(content), "--baseline", str(baseline)])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(content),
+            "--index",
+            str(index),
+            "--files-from",
+            str(listed),
+            "--baseline",
+            str(baseline),
+        ],
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    assert "ACCEPTED" in result.output
+
+
+def test_check_with_missing_index(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", str(content), "--index", str(tmp_path / "none.db")])
+    assert result.exit_code == EXIT_ERROR
+    assert "no index here" in result.output
+
+
+def test_index_from_configuration(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["index", "build", str(content), "--index", "archive.db"])
+    assert result.exit_code == EXIT_OK, result.output
+    (tmp_path / ".dupecheck.toml").write_text('index = "archive.db"\n')
+    (content / "wire-flood-barrier.txt").write_bytes((SAMPLES / "wire-flood-barrier.txt").read_bytes())
+    result = runner.invoke(app, ["check", str(content), "-f", "json", "-o", "check.json"])
+    assert result.exit_code == EXIT_DUPLICATES, result.output
+    document = json.loads((tmp_path / "check.json").read_text())
+    pairs = [frozenset((p["a"], p["b"])) for p in document["pairs"]]
+    assert len(pairs) == len(set(pairs)), "each pair once, not once from each side"
+    assert any("wire-flood-barrier.txt" in pair for pair in pairs)

@@ -1,0 +1,218 @@
+"""The shared index on a real redis-server started for these tests (see ``make redis``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import typer
+from paths import SAMPLES
+from typer.testing import CliRunner
+
+from dupecheck.cli import app as main_app
+from dupecheck.cli_index import index_app, query
+from dupecheck.index import IndexSettingsError, open_index
+from dupecheck.model import Article
+from dupecheck.settings import Settings
+
+EXIT_OK, EXIT_DUPLICATES, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer()
+app.add_typer(index_app, name="index")
+app.command("query")(query)
+runner = CliRunner()
+WIRE = SAMPLES / "wire-flood-barrier.txt"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed; run `make redis` (CI must install it)")
+        pytest.skip("redis-server is not installed; `make redis` installs it")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
+        client.close()
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def location(redis_port: int, request: pytest.FixtureRequest) -> str:
+    prefix = request.node.name.replace("[", "-").replace("]", "")
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    client.flushdb()
+    client.close()
+    return f"redis://127.0.0.1:{redis_port}/0?prefix={prefix}"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for path in SAMPLES.glob("*.txt"):
+        if not path.name.startswith("wire-"):
+            (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_build_query_stats_verify(location: str, archive: Path) -> None:
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["query", str(WIRE), "--index", location, "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    pairs = json.loads(result.stdout)["pairs"]
+    assert pairs and all(p["a"] == WIRE.name.removesuffix(".txt") or p["a"] for p in pairs)
+    result = runner.invoke(app, ["index", "stats", "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    assert f"{len(list(archive.glob('*.txt')))} articles" in result.stdout
+    result = runner.invoke(app, ["index", "verify", "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "ok" in result.stdout
+
+
+def test_same_pairs_as_sqlite(location: str, archive: Path, tmp_path: Path) -> None:
+    articles = [Article(p.stem, p.read_text()) for p in sorted(archive.glob("*.txt"))]
+    wire = Article("wire", WIRE.read_text())
+    with open_index(location, create=True, check_settings=False) as index:
+        index.build(articles)
+    with open_index(tmp_path / "a.db", create=True, check_settings=False) as index:
+        index.build(articles)
+    with open_index(location, readonly=True) as index:
+        on_redis = [(p.a, p.b, p.relation) for p in index.query([wire])]
+    with open_index(tmp_path / "a.db", readonly=True) as index:
+        on_sqlite = [(p.a, p.b, p.relation) for p in index.query([wire])]
+    assert on_redis == on_sqlite and on_redis
+
+
+def test_add_and_remove(location: str, archive: Path) -> None:
+    articles = [Article(p.stem, p.read_text()) for p in sorted(archive.glob("*.txt"))]
+    wire = Article("wire", WIRE.read_text())
+    with open_index(location, create=True, check_settings=False) as index:
+        index.build(articles[:2])
+        result = index.add(articles)
+        assert set(result.added) == {a.id for a in articles[2:]}
+        assert set(result.unchanged) == {a.id for a in articles[:2]}
+        matched = {p.b for p in index.query([wire])}
+        assert matched
+        changed = Article(
+            articles[0].id, articles[0].text + "\n\nA new closing paragraph about something else."
+        )
+        assert index.add([changed]).replaced == (changed.id,)
+        for article_id in matched:
+            assert index.remove(article_id)
+        assert not index.remove("no-such-article")
+        assert index.query([wire]) == []
+        assert index.verify() == []
+        assert index.stats().articles == len(articles) - len(matched)
+
+
+def test_cli_add_remove(location: str, archive: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "one.txt").write_text(WIRE.read_text())
+    assert runner.invoke(app, ["index", "build", str(first), "--index", location]).exit_code == EXIT_OK
+    result = runner.invoke(app, ["index", "add", str(archive), "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["index", "remove", "one.txt", "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["index", "remove", "one.txt", "--index", location])
+    assert result.exit_code == EXIT_ERROR
+
+
+def test_settings_mismatch(location: str, archive: Path) -> None:
+    with open_index(location, create=True, check_settings=False) as index:
+        index.build([Article("a", WIRE.read_text())])
+    with pytest.raises(IndexSettingsError, match=r"num_perm 128 \(now 64\).*index rebuild"):
+        open_index(location, Settings(num_perm=64), readonly=True)
+    result = runner.invoke(main_app, ["check", str(archive), "--index", location, "--num-perm", "64"])
+    assert result.exit_code == EXIT_ERROR
+    assert "rebuild" in result.output
+
+
+def test_missing_index_and_server(location: str, redis_port: int) -> None:
+    result = runner.invoke(app, ["index", "stats", "--index", location])
+    assert result.exit_code == EXIT_ERROR
+    assert "no index here" in result.output
+    closed = _free_port()
+    result = runner.invoke(app, ["index", "stats", "--index", f"redis://127.0.0.1:{closed}/0?prefix=x"])
+    assert result.exit_code == EXIT_ERROR
+    assert "cannot reach" in result.output
+
+
+class _Plant:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.marker, "w"))
+
+
+def test_planted_pickles_are_never_loaded(
+    location: str, archive: Path, tmp_path: Path, redis_port: int
+) -> None:
+    marker = tmp_path / "unpickled"
+    payload = pickle.dumps(_Plant(str(marker)))
+    assert runner.invoke(app, ["index", "build", str(archive), "--index", location]).exit_code == EXIT_OK
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    prefix = location.rsplit("prefix=", 1)[1]
+    for name in client.scan_iter(match=f"{prefix}:*"):
+        kind = client.type(name)
+        if kind == b"set":
+            client.sadd(name, payload)
+        elif kind == b"list":
+            client.rpush(name, payload)
+        elif kind == b"hash" and not name.endswith(b":meta"):
+            client.hset(name, "planted", payload)
+    client.set(f"{prefix}:planted", payload)
+    client.close()
+    result = runner.invoke(app, ["query", str(WIRE), "--index", location])
+    assert result.exit_code in (EXIT_OK, EXIT_ERROR), result.output
+    runner.invoke(app, ["index", "verify", "--index", location])
+    runner.invoke(app, ["index", "stats", "--index", location])
+    assert not marker.exists()

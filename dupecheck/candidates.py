@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from dupecheck.settings import Settings
-from dupecheck.sign import SCHEME
+from dupecheck.sign import signature_of
 
 
 def identical_pairs(contents: Sequence[str]) -> list[tuple[int, int]]:
@@ -45,15 +45,11 @@ def redis_lsh(settings: Settings, basename: bytes, connection: dict[str, object]
     )
 
 
-def _minhash_of(values: np.ndarray, settings: Settings) -> MinHash:
-    return MinHash(num_perm=settings.num_perm, seed=settings.seed, hashvalues=values, scheme=SCHEME)
-
-
 def redis_insert(lsh: MinHashLSH, entries: Sequence[tuple[bytes, np.ndarray]], settings: Settings) -> None:
     """Insert ``(key, signature values)`` pairs in one insertion session (pipelined writes)."""
     with lsh.insertion_session() as session:
         for key, values in entries:
-            session.insert(key, _minhash_of(values, settings), check_duplication=False)
+            session.insert(key, signature_of(values, settings), check_duplication=False)
 
 
 def redis_remove(lsh: MinHashLSH, keys: Sequence[bytes]) -> None:
@@ -69,7 +65,7 @@ def redis_query(lsh: MinHashLSH, signatures: Sequence[np.ndarray]) -> list[set[b
     if not signatures:
         return []
     settings = Settings(num_perm=lsh.h)
-    hashvalues = [_minhash_of(values, settings).hashvalues for values in signatures]
+    hashvalues = [signature_of(values, settings).hashvalues for values in signatures]
     found: list[set[bytes]] = [set() for _ in signatures]
     for (start, end), table in zip(lsh.hashranges, lsh.hashtables):
         bands = [lsh._H(values[start:end]) for values in hashvalues]

@@ -26,3 +26,8 @@ def signatures(hash_sets: Iterable[list[int]], settings: Settings) -> list[MinHa
             signature.update_batch(np.asarray(hashes, dtype=np.uint32))
         out.append(signature)
     return out
+
+
+def signature_of(values: np.ndarray, settings: Settings) -> MinHash:
+    """A MinHash holding stored hash values (an index's), for datasketch's LSH to take."""
+    return MinHash(num_perm=settings.num_perm, seed=settings.seed, hashvalues=values, scheme=SCHEME)

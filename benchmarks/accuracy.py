@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,7 +25,7 @@ import dupecheck
 from dupecheck.align import compare_documents
 from dupecheck.core import find_duplicates
 from dupecheck.load import load_paths
-from dupecheck.model import ScanReport
+from dupecheck.model import Document, Paragraph, ScanReport
 from dupecheck.settings import Settings
 
 CLASSES = ("wholly", "partially", "non")
@@ -78,6 +79,25 @@ def binary(labels: list[str]) -> list[str]:
     return ["derived" if x != "non" else "non" for x in labels]
 
 
+def paragraph_gold(documents: Iterable[Document]) -> Iterator[tuple[str, Paragraph, bool]]:
+    """Each scored paragraph of the annotated derived texts, and whether it is reused.
+
+    As ../shared/corpora/README.md scores it: paragraphs of 20+ characters as the tool
+    segments them; reused when at least half their characters are marked verbatim or rewrite.
+    """
+    by_id = {d.id: d for d in documents}
+    for record in records("meter-dev", "spans.jsonl"):
+        if record["label"] == "non":
+            continue
+        mark = np.zeros(len(record["text"]), dtype=bool)
+        for seg in record["segments"]:
+            if seg["type"] in ("verbatim", "rewrite"):
+                mark[seg["start"] : seg["end"]] = True
+        for p in by_id[record["id"]].paragraphs:
+            if p.end - p.start >= 20:
+                yield record["id"], p, bool(mark[p.start : p.end].sum() * 2 >= p.end - p.start)
+
+
 def meter_paragraphs(report: ScanReport, docs: list[dict]) -> tuple[float, float, float, int]:
     """Precision/recall/F1 of "this newspaper paragraph overlaps a PA paragraph of its story"."""
     story = {d["id"]: d["story"] for d in docs}
@@ -91,24 +111,13 @@ def meter_paragraphs(report: ScanReport, docs: list[dict]) -> tuple[float, float
                 reused_pred[pair.a].add(o.a)
             if role[pair.b] == "newspaper" and role[pair.a] == "pa":
                 reused_pred[pair.b].add(o.b)
-    documents = {d.id: d for d in report.documents}
     tp = fp = fn = n = 0
-    for record in records("meter-dev", "spans.jsonl"):
-        if record["label"] == "non":
-            continue
-        mark = np.zeros(len(record["text"]), dtype=bool)
-        for seg in record["segments"]:
-            if seg["type"] in ("verbatim", "rewrite"):
-                mark[seg["start"] : seg["end"]] = True
-        for p in documents[record["id"]].paragraphs:
-            if p.end - p.start < 20:
-                continue
-            n += 1
-            gold = mark[p.start : p.end].sum() * 2 >= p.end - p.start
-            pred = p.index in reused_pred[record["id"]]
-            tp += gold and pred
-            fp += (not gold) and pred
-            fn += gold and not pred
+    for record_id, paragraph, gold in paragraph_gold(report.documents):
+        n += 1
+        pred = paragraph.index in reused_pred[record_id]
+        tp += gold and pred
+        fp += (not gold) and pred
+        fn += gold and not pred
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy import CLASSES, binary, f1_table, macro
+from accuracy import CLASSES, binary, f1_table, macro, paragraph_gold
 from corpora import SEEDS, articles, records, require_shared
 
 from dupecheck.document import build_document
@@ -88,20 +88,14 @@ def main() -> None:
         return (own @ np.vstack(pa).T).max(axis=1)
 
     # Paragraph task, as benchmarks/accuracy.py scores it.
-    documents = {d.id: d for d in docs}
     gold_p, score_p = [], []
-    for record in records("meter-dev", "spans.jsonl"):
-        if record["label"] == "non":
-            continue
-        mark = np.zeros(len(record["text"]), dtype=bool)
-        for seg in record["segments"]:
-            if seg["type"] in ("verbatim", "rewrite"):
-                mark[seg["start"] : seg["end"]] = True
-        cos = dict(zip(vectors.get(record["id"], (None, None, []))[2], best_cosines(record["id"])))
-        for p in documents[record["id"]].paragraphs:
-            if p.end - p.start >= 20:
-                gold_p.append(mark[p.start : p.end].sum() * 2 >= p.end - p.start)
-                score_p.append(cos.get(p.index, 0.0))
+    cosines: dict[str, dict[int, float]] = {}
+    for record_id, paragraph, reused in paragraph_gold(docs):
+        if record_id not in cosines:
+            indices = vectors.get(record_id, (None, None, []))[2]
+            cosines[record_id] = dict(zip(indices, best_cosines(record_id)))
+        gold_p.append(reused)
+        score_p.append(cosines[record_id].get(paragraph.index, 0.0))
     gold_arr, score_arr = np.array(gold_p), np.array(score_p)
     best = max(
         (2 * (gold_arr & (score_arr >= t)).sum() / (gold_arr.sum() + (score_arr >= t).sum()), t)

@@ -8,18 +8,19 @@ from enum import StrEnum
 
 import numpy as np
 
-from dupecheck.align import compare_documents, match_view
+from dupecheck.align import MatchView, compare_documents, match_view
 from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import build_document
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
-from dupecheck.model import Article, CompareReport, Document, ScanReport, Skipped
+from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
+from dupecheck.parallel import default_jobs, ordered_map
 from dupecheck.repeated import repeated_paragraphs
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_hashes
-from dupecheck.sign import signatures
+from dupecheck.sign import signature_matrix
 from dupecheck.vocabulary import common_shingles
 
 Progress = Callable[[str, int, int], None]
@@ -51,6 +52,7 @@ def find_duplicates(
     window: int | None = None,
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
+    jobs: int | None = None,
 ) -> ScanReport:
     """Find the near-duplicate and rewritten articles among ``articles``.
 
@@ -62,6 +64,8 @@ def find_duplicates(
     ``boilerplate`` adds furniture patterns (:func:`~dupecheck.boilerplate.read_patterns`).
     With ``learn_boilerplate``, a paragraph repeated word for word across many otherwise
     unrelated articles is furniture too (:func:`~dupecheck.repeated.repeated_paragraphs`).
+    ``jobs`` processes share the per-article and per-pair work (default: one per CPU);
+    the report is the same for any number.
 
     >>> text = "The council voted eleven to four to fund a tidal barrier after the storm."
     >>> report = find_duplicates([Article("a", text), Article("b", text + " It will cost millions.")])
@@ -73,39 +77,35 @@ def find_duplicates(
         raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
     if window is not None and window < 0:
         raise SettingsError(f"window must be 0 days or more, not {window}")
+    if jobs is None:
+        jobs = default_jobs()
+    elif jobs < 1:
+        raise SettingsError(f"jobs must be 1 or more, not {jobs}")
     articles = list(articles)
     ids = [a.id for a in articles]
     if len(set(ids)) != len(ids):
         seen: set[str] = set()
         repeated = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
         raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
-    documents = []
-    for number, article in enumerate(articles, 1):
-        documents.append(build_document(article, settings, boilerplate=boilerplate))
-        progress("segment", number, len(articles))
+    documents = ordered_map(
+        lambda article: build_document(article, settings, boilerplate=boilerplate),
+        articles,
+        jobs,
+        lambda done: progress("segment", done, len(articles)),
+    )
     if learn_boilerplate:
         documents = list(repeated_paragraphs(documents))
 
     common = common_shingles(documents, settings)
-    views = [match_view(document, common, settings.min_terms) for document in documents]
-    # One signature per paragraph, and one per article for articles whose paragraphs
-    # were split differently (a hard-wrapped copy of an unwrapped story).
-    owners: list[int] = []
-    shingle_sets: list[frozenset[str]] = []
-    for d, view in enumerate(views):
-        for paragraph_set in view.sets:
-            if paragraph_set:
-                owners.append(d)
-                shingle_sets.append(paragraph_set)
-        if len(view.sets) > 1 and any(view.sets):
-            owners.append(d)
-            shingle_sets.append(frozenset().union(*view.sets))
-    minhashes = signatures([shingle_hashes(s) for s in shingle_sets], settings)
+    prepared = ordered_map(lambda document: _prepare(document, common, settings), documents, jobs)
+    views = [view for view, _ in prepared]
+    owners = np.array([d for d, (_, hashes) in enumerate(prepared) for _ in hashes], dtype=np.int64)
+    matrix = signature_matrix([h for _, hashes in prepared for h in hashes], settings)
+    del prepared
     progress("sign", len(owners), len(owners))
     bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
-    matrix = np.vstack([m.hashvalues for m in minhashes]) if minhashes else np.zeros((0, settings.num_perm))
     candidates = sorted(
-        set(colliding_pairs(np.asarray(owners), matrix, bands, rows))
+        set(colliding_pairs(owners, matrix, bands, rows))
         | set(identical_pairs([view.identity for view in views]))
     )
     if focus is not None:
@@ -118,12 +118,13 @@ def find_duplicates(
             if comparable(articles[i], articles[j], same_source=same_source, window=window)
         ]
 
-    pairs = []
-    for number, (i, j) in enumerate(candidates, 1):
+    def verify(pair: tuple[int, int]) -> PairResult | None:
+        i, j = pair
         result = compare_documents(documents[i], documents[j], settings, (views[i], views[j]))
-        if result.relation is not None:
-            pairs.append((i, j, result))
-        progress("verify", number, len(candidates))
+        return result if result.relation is not None else None
+
+    verified = ordered_map(verify, candidates, jobs, lambda done: progress("verify", done, len(candidates)))
+    pairs = [(i, j, result) for (i, j), result in zip(candidates, verified) if result is not None]
     return ScanReport(
         documents=tuple(documents),
         groups=groups_of(ids, [(i, j) for i, j, _ in pairs]),
@@ -133,6 +134,22 @@ def find_duplicates(
         candidates=len(candidates),
         files=files,
     )
+
+
+def _prepare(
+    document: Document, common: frozenset[str], settings: Settings
+) -> tuple[MatchView, list[list[int]]]:
+    """What verification sees of a document, and the hashed shingle sets to sign for it.
+
+    One set per content paragraph, and one for the whole article when it has several
+    (so a hard-wrapped copy of an unwrapped story, split into other paragraphs, still
+    meets it).
+    """
+    view = match_view(document, common, settings.min_terms)
+    sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
+    if len(view.sets) > 1 and sets:
+        sets.append(frozenset().union(*sets))
+    return view, [shingle_hashes(shingle_set) for shingle_set in sets]
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dupecheck import parallel
+from dupecheck.parallel import default_jobs, ordered_map
+
+
+def test_results_come_back_in_input_order_for_any_number_of_jobs() -> None:
+    items = list(range(3000))
+    expected = [n * n for n in items]
+    for jobs in (1, 2, 3):
+        assert ordered_map(lambda n: n * n, items, jobs) == expected
+
+
+def test_work_runs_in_other_processes_when_there_is_enough_of_it() -> None:
+    pids = set(ordered_map(lambda _: os.getpid(), range(4000), jobs=2))
+    assert os.getpid() not in pids
+    assert len(pids) == 2
+
+
+def test_small_work_stays_in_this_process() -> None:
+    assert set(ordered_map(lambda _: os.getpid(), range(10), jobs=4)) == {os.getpid()}
+
+
+def test_progress_counts_up_to_the_number_of_items() -> None:
+    seen: list[int] = []
+    ordered_map(str, range(2000), jobs=2, progress=seen.append)
+    assert seen == sorted(seen)
+    assert seen[-1] == 2000
+
+
+def test_a_failing_item_raises_in_the_caller_and_leaves_no_work_behind() -> None:
+    def fail_on_seven(n: int) -> int:
+        if n == 1777:
+            raise ValueError("seven")
+        return n
+
+    with pytest.raises(ValueError, match="seven"):
+        ordered_map(fail_on_seven, range(3000), jobs=2)
+    assert parallel._work is None
+
+
+def test_default_jobs_is_at_least_one() -> None:
+    assert default_jobs() >= 1

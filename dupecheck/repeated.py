@@ -14,7 +14,7 @@ import dataclasses
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 from dupecheck.model import Document, ParagraphKind
 from dupecheck.text import normalize
@@ -28,8 +28,73 @@ _SAMPLE = 20
 """Articles sampled per repeated paragraph to judge whether they are related: bounded work."""
 
 
-def _key(text: str) -> str:
+def paragraph_key(text: str) -> str:
+    r"""The form a paragraph is compared in across articles: normalized, spaces collapsed.
+
+    >>> paragraph_key("Follow  us\non  Mastodon.")
+    'follow us on mastodon.'
+    """
     return " ".join(normalize(text).split())
+
+
+def carriers_needed(articles: int) -> int:
+    """How many of ``articles`` must carry a paragraph for it to be learned: ``max(3, 1%)``.
+
+    >>> carriers_needed(10), carriers_needed(1000)
+    (3, 10)
+    """
+    return max(MIN_ARTICLES, math.ceil(SHARE_OF_ARTICLES * articles))
+
+
+def content_keys(document: Document) -> frozenset[str]:
+    """The keys (:func:`paragraph_key`) of the document's content paragraphs."""
+    return frozenset(paragraph_key(document.text_of(p)) for p in document.paragraphs if p.is_content)
+
+
+def other_terms(document: Document, frequent: Container[str]) -> frozenset[str]:
+    """The terms of the document's content paragraphs whose key is not among the ``frequent`` ones."""
+    return frozenset(
+        term
+        for paragraph in document.paragraphs
+        if paragraph.is_content and paragraph_key(document.text_of(paragraph)) not in frequent
+        for term in paragraph.terms
+    )
+
+
+def judged_sample(carriers: Iterable[tuple[str, int]]) -> list[int]:
+    """The articles (numbers) judged for a repeated paragraph, from its ``(id, number)`` carriers.
+
+    Sampled by id, so the decision does not depend on the order articles were read in.
+
+    >>> judged_sample([("b", 0), ("a", 1), ("c", 2)])
+    [1, 0, 2]
+    """
+    return [number for _, number in sorted(carriers)[:_SAMPLE]]
+
+
+def unrelated(others: Sequence[frozenset[str]]) -> bool:
+    """Whether articles with these other terms share little: average pairwise Jaccard below 0.2.
+
+    >>> unrelated([frozenset("ab"), frozenset("cd"), frozenset("ef")])
+    True
+    """
+    scores = [_jaccard(a, b) for a, b in itertools.combinations(others, 2)]
+    return sum(scores) / len(scores) < UNRELATED_BELOW
+
+
+def mark_repeated(document: Document, learned: Mapping[str, int]) -> Document:
+    """``document`` with its content paragraphs whose key is in ``learned`` (key: carriers) marked."""
+    paragraphs = tuple(
+        dataclasses.replace(
+            paragraph,
+            kind=ParagraphKind.BOILERPLATE,
+            reason=f"repeated in {learned[key]} articles",
+        )
+        if paragraph.is_content and (key := paragraph_key(document.text_of(paragraph))) in learned
+        else paragraph
+        for paragraph in document.paragraphs
+    )
+    return dataclasses.replace(document, paragraphs=paragraphs)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -52,46 +117,22 @@ def repeated_paragraphs(documents: Sequence[Document]) -> tuple[Document, ...]:
     >>> [p.reason for p in repeated_paragraphs(docs)[0].paragraphs]
     ['', 'repeated in 3 articles']
     """
-    needed = max(MIN_ARTICLES, math.ceil(SHARE_OF_ARTICLES * len(documents)))
+    needed = carriers_needed(len(documents))
     if len(documents) < needed:
         return tuple(documents)
     carriers: dict[str, set[int]] = defaultdict(set)
     for number, document in enumerate(documents):
-        for paragraph in document.paragraphs:
-            if paragraph.is_content:
-                carriers[_key(document.text_of(paragraph))].add(number)
+        for key in content_keys(document):
+            carriers[key].add(number)
     frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
     if not frequent:
         return tuple(documents)
-    others = [
-        frozenset(
-            term
-            for paragraph in document.paragraphs
-            if paragraph.is_content and _key(document.text_of(paragraph)) not in frequent
-            for term in paragraph.terms
-        )
-        for document in documents
-    ]
-    learned: set[str] = set()
+    others = [other_terms(document, frequent) for document in documents]
+    learned: dict[str, int] = {}
     for key, found in frequent.items():
-        # Sampled by id, so the decision does not depend on the order articles were read in.
-        sample = sorted(found, key=lambda number: documents[number].id)[:_SAMPLE]
-        scores = [_jaccard(others[i], others[j]) for i, j in itertools.combinations(sample, 2)]
-        if sum(scores) / len(scores) < UNRELATED_BELOW:
-            learned.add(key)
+        sample = judged_sample((documents[number].id, number) for number in found)
+        if unrelated([others[number] for number in sample]):
+            learned[key] = len(found)
     if not learned:
         return tuple(documents)
-    marked = []
-    for document in documents:
-        paragraphs = tuple(
-            dataclasses.replace(
-                paragraph,
-                kind=ParagraphKind.BOILERPLATE,
-                reason=f"repeated in {len(frequent[key])} articles",
-            )
-            if paragraph.is_content and (key := _key(document.text_of(paragraph))) in learned
-            else paragraph
-            for paragraph in document.paragraphs
-        )
-        marked.append(dataclasses.replace(document, paragraphs=paragraphs))
-    return tuple(marked)
+    return tuple(mark_repeated(document, learned) for document in documents)

@@ -17,6 +17,30 @@ from dupecheck.settings import Settings
 from dupecheck.shingle import shingles
 
 
+def common_limit(articles: int, settings: Settings) -> float:
+    """The number of ``articles`` a shingle must be found in *more than* to be corpus vocabulary.
+
+    >>> common_limit(10_000, Settings()), common_limit(100, Settings())
+    (200.0, 50)
+    """
+    return max(settings.common_share * articles, settings.common_min_docs)
+
+
+def document_shingles(document: Document) -> frozenset[str]:
+    """Every shingle of the document's content paragraphs: what its document frequency counts.
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> sorted(document_shingles(build_document(Article("a", "Council votes to fund barrier."), Settings())))
+    ['barrier', 'council', 'council vote', 'fund', 'fund barrier', 'vote', 'vote fund']
+    """
+    seen: set[str] = set()
+    for paragraph in document.paragraphs:
+        if paragraph.is_content:
+            seen.update(shingles(paragraph.terms))
+    return frozenset(seen)
+
+
 def common_shingles(documents: Sequence[Document], settings: Settings) -> frozenset[str]:
     """Shingles found in more articles than the settings allow.
 
@@ -27,14 +51,10 @@ def common_shingles(documents: Sequence[Document], settings: Settings) -> frozen
     >>> sorted(common_shingles(docs, Settings(common_min_docs=50)))[:3]
     ['cent', 'cent paid', 'dividend']
     """
-    limit = max(settings.common_share * len(documents), settings.common_min_docs)
+    limit = common_limit(len(documents), settings)
     if len(documents) <= limit:
         return frozenset()
     counts: Counter[str] = Counter()
     for document in documents:
-        seen: set[str] = set()
-        for paragraph in document.paragraphs:
-            if paragraph.is_content:
-                seen.update(shingles(paragraph.terms))
-        counts.update(seen)
+        counts.update(document_shingles(document))
     return frozenset(shingle for shingle, count in counts.items() if count > limit)

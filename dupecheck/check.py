@@ -205,6 +205,7 @@ def check_articles(
     window: int | None = None,
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
+    jobs: int | None = None,
 ) -> CheckResult:
     """Scan ``articles`` (only pairs involving ``changed`` ids, if given) and :func:`classify` the pairs.
 
@@ -227,6 +228,7 @@ def check_articles(
         window=window,
         boilerplate=boilerplate,
         learn_boilerplate=learn_boilerplate,
+        jobs=jobs,
     )
     return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
 
@@ -293,6 +295,7 @@ def check_paths(
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
     index: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
 ) -> CheckResult:
     """Read the articles under ``paths`` and check them; ``changed_paths`` limits the check to their files.
 
@@ -344,6 +347,7 @@ def check_paths(
         window=window,
         boilerplate=boilerplate,
         learn_boilerplate=learn_boilerplate,
+        jobs=jobs,
     )
 
 

@@ -85,6 +85,7 @@ _SETTINGS_PANEL = "Matching settings"
 _OUTPUT_PANEL = "Output"
 _GATE_PANEL = "What fails"
 _INPUT_PANEL = "Input"
+_PERFORMANCE_PANEL = "Performance"
 _CONFIG_NAMES = {"format": "output_format"}
 """Configuration keys held by a parameter of another name."""
 _STAGES = {
@@ -250,6 +251,19 @@ LearnBoilerplate = Annotated[
         rich_help_panel=_SETTINGS_PANEL,
     ),
 ]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        help="Processes for segmenting, signing and verifying (default: one per CPU). The report is "
+        "the same for any N.",
+        show_default=False,
+        rich_help_panel=_PERFORMANCE_PANEL,
+    ),
+]
 _PATHS_HELP = (
     "Files or folders to read: .txt, .md and .html files are one article each; .jsonl, .json, .csv "
     "and .parquet files one article per record; '-' reads JSON Lines from standard input."
@@ -394,6 +408,7 @@ def scan(
     window: Window = None,
     boilerplate: BoilerplateFile = None,
     learn_boilerplate: LearnBoilerplate = True,
+    jobs: Jobs = None,
     canonical: Annotated[
         str,
         typer.Option(
@@ -456,6 +471,7 @@ def scan(
                 window=window,
                 boilerplate=patterns,
                 learn_boilerplate=learn_boilerplate,
+                jobs=jobs,
             )
         _write(report, reporter, output)
         if actions_file is not None:
@@ -551,6 +567,7 @@ def check(
     window: Window = None,
     boilerplate: BoilerplateFile = None,
     learn_boilerplate: LearnBoilerplate = True,
+    jobs: Jobs = None,
     id_field: IdField = "id",
     text_field: TextField = "text",
     title_field: TitleField = "title",
@@ -604,6 +621,7 @@ def check(
                 window=options["window"],
                 boilerplate=patterns,
                 learn_boilerplate=options["learn_boilerplate"],
+                jobs=options["jobs"],
                 index=options["index"],
             )
         fail_on = options["fail_on"]
@@ -643,6 +661,7 @@ def update_baseline(
     window: Window = None,
     boilerplate: BoilerplateFile = None,
     learn_boilerplate: LearnBoilerplate = True,
+    jobs: Jobs = None,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -685,6 +704,7 @@ def update_baseline(
                 window=options["window"],
                 boilerplate=patterns,
                 learn_boilerplate=options["learn_boilerplate"],
+                jobs=options["jobs"],
             )
         updated = baseline_of(result)
         _emit(lambda out, color: out.write(dumps(updated)), target)

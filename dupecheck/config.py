@@ -48,6 +48,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "window": (int,),
     "boilerplate": (str,),
     "learn_boilerplate": (bool,),
+    "jobs": (int,),
     "index": (str,),
 }
 KEYS = frozenset({*_SETTING_TYPES, *_OPTION_TYPES, "allow"})

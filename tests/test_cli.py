@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from synthetic import corpus_with_planted_copies
 from typer.testing import CliRunner
 
 from dupecheck import __version__
@@ -243,3 +244,23 @@ def test_baseline_update_takes_the_input_and_pairing_options(tmp_path: Path) -> 
     result = runner.invoke(app, common)
     assert result.exit_code == EXIT_OK, result.output
     assert "1 pair accepted" in result.output
+
+
+def test_scan_gives_the_same_report_for_any_number_of_jobs(tmp_path: Path) -> None:
+    articles, planted = corpus_with_planted_copies(1100)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles))
+    reports = []
+    for jobs in ("1", "2"):
+        result = runner.invoke(app, ["scan", str(feed), "--format", "json", "--jobs", jobs])
+        assert result.exit_code == EXIT_OK, result.output
+        reports.append(result.stdout)
+    assert reports[0] == reports[1]
+    pairs = {frozenset((pair["a"], pair["b"])) for pair in json.loads(reports[0])["pairs"]}
+    assert planted <= pairs
+
+
+def test_jobs_must_be_at_least_one() -> None:
+    result = runner.invoke(app, ["scan", str(SAMPLES), "--jobs", "0"])
+    assert result.exit_code == EXIT_ERROR
+    assert "--jobs" in result.output

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
+from synthetic import corpus_with_planted_copies
 
 from dupecheck.core import compare, find_duplicates
 from dupecheck.errors import InputError, SettingsError
@@ -119,26 +119,8 @@ def test_same_source_and_window_are_validated() -> None:
         find_duplicates([], jobs=0)
 
 
-def _corpus_with_planted_copies(size: int, seed: int = 5) -> tuple[list[Article], set[frozenset[str]]]:
-    """Articles of made-up words; every tenth copies most paragraphs of an earlier one."""
-    rng = random.Random(seed)
-    vocabulary = [f"w{n}x" for n in range(4000)]
-    articles: list[Article] = []
-    planted: set[frozenset[str]] = set()
-    for number in range(size):
-        if articles and number % 10 == 0:
-            source = rng.choice(articles)
-            kept = [p for p in source.text.split("\n\n") if rng.random() < 0.9]
-            articles.append(Article(f"a{number}", "\n\n".join(kept)))
-            planted.add(frozenset((source.id, f"a{number}")))
-        else:
-            paragraphs = [" ".join(rng.choices(vocabulary, k=25)) for _ in range(rng.randint(3, 6))]
-            articles.append(Article(f"a{number}", "\n\n".join(paragraphs)))
-    return articles, planted
-
-
 def test_the_report_is_the_same_for_any_number_of_jobs() -> None:
-    articles, planted = _corpus_with_planted_copies(1200)
+    articles, planted = corpus_with_planted_copies(1200)
     one, two = find_duplicates(articles, jobs=1), find_duplicates(articles, jobs=2)
     assert one == two
     assert planted <= {frozenset((p.a, p.b)) for p in one.pairs}

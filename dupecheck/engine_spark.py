@@ -1,0 +1,754 @@
+"""The scan on a Spark cluster: :func:`~dupecheck.core.find_duplicates`'s stages, run in executors.
+
+Every stage calls the same functions as the local engine — :func:`~dupecheck.document.build_document`,
+the learned-boilerplate and corpus-vocabulary decisions (their pure helpers), ``match_view``,
+``shingle_hashes``, ``signatures``, ``band_keys`` and ``compare_documents`` — inside Spark tasks;
+what the local engine does with whole-corpus dictionaries (paragraph carriers, document
+frequencies, LSH buckets, identical texts, connected components) is done here by grouping and
+joining RDDs. So the report is the local engine's, byte for byte, and only the work is spread.
+No extra JARs are needed: connected components are computed by alternating large-star and
+small-star steps (Kiveris et al., 2014) over plain RDDs, not with GraphFrames.
+
+Run it on a cluster with ``spark-submit`` (see :func:`main` and the README's "Spark" section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import itertools
+import json
+import os
+import shutil
+import sys
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from operator import add
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+
+from dupecheck import repeated, vocabulary
+from dupecheck.align import MatchView, compare_documents, match_view
+from dupecheck.bands import band_keys, band_layout
+from dupecheck.boilerplate import Patterns, read_patterns
+from dupecheck.core import SAME_SOURCE, comparable
+from dupecheck.document import build_document
+from dupecheck.errors import DupecheckError, InputError, SettingsError
+from dupecheck.load import MAX_BYTES, Fields, _record
+from dupecheck.model import Article, Document, Group, PairResult, ScanReport, Skipped
+from dupecheck.reporters import get_reporter
+from dupecheck.settings import Settings
+from dupecheck.shingle import shingle_hashes
+from dupecheck.sign import signatures
+
+if TYPE_CHECKING:
+    from pyspark import RDD, Broadcast, SparkContext
+    from pyspark.sql import DataFrame, SparkSession
+
+INSTALL = "pip install 'dupecheck[spark]'"
+JAVA = "Debian/Ubuntu: apt-get install openjdk-17-jre-headless"
+ARTICLE_COLUMNS = ("id", "text", "source", "title", "date", "url", "outlet", "author")
+"""Columns of a DataFrame of articles: the fields of :class:`~dupecheck.model.Article` (id, text needed)."""
+POSITION = "position"
+"""Optional DataFrame column giving the articles' order (else they are taken in ``id`` order)."""
+_MAX_ROUNDS = 200
+
+Numbered = tuple[int, Article]
+Viewed = tuple[Document, MatchView]
+ReadAt = tuple[int, str, int]
+"""Where a record was read: the input's number, the file's name, the line or row."""
+
+
+class SparkUnavailableError(DupecheckError):
+    """PySpark, or the Java it runs on, is not installed."""
+
+
+def _require_pyspark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise SparkUnavailableError(
+            f"the Spark engine needs PySpark: {INSTALL} (and Java 17 or later: {JAVA})"
+        ) from None
+
+
+def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8) -> SparkSession:
+    """A SparkSession on this machine: no web UI, every listener on 127.0.0.1, workers on this Python.
+
+    Raise :class:`SparkUnavailableError` saying what to install when PySpark or Java is missing.
+    """
+    _require_pyspark()
+    from pyspark.sql import SparkSession
+
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise SparkUnavailableError(f"Spark needs Java 17 or later ({JAVA}), or set JAVA_HOME")
+    # Python workers must import dupecheck: run them on this interpreter, not on whatever python3 is.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder.master(master).appName("dupecheck")
+    for key, value in {
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.host": "127.0.0.1",
+        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.sql.shuffle.partitions": str(shuffle_partitions),
+        "spark.default.parallelism": str(shuffle_partitions),
+    }.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def find_duplicates_spark(
+    articles_or_dataframe: Iterable[Article] | DataFrame,
+    *,
+    settings: Settings | None = None,
+    skipped: Iterable[Skipped] = (),
+    focus: Collection[str] | None = None,
+    files: int = 0,
+    same_source: str = "report",
+    window: int | None = None,
+    boilerplate: Patterns = (),
+    learn_boilerplate: bool = True,
+    spark: SparkSession | None = None,
+) -> ScanReport:
+    """:func:`~dupecheck.core.find_duplicates` on Spark: the same report, the work done in executors.
+
+    The keywords mean what they mean there. ``articles_or_dataframe`` is either articles (taken
+    in the order given) or a Spark DataFrame with :data:`ARTICLE_COLUMNS` (``id`` and ``text``
+    required, the others optional, nulls read as ""), in the order of its integer ``position``
+    column when it has one, else by ``id``; a DataFrame is read by the executors, so a corpus
+    on shared storage never passes through the driver on its way in. The report (documents
+    included) is collected on the driver. ``spark`` is the session to use; without one the
+    active session is used, else :func:`local_session` starts one on this machine.
+
+    Raise :class:`SparkUnavailableError` when PySpark or Java is missing, :class:`SettingsError`
+    and :class:`InputError` as ``find_duplicates`` does. Usage::
+
+        from dupecheck.engine_spark import find_duplicates_spark, local_session
+        report = find_duplicates_spark(articles, spark=local_session("local[2]"))
+        report = find_duplicates_spark(spark.read.parquet("s3a://bucket/articles/"), spark=spark)
+    """
+    settings = settings or Settings()
+    if same_source not in SAME_SOURCE:
+        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
+    if window is not None and window < 0:
+        raise SettingsError(f"window must be 0 days or more, not {window}")
+    _require_pyspark()
+    if spark is None:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession() or local_session()
+    if _is_dataframe(articles_or_dataframe):
+        numbered = _numbered_rows(articles_or_dataframe)  # type: ignore[arg-type]
+    else:
+        given = list(articles_or_dataframe)  # type: ignore[arg-type]
+        _check_unique([article.id for article in given])
+        context = spark.sparkContext
+        numbered = context.parallelize(list(enumerate(given)), max(1, min(len(given), _slices(context))))
+    return scan_numbered(
+        numbered,
+        settings=settings,
+        skipped=skipped,
+        focus=focus,
+        files=files,
+        same_source=same_source,
+        window=window,
+        boilerplate=boilerplate,
+        learn_boilerplate=learn_boilerplate,
+    )
+
+
+def scan_numbered(
+    numbered: RDD[Numbered],
+    *,
+    settings: Settings,
+    skipped: Iterable[Skipped] = (),
+    focus: Collection[str] | None = None,
+    files: int = 0,
+    same_source: str = "report",
+    window: int | None = None,
+    boilerplate: Patterns = (),
+    learn_boilerplate: bool = True,
+) -> ScanReport:
+    """The scan of ``(position, article)`` pairs, numbered 0, 1, ... with unique ids."""
+    context = numbered.context
+    documents: RDD[tuple[int, Document]] = numbered.mapValues(
+        lambda article: build_document(article, settings, boilerplate=boilerplate)
+    ).cache()
+    count = documents.count()
+    if learn_boilerplate:
+        documents = _learned_boilerplate(documents, count).cache()
+    common = context.broadcast(_common_shingles(documents, count, settings))
+    min_terms = settings.min_terms
+    viewed: RDD[tuple[int, Viewed]] = documents.mapValues(
+        lambda document: (document, match_view(document, common.value, min_terms))
+    ).cache()
+
+    candidates = _candidates(viewed, settings)
+    focused = frozenset(focus) if focus is not None else None
+
+    def wanted(a: Article, b: Article) -> bool:
+        if focused is not None and a.id not in focused and b.id not in focused:
+            return False
+        return comparable(a, b, same_source=same_source, window=window)
+
+    verified = (
+        _with_both(candidates, viewed)
+        .filter(lambda item: wanted(item[2][0].article, item[3][0].article))
+        .map(lambda item: (item[0], item[1], _verify(item[2], item[3], settings)))
+        .cache()
+    )
+    considered = verified.count()
+    confirmed = sorted(
+        verified.filter(lambda item: item[2].relation is not None).collect(), key=lambda item: item[:2]
+    )
+    edges = verified.filter(lambda item: item[2].relation is not None).map(lambda item: (item[0], item[1]))
+    labels = dict(connected_components(edges).collect())
+    collected = sorted(documents.collect(), key=lambda item: item[0])
+    for rdd in (documents, viewed, verified):
+        rdd.unpersist()
+    common.unpersist()
+    ids = [document.id for _, document in collected]
+    return ScanReport(
+        documents=tuple(document for _, document in collected),
+        groups=_groups(ids, labels),
+        pairs=tuple(result for _, _, result in confirmed),
+        settings=settings,
+        skipped=tuple(skipped),
+        candidates=considered,
+        files=files,
+    )
+
+
+def _verify(a: Viewed, b: Viewed, settings: Settings) -> PairResult:
+    return compare_documents(a[0], b[0], settings, (a[1], b[1]))
+
+
+def _slices(context: SparkContext) -> int:
+    return max(2, int(context.defaultParallelism))
+
+
+def _is_dataframe(value: object) -> bool:
+    try:
+        from pyspark.sql import DataFrame
+    except ImportError:  # pragma: no cover - _require_pyspark runs first
+        return False
+    return isinstance(value, DataFrame)
+
+
+def _check_unique(ids: Sequence[str]) -> None:
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        repeated_ids = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+        _repeated(repeated_ids)
+
+
+def _repeated(ids: Sequence[str]) -> None:
+    raise InputError(f"article ids must be unique; repeated: {', '.join(ids[:5])}")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _numbered_rows(frame: DataFrame) -> RDD[Numbered]:
+    """``(position, article)`` for each row of a DataFrame of articles, numbered from 0 in order."""
+    from pyspark.sql import functions
+
+    names = set(frame.columns)
+    for needed in ("id", "text"):
+        if needed not in names:
+            raise InputError(
+                f"the DataFrame of articles has no column '{needed}'; it needs "
+                f"{', '.join(ARTICLE_COLUMNS)} (only id and text are required)"
+            )
+    repeated_ids = (
+        frame.groupBy("id").count().filter(functions.col("count") > 1).select("id").limit(5).collect()
+    )
+    if repeated_ids:
+        _repeated(sorted(_text(row["id"]) for row in repeated_ids))
+    order = POSITION if POSITION in names else "id"
+    columns = [functions.col(order).alias("_order")] + [
+        functions.col(name).cast("string").alias(name) if name in names else functions.lit("").alias(name)
+        for name in ARTICLE_COLUMNS
+    ]
+
+    def article_of(row: Any) -> tuple[Any, Article]:
+        return row["_order"], Article(*(_text(row[name]) for name in ARTICLE_COLUMNS))
+
+    ordered: RDD[tuple[Any, Article]] = frame.select(*columns).rdd.map(article_of).sortByKey()
+    return ordered.values().zipWithIndex().map(lambda item: (item[1], item[0]))
+
+
+def _learned_boilerplate(documents: RDD[tuple[int, Document]], count: int) -> RDD[tuple[int, Document]]:
+    """:func:`~dupecheck.repeated.repeated_paragraphs`, decided by grouping paragraph keys in Spark."""
+    needed = repeated.carriers_needed(count)
+    if count < needed:
+        return documents
+    context = documents.context
+    carriers = documents.flatMap(
+        lambda item: [(key, (item[1].id, item[0])) for key in repeated.content_keys(item[1])]
+    )
+    frequent = carriers.groupByKey().mapValues(list).filter(lambda item: len(item[1]) >= needed).cache()
+    keys = frozenset(frequent.keys().collect())
+    if not keys:
+        frequent.unpersist()
+        return documents
+    frequent_keys = context.broadcast(keys)
+    others = documents.mapValues(lambda document: repeated.other_terms(document, frequent_keys.value))
+    # The sample's order is kept, so the average is summed in the local engine's order.
+    sampled = frequent.flatMap(
+        lambda item: [
+            (number, (item[0], rank)) for rank, number in enumerate(repeated.judged_sample(item[1]))
+        ]
+    )
+    verdicts = (
+        sampled.join(others)
+        .map(lambda item: (item[1][0][0], (item[1][0][1], item[1][1])))
+        .groupByKey()
+        .mapValues(lambda ranked: repeated.unrelated([terms for _, terms in sorted(ranked, key=_first)]))
+        .filter(lambda item: item[1])
+    )
+    learned = dict(verdicts.join(frequent.mapValues(len)).map(lambda item: (item[0], item[1][1])).collect())
+    frequent.unpersist()
+    frequent_keys.unpersist()
+    if not learned:
+        return documents
+    marks = context.broadcast(learned)
+    return documents.mapValues(lambda document: repeated.mark_repeated(document, marks.value))
+
+
+def _first(item: tuple[int, Any]) -> int:
+    return item[0]
+
+
+def _common_shingles(documents: RDD[tuple[int, Document]], count: int, settings: Settings) -> frozenset[str]:
+    """:func:`~dupecheck.vocabulary.common_shingles`, document frequencies counted in Spark."""
+    limit = vocabulary.common_limit(count, settings)
+    if count <= limit:
+        return frozenset()
+    frequencies = (
+        documents.flatMap(lambda item: vocabulary.document_shingles(item[1]))
+        .map(lambda shingle: (shingle, 1))
+        .reduceByKey(add)
+    )
+    return frozenset(frequencies.filter(lambda item: item[1] > limit).keys().collect())
+
+
+def document_band_keys(view: MatchView, settings: Settings) -> list[tuple[int, int]]:
+    """The distinct ``(band, key)`` buckets of a document's signatures, as the local engine signs it.
+
+    One signature per paragraph, and one for the whole article when it has several paragraphs.
+    """
+    shingle_sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
+    if len(view.sets) > 1 and any(view.sets):
+        shingle_sets.append(frozenset().union(*view.sets))
+    if not shingle_sets:
+        return []
+    bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
+    minhashes = signatures([shingle_hashes(s) for s in shingle_sets], settings)
+    keys = band_keys(np.vstack([m.hashvalues for m in minhashes]), bands, rows)
+    return sorted({(band, key) for row in keys.tolist() for band, key in enumerate(row)})
+
+
+def _pairs_within(members: Iterable[int]) -> Iterator[tuple[int, int]]:
+    return itertools.combinations(sorted(set(members)), 2)
+
+
+def _identity_key(view: MatchView) -> list[tuple[bytes, None]]:
+    return [(hashlib.sha256(view.identity.encode("utf-8")).digest(), None)] if view.identity else []
+
+
+def _candidates(viewed: RDD[tuple[int, Viewed]], settings: Settings) -> RDD[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, sharing an LSH bucket or the same words outside boilerplate."""
+    colliding = (
+        viewed.flatMap(
+            lambda item: [(bucket, item[0]) for bucket in document_band_keys(item[1][1], settings)]
+        )
+        .groupByKey()
+        .flatMap(lambda item: _pairs_within(item[1]))
+    )
+    identical = (
+        viewed.flatMap(lambda item: [(key, item[0]) for key, _ in _identity_key(item[1][1])])
+        .groupByKey()
+        .flatMap(lambda item: _pairs_within(item[1]))
+    )
+    return colliding.union(identical).distinct()
+
+
+def _with_both(
+    pairs: RDD[tuple[int, int]], viewed: RDD[tuple[int, Viewed]]
+) -> RDD[tuple[int, int, Viewed, Viewed]]:
+    """Each pair with both documents and views, brought together by two joins."""
+    with_first = pairs.join(viewed).map(lambda item: (item[1][0], (item[0], item[1][1])))
+    return with_first.join(viewed).map(lambda item: (item[1][0][0], item[0], item[1][0][1], item[1][1]))
+
+
+def connected_components(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+    """``(vertex, label)`` for every vertex of ``edges``: the smallest vertex of its component.
+
+    Alternating large-star and small-star steps until the edge set no longer changes
+    (Kiveris et al., "Connected Components in MapReduce and Beyond", 2014): each round
+    is two groupings of the edges, and O(log² n) rounds are enough, so no graph library
+    (and no JAR) is needed.
+    """
+    current = edges.filter(lambda edge: edge[0] != edge[1]).map(_ordered).distinct().cache()
+    for _ in range(_MAX_ROUNDS):
+        following = _small_star(_large_star(current)).cache()
+        changed = not following.subtract(current).isEmpty() or not current.subtract(following).isEmpty()
+        current.unpersist()
+        current = following
+        if not changed:
+            break
+    else:
+        raise DupecheckError(f"connected components did not converge in {_MAX_ROUNDS} rounds")
+    # The fixed point is a set of stars: every edge joins a vertex to its component's smallest.
+    roots = current.values().distinct().map(lambda root: (root, root))
+    return current.union(roots)
+
+
+def _ordered(edge: tuple[int, int]) -> tuple[int, int]:
+    """``(larger, smaller)``."""
+    first, second = edge
+    return (first, second) if second < first else (second, first)
+
+
+def _large_star(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+    """Link each vertex's larger neighbours to the smallest of its neighbourhood (itself included)."""
+
+    def step(item: tuple[int, Iterable[int]]) -> list[tuple[int, int]]:
+        vertex, neighbours = item[0], list(item[1])
+        smallest = min([*neighbours, vertex])
+        return [(other, smallest) for other in neighbours if other > vertex]
+
+    both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])])
+    return both.groupByKey().flatMap(step).distinct()
+
+
+def _small_star(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+    """Link each vertex and its smaller neighbours to the smallest of them."""
+
+    def step(item: tuple[int, Iterable[int]]) -> list[tuple[int, int]]:
+        vertex, smaller = item[0], list(item[1])
+        smallest = min([*smaller, vertex])
+        return [_ordered((other, smallest)) for other in [*smaller, vertex] if other != smallest]
+
+    return edges.map(_ordered).groupByKey().flatMap(step).distinct()
+
+
+def _groups(ids: Sequence[str], labels: dict[int, int]) -> tuple[Group, ...]:
+    """Groups ordered as :func:`~dupecheck.group.groups_of` orders them: members in input order, by first."""
+    members: dict[int, list[int]] = {}
+    for vertex in sorted(labels):
+        members.setdefault(labels[vertex], []).append(vertex)
+    return tuple(Group(tuple(ids[i] for i in component)) for component in sorted(members.values()))
+
+
+# --- spark-submit: read JSON Lines or Parquet with Spark's readers, write a report ----------------------
+
+_FORMAT_GLOBS = {"jsonl": "*.jsonl", "parquet": "*.parquet"}
+
+
+def _format_of(path: str, input_format: str | None) -> str:
+    if input_format is not None:
+        return input_format
+    return "parquet" if path.rstrip("/").lower().endswith(".parquet") else "jsonl"
+
+
+def read_articles(
+    spark: SparkSession,
+    paths: Sequence[str],
+    *,
+    fields: Fields | None = None,
+    input_format: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> tuple[RDD[Numbered], tuple[Skipped, ...], int]:
+    """Articles of JSON Lines or Parquet files (or folders of them), read by the executors.
+
+    Returns ``(position, article)`` pairs, the inputs skipped, and the number of files read —
+    what :func:`dupecheck.load.load_paths` reads from the same files: the same ids, fields,
+    ``source`` (``path:line``, the line or row counted from 1), order, and skipped records
+    (malformed JSON, missing text, repeated ids, texts over ``max_bytes``). ``paths`` may be
+    any URI Spark reads (``s3a://``, ``hdfs://``, ``file:``); a folder is read recursively
+    (``*.jsonl`` or ``*.parquet`` files). ``input_format`` (``jsonl`` or ``parquet``) is
+    otherwise found from each path's extension.
+    """
+    from pyspark.sql import functions
+
+    fields = fields or Fields()
+    if input_format is not None and input_format not in _FORMAT_GLOBS:
+        raise InputError(f"the Spark reader reads jsonl or parquet, not '{input_format}'")
+    context = spark.sparkContext
+    jvm: Any = getattr(context, "_jvm")  # noqa: B009 - Hadoop's FileSystem has no Python API
+    configuration = getattr(context, "_jsc").hadoopConfiguration()  # noqa: B009
+    records: list[RDD[tuple[ReadAt, Article | Skipped]]] = []
+    skipped: list[tuple[ReadAt, Skipped]] = []
+    files = 0
+    for given_index, given in enumerate(paths):
+        form = _format_of(given, input_format)
+        hadoop_path = jvm.org.apache.hadoop.fs.Path(given)
+        filesystem = hadoop_path.getFileSystem(configuration)
+        if not filesystem.exists(hadoop_path):
+            skipped.append(((given_index, "", 0), Skipped(given, "no such file or folder; check the path")))
+            continue
+        root = str(filesystem.makeQualified(hadoop_path).toString()).rstrip("/")
+        reader = spark.read
+        if filesystem.getFileStatus(hadoop_path).isDirectory():
+            reader = reader.option("recursiveFileLookup", "true").option(
+                "pathGlobFilter", _FORMAT_GLOBS[form]
+            )
+        frame = reader.parquet(given) if form == "parquet" else reader.text(given)
+        found = frame.inputFiles()
+        files += len(found)
+        if not found:
+            continue
+        if form == "parquet" and fields.text not in frame.columns:
+            skipped.append(
+                ((given_index, "", 0), Skipped(given, f"no column '{fields.text}' (set --text-field)"))
+            )
+            continue
+        wanted = [
+            name
+            for name in dict.fromkeys(
+                (fields.id, fields.text, fields.title, fields.date, fields.source, fields.url, fields.author)
+            )
+            if name in frame.columns
+        ]
+        located = frame.select(
+            functions.struct(*wanted).alias("record") if form == "parquet" else functions.col("value"),
+            functions.col("_metadata.file_path").alias("file"),
+            functions.col("_metadata.file_block_start").alias("block"),
+            functions.monotonically_increasing_id().alias("row"),
+        )
+        starts = _chunk_starts(located)
+        names = context.broadcast({file: _source_name(given, root, file) for file, _ in starts})
+        first_lines = context.broadcast(starts)
+        parse = functools.partial(
+            _parquet_row if form == "parquet" else _jsonl_line,
+            given_index=given_index,
+            names=names,
+            first_lines=first_lines,
+            fields=fields,
+            max_bytes=max_bytes,
+        )
+        records.append(located.rdd.flatMap(parse))
+    if not records:
+        return context.parallelize([]), tuple(item for _, item in sorted(skipped, key=_first_key)), files
+    everything = context.union(records).cache()
+    skipped.extend(everything.flatMap(_skipped_only).collect())
+    ordered: RDD[tuple[tuple[ReadAt, Article], int]] = (
+        everything.flatMap(_articles_only).sortByKey().zipWithIndex()
+    )
+    # A repeated id is skipped where it is read again, as dupecheck.load does.
+    repeats = (
+        ordered.map(lambda item: (item[0][1].id, (item[1], item[0][0], item[0][1].source)))
+        .groupByKey()
+        .mapValues(sorted)
+        .filter(lambda item: len(item[1]) > 1)
+        .collect()
+    )
+    dropped: set[int] = set()
+    for identifier, readings in repeats:
+        first, *later = readings
+        for position, key, source in later:
+            dropped.add(position)
+            place, _, line = source.rpartition(":")
+            reason = f"duplicate id '{identifier}' (first read from {first[2]}); give each article its own id"
+            skipped.append(
+                (key, Skipped(place, reason, int(line)) if line.isdigit() else Skipped(source, reason))
+            )
+    everything.unpersist()
+    kept = ordered.filter(lambda item: item[1] not in dropped).map(lambda item: item[0][1])
+    numbered = kept.zipWithIndex().map(lambda item: (item[1], item[0]))
+    return numbered, tuple(item for _, item in sorted(skipped, key=_first_key)), files
+
+
+def _skipped_only(item: tuple[ReadAt, Article | Skipped]) -> list[tuple[ReadAt, Skipped]]:
+    return [(item[0], item[1])] if isinstance(item[1], Skipped) else []
+
+
+def _articles_only(item: tuple[ReadAt, Article | Skipped]) -> list[tuple[ReadAt, Article]]:
+    return [(item[0], item[1])] if isinstance(item[1], Article) else []
+
+
+def _first_key(item: tuple[ReadAt, Any]) -> ReadAt:
+    return item[0]
+
+
+def _chunk_starts(located: DataFrame) -> dict[tuple[str, int], tuple[int, int]]:
+    """For each ``(file, block start)`` chunk read: its first line number (from 1) and its first row id.
+
+    Rows of one chunk are read in order into one partition with consecutive row ids, so a
+    row's line is its chunk's first line plus its distance from the chunk's first row.
+    """
+    from pyspark.sql import functions
+
+    chunks = (
+        located.groupBy("file", "block")
+        .agg(functions.count("*").alias("rows"), functions.min("row").alias("first"))
+        .collect()
+    )
+    starts: dict[tuple[str, int], tuple[int, int]] = {}
+    by_file: dict[str, list[Any]] = {}
+    for chunk in chunks:
+        by_file.setdefault(chunk["file"], []).append(chunk)
+    for file, parts in by_file.items():
+        line = 1
+        for part in sorted(parts, key=lambda chunk: int(chunk["block"])):
+            starts[(file, int(part["block"]))] = (line, int(part["first"]))
+            line += int(part["rows"])
+    return starts
+
+
+def _source_name(given: str, root: str, file: str) -> str:
+    """A file's name as dupecheck.load gives it: the path given, then the file's path below it."""
+    from urllib.parse import unquote
+
+    for candidate in (file, unquote(file)):
+        for prefix in (root, root.replace(":///", ":/", 1), root.replace(":/", ":///", 1)):
+            if candidate == prefix:
+                return Path(given).as_posix()
+            if candidate.startswith(prefix + "/"):
+                return (Path(given) / candidate[len(prefix) + 1 :]).as_posix()
+    return file
+
+
+def _line_of(row: Any, first_lines: dict[tuple[str, int], tuple[int, int]]) -> int:
+    line, first_row = first_lines[(row["file"], int(row["block"]))]
+    return line + int(row["row"]) - first_row
+
+
+def _jsonl_line(
+    row: Any,
+    *,
+    given_index: int,
+    names: Broadcast[dict[str, str]],
+    first_lines: Broadcast[dict[tuple[str, int], tuple[int, int]]],
+    fields: Fields,
+    max_bytes: int,
+) -> list[tuple[ReadAt, Article | Skipped]]:
+    """The article (or why there is none) in one line of a JSON Lines file, as dupecheck.load reads it."""
+    source, number = names.value[row["file"]], _line_of(row, first_lines.value)
+    at = (given_index, source, number)
+    line = row["value"]
+    if len(line.encode("utf-8")) > max_bytes:
+        reason = f"line longer than {max_bytes:,} bytes; raise the limit (--max-bytes)"
+        return [(at, Skipped(source, reason, number))]
+    if not line.strip():
+        return []
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return [(at, Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number))]
+    if not isinstance(record, dict):
+        return [(at, Skipped(source, "line is not a JSON object", number))]
+    return [(at, _record(record, fields, source, number))]
+
+
+def _parquet_row(
+    row: Any,
+    *,
+    given_index: int,
+    names: Broadcast[dict[str, str]],
+    first_lines: Broadcast[dict[tuple[str, int], tuple[int, int]]],
+    fields: Fields,
+    max_bytes: int,
+) -> list[tuple[ReadAt, Article | Skipped]]:
+    """The article (or why there is none) in one Parquet row, as dupecheck.load reads it."""
+    source, number = names.value[row["file"]], _line_of(row, first_lines.value)
+    at = (given_index, source, number)
+    record = row["record"].asDict()
+    body = record.get(fields.text)
+    if isinstance(body, str) and len(body.encode()) > max_bytes:
+        reason = f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
+        return [(at, Skipped(source, reason, number))]
+    return [(at, _record(record, fields, source, number))]
+
+
+EXIT_OK, EXIT_ERROR = 0, 2
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Scan JSON Lines or Parquet inputs on Spark and write a report: the ``spark-submit`` entry point.
+
+    ``spark-submit --master URL path/to/dupecheck/engine_spark.py INPUT... --format json --output
+    report.json`` (or ``python -m dupecheck.engine_spark``, which runs on this machine). Exit code 0
+    when the scan ran, 2 on a usage or input error (no article read at all included).
+    """
+    parser = argparse.ArgumentParser(
+        prog="dupecheck.engine_spark",
+        description="Find near-duplicate articles on a Spark cluster (the same report as `dupecheck scan`).",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="JSON Lines or Parquet files or folders")
+    parser.add_argument(
+        "--input-format", choices=sorted(_FORMAT_GLOBS), help="jsonl or parquet, for every input"
+    )
+    parser.add_argument("--format", "-f", default="json", help="reporter: json, console, sarif, ...")
+    parser.add_argument("--output", "-o", help="report file on the driver (default: standard output)")
+    parser.add_argument("--master", help="Spark master when not given by spark-submit (default local[*])")
+    for part in ("id", "text", "title", "date", "source"):
+        parser.add_argument(f"--{part}-field", default=part, help=f"record field holding the {part}")
+    parser.add_argument("--same-source", choices=SAME_SOURCE, default="report")
+    parser.add_argument("--window", type=int, help="compare only articles within this many days")
+    parser.add_argument("--boilerplate", help="file of extra furniture patterns, one a line")
+    parser.add_argument("--no-learn-boilerplate", action="store_true", help="do not learn furniture")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="largest article read")
+    options = parser.parse_args(argv)
+    try:
+        reporter = get_reporter(options.format)
+        patterns = read_patterns(options.boilerplate) if options.boilerplate else ()
+        _require_pyspark()
+        from pyspark.sql import SparkSession
+
+        if options.master:
+            spark = (
+                local_session(options.master)
+                if options.master.startswith("local")
+                else (SparkSession.builder.master(options.master).appName("dupecheck").getOrCreate())
+            )
+        else:
+            spark = SparkSession.getActiveSession() or SparkSession.builder.appName("dupecheck").getOrCreate()
+        fields = Fields(
+            id=options.id_field,
+            text=options.text_field,
+            title=options.title_field,
+            date=options.date_field,
+            source=options.source_field,
+        )
+        numbered, skipped, files = read_articles(
+            spark,
+            options.inputs,
+            fields=fields,
+            input_format=options.input_format,
+            max_bytes=options.max_bytes,
+        )
+        report = scan_numbered(
+            numbered,
+            settings=Settings(),
+            skipped=skipped,
+            files=files,
+            same_source=options.same_source,
+            window=options.window,
+            boilerplate=patterns,
+            learn_boilerplate=not options.no_learn_boilerplate,
+        )
+        if not report.documents:
+            raise InputError("no article read from " + ", ".join(options.inputs))
+    except DupecheckError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if options.output:
+        with open(options.output, "w", encoding="utf-8") as handle:
+            reporter(report, handle, color=False)
+    else:
+        reporter(report, out or sys.stdout, color=False)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    # spark-submit runs this file as a script: call the installed module, whose functions executors import.
+    from dupecheck.engine_spark import main as entry_point
+
+    sys.exit(entry_point())

@@ -206,6 +206,7 @@ def check_articles(
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
     jobs: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Scan ``articles`` (only pairs involving ``changed`` ids, if given) and :func:`classify` the pairs.
 
@@ -229,6 +230,7 @@ def check_articles(
         boilerplate=boilerplate,
         learn_boilerplate=learn_boilerplate,
         jobs=jobs,
+        cache=cache,
     )
     return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
 
@@ -296,6 +298,7 @@ def check_paths(
     learn_boilerplate: bool = True,
     index: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Read the articles under ``paths`` and check them; ``changed_paths`` limits the check to their files.
 
@@ -348,6 +351,7 @@ def check_paths(
         boilerplate=boilerplate,
         learn_boilerplate=learn_boilerplate,
         jobs=jobs,
+        cache=cache,
     )
 
 

@@ -264,6 +264,19 @@ Jobs = Annotated[
         rich_help_panel=_PERFORMANCE_PANEL,
     ),
 ]
+CacheFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        metavar="FILE",
+        help="Keep segmented articles in this file (created if missing) and reuse them when the same "
+        "text is scanned again with the same settings: re-runs over a mostly unchanged folder skip "
+        "segmenting. Deleting it loses nothing.",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=_PERFORMANCE_PANEL,
+    ),
+]
 _PATHS_HELP = (
     "Files or folders to read: .txt, .md and .html files are one article each; .jsonl, .json, .csv "
     "and .parquet files one article per record; '-' reads JSON Lines from standard input."
@@ -409,6 +422,7 @@ def scan(
     boilerplate: BoilerplateFile = None,
     learn_boilerplate: LearnBoilerplate = True,
     jobs: Jobs = None,
+    cache: CacheFile = None,
     canonical: Annotated[
         str,
         typer.Option(
@@ -472,6 +486,7 @@ def scan(
                 boilerplate=patterns,
                 learn_boilerplate=learn_boilerplate,
                 jobs=jobs,
+                cache=cache,
             )
         _write(report, reporter, output)
         if actions_file is not None:
@@ -568,6 +583,7 @@ def check(
     boilerplate: BoilerplateFile = None,
     learn_boilerplate: LearnBoilerplate = True,
     jobs: Jobs = None,
+    cache: CacheFile = None,
     id_field: IdField = "id",
     text_field: TextField = "text",
     title_field: TitleField = "title",
@@ -622,6 +638,7 @@ def check(
                 boilerplate=patterns,
                 learn_boilerplate=options["learn_boilerplate"],
                 jobs=options["jobs"],
+                cache=options["cache"],
                 index=options["index"],
             )
         fail_on = options["fail_on"]
@@ -662,6 +679,7 @@ def update_baseline(
     boilerplate: BoilerplateFile = None,
     learn_boilerplate: LearnBoilerplate = True,
     jobs: Jobs = None,
+    cache: CacheFile = None,
     match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
     anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
@@ -705,6 +723,7 @@ def update_baseline(
                 boilerplate=patterns,
                 learn_boilerplate=options["learn_boilerplate"],
                 jobs=options["jobs"],
+                cache=options["cache"],
             )
         updated = baseline_of(result)
         _emit(lambda out, color: out.write(dumps(updated)), target)

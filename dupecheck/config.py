@@ -49,6 +49,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "boilerplate": (str,),
     "learn_boilerplate": (bool,),
     "jobs": (int,),
+    "cache": (str,),
     "index": (str,),
 }
 KEYS = frozenset({*_SETTING_TYPES, *_OPTION_TYPES, "allow"})
@@ -164,7 +165,7 @@ def _checked(name: str, key: str, value: object, source: Path) -> Any:
         return tuple(Path(item) for item in strings) if name == "output" else tuple(strings)
     if name == "fail_on":
         return parse_fail_on(str(value), where)
-    return Path(str(value)) if name == "baseline" else value
+    return Path(str(value)) if name in ("baseline", "cache") else value
 
 
 def _suggestion(name: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable
+import os
+from collections.abc import Callable, Collection, Iterable, Sequence
 from enum import StrEnum
 
 import numpy as np
@@ -11,8 +12,9 @@ import numpy as np
 from dupecheck.align import MatchView, compare_documents, match_view
 from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
+from dupecheck.cache import SegmentCache
 from dupecheck.candidates import identical_pairs
-from dupecheck.document import build_document
+from dupecheck.document import build_document, document_from, paragraphs_json
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
@@ -53,6 +55,7 @@ def find_duplicates(
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
     jobs: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
 ) -> ScanReport:
     """Find the near-duplicate and rewritten articles among ``articles``.
 
@@ -65,7 +68,8 @@ def find_duplicates(
     With ``learn_boilerplate``, a paragraph repeated word for word across many otherwise
     unrelated articles is furniture too (:func:`~dupecheck.repeated.repeated_paragraphs`).
     ``jobs`` processes share the per-article and per-pair work (default: one per CPU);
-    the report is the same for any number.
+    the report is the same for any number. With ``cache`` (a file), segmented articles are
+    kept there and reused by the next scan of the same texts (see :mod:`dupecheck.cache`).
 
     >>> text = "The council voted eleven to four to fund a tidal barrier after the storm."
     >>> report = find_duplicates([Article("a", text), Article("b", text + " It will cost millions.")])
@@ -87,12 +91,7 @@ def find_duplicates(
         seen: set[str] = set()
         repeated = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
         raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
-    documents = ordered_map(
-        lambda article: build_document(article, settings, boilerplate=boilerplate),
-        articles,
-        jobs,
-        lambda done: progress("segment", done, len(articles)),
-    )
+    documents = _segmented(articles, settings, boilerplate, jobs, progress, cache)
     if learn_boilerplate:
         documents = list(repeated_paragraphs(documents))
 
@@ -134,6 +133,37 @@ def find_duplicates(
         candidates=len(candidates),
         files=files,
     )
+
+
+def _segmented(
+    articles: Sequence[Article],
+    settings: Settings,
+    boilerplate: Patterns,
+    jobs: int,
+    progress: Progress,
+    cache: str | os.PathLike[str] | None,
+) -> list[Document]:
+    """Every article segmented, from the cache when it holds the same text under the same settings."""
+
+    def segment(article: Article) -> Document:
+        return build_document(article, settings, boilerplate=boilerplate)
+
+    if cache is None:
+        return ordered_map(segment, articles, jobs, lambda done: progress("segment", done, len(articles)))
+    with SegmentCache(cache, settings, boilerplate) as stored:
+        keys = [stored.key(article.text) for article in articles]
+        found = stored.get(keys)
+        missing = [article for article, key in zip(articles, keys) if key not in found]
+        built = iter(
+            ordered_map(segment, missing, jobs, lambda done: progress("segment", done, len(missing)))
+        )
+        documents = [
+            document_from(article, found[key]) if key in found else next(built)
+            for article, key in zip(articles, keys)
+        ]
+        stored.put({key: paragraphs_json(d) for key, d in zip(keys, documents) if key not in found})
+        stored.prune()
+    return documents
 
 
 def _prepare(

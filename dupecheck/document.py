@@ -1,6 +1,8 @@
-"""Turn an article into a Document: paragraphs, each with its terms and kind."""
+"""Turn an article into a Document: paragraphs, each with its terms and kind (and back from storage)."""
 
 from __future__ import annotations
+
+import json
 
 from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
@@ -9,6 +11,7 @@ from dupecheck.settings import Settings
 from dupecheck.text import content_terms
 
 _DATELINE_WITHIN = 3
+_KINDS = {kind.value: kind for kind in ParagraphKind}
 
 
 def build_document(article: Article, settings: Settings, *, boilerplate: Patterns = ()) -> Document:
@@ -43,3 +46,23 @@ def build_document(article: Article, settings: Settings, *, boilerplate: Pattern
             reason = f"dateline left out of matching: '{removed}'" if removed else ""
         paragraphs.append(Paragraph(index, start, end, kind, terms, reason))
     return Document(article, tuple(paragraphs))
+
+
+def paragraphs_json(document: Document) -> str:
+    """A document's paragraphs (spans, kinds, reasons, terms) as compact JSON, for storage."""
+    return json.dumps(
+        [[p.start, p.end, p.kind.value, p.reason, list(p.terms)] for p in document.paragraphs],
+        ensure_ascii=False,
+    )
+
+
+def document_from(article: Article, paragraphs: str) -> Document:
+    """The Document stored for ``article`` (``paragraphs`` as in :attr:`Record.paragraphs`)."""
+    rows = json.loads(paragraphs)
+    return Document(
+        article,
+        tuple(
+            Paragraph(index, int(start), int(end), _KINDS[kind], tuple(terms), reason)
+            for index, (start, end, kind, reason, terms) in enumerate(rows)
+        ),
+    )

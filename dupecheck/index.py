@@ -35,10 +35,10 @@ import numpy as np
 
 from dupecheck.align import compare_documents, match_view
 from dupecheck.bands import band_keys, band_layout
-from dupecheck.document import build_document
+from dupecheck.document import build_document, document_from, paragraphs_json
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
-from dupecheck.model import Article, Document, PairResult, Paragraph, ParagraphKind, ScanReport
+from dupecheck.model import Article, Document, PairResult, ScanReport
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_hashes, shingles
 from dupecheck.sign import SCHEME, signatures
@@ -201,10 +201,7 @@ def record_of(article: Article, settings: Settings) -> Record:
         fields=fields_of(article),
         text=article.text,
         sha256=content_hash(article.text),
-        paragraphs=json.dumps(
-            [[p.start, p.end, p.kind.value, p.reason, list(p.terms)] for p in document.paragraphs],
-            ensure_ascii=False,
-        ),
+        paragraphs=paragraphs_json(document),
         identity=identity_of(document),
         signatures=values.tobytes(),
         keys=keys_of(values, settings),
@@ -225,18 +222,6 @@ def article_from(article_id: str, text: str, fields: str) -> Article:
     known = {f.name for f in dataclasses.fields(Article)}
     values = {k: v for k, v in json.loads(fields).items() if k in known and k not in ("id", "text")}
     return Article(id=article_id, text=text, **values)
-
-
-def document_from(article: Article, paragraphs: str) -> Document:
-    """The Document stored for ``article`` (``paragraphs`` as in :attr:`Record.paragraphs`)."""
-    rows = json.loads(paragraphs)
-    return Document(
-        article,
-        tuple(
-            Paragraph(index, int(start), int(end), ParagraphKind(kind), tuple(terms), reason)
-            for index, (start, end, kind, reason, terms) in enumerate(rows)
-        ),
-    )
 
 
 def shingles_of_stored(paragraphs: str) -> frozenset[str]:

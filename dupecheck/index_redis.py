@@ -22,7 +22,7 @@ import numpy as np
 import redis
 
 from dupecheck.candidates import redis_has, redis_insert, redis_lsh, redis_query, redis_remove
-from dupecheck.document import build_document
+from dupecheck.document import build_document, document_from
 from dupecheck.errors import DupecheckError, SettingsError
 from dupecheck.index import (
     SIGNATURE_DTYPE,
@@ -33,7 +33,6 @@ from dupecheck.index import (
     article_from,
     check_metadata,
     content_hash,
-    document_from,
     identity_of,
     metadata,
     record_of,

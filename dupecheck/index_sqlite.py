@@ -17,7 +17,7 @@ from types import TracebackType
 from urllib.parse import quote
 
 from dupecheck.bands import band_layout
-from dupecheck.document import build_document
+from dupecheck.document import build_document, document_from
 from dupecheck.index import (
     SIGNATURE_DTYPE,
     AddResult,
@@ -27,7 +27,6 @@ from dupecheck.index import (
     article_from,
     check_metadata,
     content_hash,
-    document_from,
     identity_of,
     keys_of,
     metadata,

@@ -478,3 +478,10 @@ def test_changed_ids_maps_files_to_articles() -> None:
     articles = [Article("a.md", "...", "news/a.md"), Article("7", "...", "feed.jsonl:3")]
     assert changed_ids(articles, ["./news/a.md", "feed.jsonl"]) == ("a.md", "7")
     assert changed_ids(articles, ["other.md"]) == ()
+
+
+def test_config_cache_and_jobs_are_used_by_the_check(site: Path) -> None:
+    (site / ".dupecheck.toml").write_text('cache = ".dupecheck-cache"\njobs = 1\n', encoding="utf-8")
+    first = check("content")
+    assert (site / ".dupecheck-cache").stat().st_size > 0
+    assert check("content") == first

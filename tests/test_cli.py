@@ -264,3 +264,24 @@ def test_jobs_must_be_at_least_one() -> None:
     result = runner.invoke(app, ["scan", str(SAMPLES), "--jobs", "0"])
     assert result.exit_code == EXIT_ERROR
     assert "--jobs" in result.output
+
+
+def test_scan_with_a_cache_reports_the_same_on_every_run(tmp_path: Path) -> None:
+    cache = tmp_path / ".dupecheck-cache"
+    plain = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json"])
+    runs = [
+        runner.invoke(app, ["scan", str(SAMPLES), "--format", "json", "--cache", str(cache)])
+        for _ in range(2)
+    ]
+    assert all(run.exit_code == EXIT_OK for run in runs), runs[0].output
+    assert plain.stdout == runs[0].stdout == runs[1].stdout
+    assert cache.stat().st_size > 0
+
+
+def test_a_cache_option_naming_another_file_is_an_input_error(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me\n", encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(SAMPLES), "--cache", str(notes)])
+    assert result.exit_code == EXIT_ERROR
+    assert "not a dupecheck cache" in result.output
+    assert notes.read_text(encoding="utf-8") == "keep me\n"

@@ -1,0 +1,169 @@
+"""A cache of segmented articles in one SQLite file: a re-run skips segmenting and stemming.
+
+An entry is keyed by a SHA-256 of the article's text together with everything else
+segmenting depends on (dupecheck's version, ``min_terms``, extra furniture patterns), so
+an entry is only ever reused for exactly the input that made it: renamed files hit the
+cache, edited ones and changed settings miss it. Signing is not cached: which shingles
+count as evidence depends on the whole corpus (see :mod:`dupecheck.vocabulary`), and
+signing all of them takes a fraction of a second per 10,000 articles.
+
+Entries not used for :data:`KEEP_DAYS` days are removed at the end of a run. Several runs
+may share one file: writes are short transactions in WAL mode, and writers wait for each
+other. The file holds derived data only; deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from dupecheck.boilerplate import Patterns
+from dupecheck.errors import InputError
+from dupecheck.settings import Settings
+
+FORMAT = "dupecheck segment cache 1"
+KEEP_DAYS = 30
+"""Entries unused for this many days are dropped."""
+BUSY_TIMEOUT = 60.0
+_CHUNK = 500
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (
+    key TEXT PRIMARY KEY,
+    paragraphs TEXT NOT NULL,
+    used INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS segments_used ON segments (used);
+"""
+
+
+class CacheError(InputError):
+    """The cache file cannot be used: not a dupecheck cache, damaged, or locked too long."""
+
+
+class SegmentCache:
+    """Segmented articles (paragraph spans, kinds and terms, as JSON) by content key.
+
+    >>> import tempfile
+    >>> from dupecheck.settings import Settings
+    >>> with tempfile.TemporaryDirectory() as folder, SegmentCache(f"{folder}/c", Settings()) as cache:
+    ...     cache.put({cache.key("Some text."): "[]"})
+    ...     found = cache.get([cache.key("Some text."), cache.key("Other text.")])
+    >>> list(found.values())
+    ['[]']
+    """
+
+    def __init__(self, path: str | os.PathLike[str], settings: Settings, boilerplate: Patterns = ()) -> None:
+        from dupecheck import __version__  # the package imports this module first
+
+        self.path = Path(path)
+        patterns = [[reason, pattern.pattern] for reason, pattern in boilerplate]
+        salt = json.dumps([FORMAT, __version__, settings.min_terms, patterns], ensure_ascii=False)
+        self._salt = hashlib.sha256(salt.encode("utf-8")).digest()
+        self._now = int(time.time())
+        with self._errors():
+            existed = self.path.exists() and self.path.stat().st_size > 0
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            try:
+                self._open(existed)
+            except BaseException:
+                self._db.close()
+                raise
+
+    def _open(self, existed: bool) -> None:
+        if existed:
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            marker = (
+                self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+                if "meta" in tables
+                else None
+            )
+            if marker is None or marker[0] != FORMAT:
+                raise CacheError(
+                    f"{self.path}: not a dupecheck cache (or one of another version); give --cache "
+                    "another file, or delete this one if it is an old cache"
+                )
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            raise CacheError(f"{self.path}: cannot use the cache ({error})") from error
+        except sqlite3.DatabaseError as error:
+            raise CacheError(
+                f"{self.path}: damaged or not a dupecheck cache ({error}); delete it (it only holds "
+                "derived data) or give --cache another file"
+            ) from error
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def key(self, text: str) -> str:
+        """The key of an article's text under this cache's settings."""
+        return hashlib.sha256(self._salt + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored paragraphs of the keys found (marked as used now)."""
+        wanted = sorted(set(keys))
+        found: dict[str, str] = {}
+        with self._errors():
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, paragraphs FROM segments WHERE key IN ({marks})", chunk)
+                found.update(rows.fetchall())
+            with self._transaction():
+                for chunk in _chunks(sorted(found)):
+                    marks = ",".join("?" * len(chunk))
+                    self._db.execute(
+                        f"UPDATE segments SET used = ? WHERE key IN ({marks})", [self._now, *chunk]
+                    )
+        return found
+
+    def put(self, entries: Mapping[str, str]) -> None:
+        """Store paragraphs by key, in one transaction."""
+        with self._errors(), self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO segments VALUES (?, ?, ?)",
+                ((key, paragraphs, self._now) for key, paragraphs in entries.items()),
+            )
+
+    def prune(self, keep_days: int = KEEP_DAYS) -> int:
+        """Drop the entries not used for ``keep_days`` days; return how many."""
+        with self._errors(), self._transaction():
+            cursor = self._db.execute("DELETE FROM segments WHERE used < ?", (self._now - keep_days * 86400,))
+        return cursor.rowcount
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def __enter__(self) -> SegmentCache:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

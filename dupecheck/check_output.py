@@ -8,7 +8,6 @@ exit code; ``json`` is the scan JSON with a ``check`` object added; every other 
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,7 @@ from dupecheck.group import groups_of
 from dupecheck.model import ScanReport
 from dupecheck.reporters import get_reporter
 from dupecheck.reporters.console import console_for
+from dupecheck.reporters.json import scan_data
 
 AUTO = "auto"
 """Format name that picks ``github`` inside GitHub Actions and ``console`` elsewhere."""
@@ -114,9 +114,7 @@ def failing_report(result: CheckResult, fail_on: FailOn) -> ScanReport:
 
 def render_json(result: CheckResult, out: TextIO, *, fail_on: FailOn) -> None:
     """The scan JSON (``dupecheck.scan/1``) with a ``check`` object, keys sorted, no timestamps."""
-    scan = io.StringIO()
-    get_reporter("json")(result.report, scan, color=False)
-    data = json.loads(scan.getvalue())
+    data = scan_data(result.report)
     data["check"] = to_dict(result, fail_on)
     out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
 

@@ -63,13 +63,17 @@ class Ignore:
         self._roots = tuple(dict.fromkeys(folders))
         self._files: dict[Path, IgnoreFile | None] = {}
         self._tops: dict[Path, Path | None] = {}
+        self._by_folder: dict[Path, tuple[IgnoreFile, ...]] = {}
 
     def __call__(self, path: Path) -> bool:
         """True when the ignore files that apply to ``path`` exclude it."""
         target = _absolute(path)
         directory = target.is_dir()
         excluded = False
-        for ignore_file in self._applying(target.parent):
+        folder = target.parent
+        if folder not in self._by_folder:
+            self._by_folder[folder] = tuple(self._applying(folder))
+        for ignore_file in self._by_folder[folder]:
             relative = target.relative_to(ignore_file.folder).as_posix() + ("/" if directory else "")
             decision = ignore_file.spec.check_file(relative).include
             if decision is not None:

@@ -19,11 +19,12 @@ COMPARE_SCHEMA = "dupecheck.compare/1"
 
 def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
     """Write ``report`` as JSON with sorted keys; ``color`` is ignored (JSON is for programs)."""
-    data = _scan(report) if isinstance(report, ScanReport) else _compare(report)
+    data = scan_data(report) if isinstance(report, ScanReport) else _compare(report)
     out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
 
 
-def _scan(report: ScanReport) -> dict[str, Any]:
+def scan_data(report: ScanReport) -> dict[str, Any]:
+    """The ``dupecheck.scan/1`` object of a scan report (for formats that extend it)."""
     return {
         "schema": SCAN_SCHEMA,
         "version": __version__,

@@ -1,17 +1,26 @@
 """Speed of dupecheck scan, stage by stage, beside the textbook MinHash LSH pipeline.
 
-Run: make bench-speed (or python benchmarks/speed.py --sizes 10000). Prints wall time, CPU
-time, articles/s and peak RSS on Reuters-21578 and on synthetic corpora made at run time from
-Reuters sentences with planted rewrites (so recall is printed too). Measured, not claimed.
+Run: make bench-speed (or python benchmarks/speed.py --sizes 10000 100000 --repeat 3). For
+Reuters-21578 and for synthetic corpora made at run time from Reuters sentences, with planted
+rewrites so recall is printed too, it prints wall time, CPU time, articles/s and peak RSS of an
+end-to-end scan (read a JSON Lines file, scan, write the JSON report), each stage's seconds, and
+the textbook pipeline's time on the same articles. Every run is a fresh process, so peak RSS is
+that run's own (the largest worker's is printed beside it); figures are medians of --repeat runs.
+Measured, not claimed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import re
 import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,12 +29,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import articles, require_shared
 from datasketch import MinHash, MinHashLSH
 
+from dupecheck import __version__
 from dupecheck.core import find_duplicates
+from dupecheck.load import load_paths
 from dupecheck.model import Article
+from dupecheck.parallel import default_jobs
+from dupecheck.reporters import get_reporter
+
+STAGES = ("load", "segment", "vocabulary", "shingle", "sign", "candidates", "verify", "group", "report")
 
 
 def synthetic(sentences: list[str], size: int, seed: int = 7) -> tuple[list[Article], set[frozenset[str]]]:
-    """``size`` articles of 6-10 paragraphs of Reuters sentences; 5% are rewrites of another one."""
+    """``size`` articles of 6-10 paragraphs of three Reuters sentences; 5% rewrite another one.
+
+    A rewrite keeps each paragraph with probability 0.85, drops 15% of the words of each kept
+    one, and swaps the first two paragraphs.
+    """
     rng = random.Random(seed)
     out: list[Article] = []
     planted: set[frozenset[str]] = set()
@@ -63,63 +82,142 @@ def textbook(corpus: list[Article]) -> float:
     return time.perf_counter() - started
 
 
-def measure(
-    name: str, corpus: list[Article], planted: set[frozenset[str]] | None, with_textbook: bool
-) -> None:
-    first: dict[str, float] = {}
-    last: dict[str, float] = {}
+def _peaks() -> tuple[float, float]:
+    """Peak RSS in MiB of this process and of its largest finished child (a worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def run_once(path: Path, jobs: int, planted_path: Path | None) -> dict[str, object]:
+    """One end-to-end scan of the JSON Lines file at ``path``: figures as a dict."""
+    marks: dict[str, float] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        first.setdefault(stage, now)
-        last[stage] = now
+        marks[stage] = time.perf_counter()
 
     wall, cpu = time.perf_counter(), time.process_time()
-    report = find_duplicates(corpus, progress=progress)
-    end = time.perf_counter()
-    wall, cpu = end - wall, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = end - wall
-    verify_start = first.get("verify", end)
-    stages = {
-        "segment": last.get("segment", start) - start,
-        "vocabulary+sign": last.get("sign", start) - last.get("segment", start),
-        "candidates (LSH)": verify_start - last.get("sign", start),
-        "verify+group": end - verify_start,
+    loaded = load_paths([path])
+    marks["load"] = time.perf_counter()
+    report = find_duplicates(loaded.articles, progress=progress, jobs=jobs, files=loaded.files)
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        get_reporter("json")(report, sink, color=False)
+    marks["report"] = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
+    seconds: dict[str, float] = {}
+    previous = wall
+    for stage in STAGES:
+        if stage in marks:
+            seconds[stage] = marks[stage] - previous
+            previous = marks[stage]
+    result: dict[str, object] = {
+        "articles": len(loaded.articles),
+        "wall": marks["report"] - wall,
+        "cpu": cpu,
+        "stages": seconds,
+        "candidates": report.candidates,
+        "pairs": len(report.pairs),
+        "rss": _peaks(),
     }
-    line = (
-        f"{name}: {len(corpus):,} articles, wall {wall:.1f} s, CPU {cpu:.1f} s, "
-        f"{len(corpus) / wall:,.0f} articles/s, peak RSS {peak:,.0f} MiB, "
-        f"{report.candidates:,} candidate pairs, {len(report.pairs):,} pairs"
-    )
-    print(line)
-    print("    stages (s): " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages.items()))
-    if planted:
+    if planted_path is not None:
+        planted = {frozenset(pair) for pair in json.loads(planted_path.read_text(encoding="utf-8"))}
         found = {frozenset((p.a, p.b)) for p in report.pairs}
-        print(
-            f"    recall of planted rewrites: {len(planted & found) / len(planted):.3f} ({len(planted):,} planted)"
+        result["recall"] = len(planted & found) / len(planted)
+    return result
+
+
+def textbook_once(path: Path) -> dict[str, object]:
+    """The textbook pipeline over the articles of ``path`` (reading them not timed)."""
+    corpus = load_paths([path]).articles
+    return {"wall": textbook(corpus), "rss": _peaks()}
+
+
+def _subprocess(*arguments: str) -> dict[str, object]:
+    command = [sys.executable, __file__, *arguments]
+    finished = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, object] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _write(folder: Path, name: str, corpus: list[Article], planted: set[frozenset[str]] | None) -> Path:
+    path = folder / f"{name}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for article in corpus:
+            out.write(json.dumps({"id": article.id, "text": article.text}, ensure_ascii=False) + "\n")
+    if planted is not None:
+        (folder / f"{name}.planted.json").write_text(
+            json.dumps([sorted(p) for p in planted]), encoding="utf-8"
         )
+    return path
+
+
+def measure(path: Path, label: str, jobs: int, repeat: int, with_textbook: bool) -> None:
+    """Print the medians of ``repeat`` scans of ``path`` (each in a fresh process)."""
+    planted = path.with_name(path.stem + ".planted.json")
+    extra = ["--planted", str(planted)] if planted.exists() else []
+    runs = [_subprocess("--one", str(path), "--jobs", str(jobs), *extra) for _ in range(repeat)]
+    count = int(runs[0]["articles"])  # type: ignore[call-overload]
+    wall = statistics.median(float(r["wall"]) for r in runs)  # type: ignore[arg-type]
+    cpu = statistics.median(float(r["cpu"]) for r in runs)  # type: ignore[arg-type]
+    own = max(float(r["rss"][0]) for r in runs)  # type: ignore[index]
+    worker = max(float(r["rss"][1]) for r in runs)  # type: ignore[index]
+    print(
+        f"{label}: {count:,} articles, {jobs} jobs, median of {repeat}: wall {wall:.1f} s, CPU {cpu:.1f} s, "
+        f"{count / wall:,.0f} articles/s, peak RSS {own:,.0f} MiB (largest worker {worker:,.0f} MiB), "
+        f"{runs[0]['candidates']:,} candidate pairs, {runs[0]['pairs']:,} pairs"
+    )
+    stages = {
+        stage: statistics.median(float(r["stages"].get(stage, 0.0)) for r in runs)  # type: ignore[attr-defined]
+        for stage in STAGES
+    }
+    print("    stages (s): " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in stages.items()))
+    if "recall" in runs[0]:
+        print(f"    recall of planted rewrites: {float(runs[0]['recall']):.3f}")  # type: ignore[arg-type]
     if with_textbook:
-        seconds = textbook(corpus)
+        books = [_subprocess("--textbook", str(path)) for _ in range(repeat)]
+        seconds = statistics.median(float(b["wall"]) for b in books)  # type: ignore[arg-type]
         print(
-            f"    textbook pipeline: {seconds:.1f} s ({len(corpus) / seconds:,.0f} articles/s); dupecheck/textbook time ratio {wall / seconds:.2f}"
+            f"    textbook pipeline (5-gram MinHash.update + MinHashLSH, one process, reading not timed): "
+            f"{seconds:.1f} s ({count / seconds:,.0f} articles/s); dupecheck is {seconds / wall:.2f}x its speed"
         )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000], help="synthetic corpus sizes")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="processes (default: one per CPU)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per corpus; medians are printed")
     parser.add_argument("--no-textbook", action="store_true", help="skip the textbook pipeline")
+    parser.add_argument("--no-reuters", action="store_true", help="skip Reuters-21578")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--planted", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--textbook", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(run_once(args.one, args.jobs, args.planted)))
+        return
+    if args.textbook is not None:
+        print(json.dumps(textbook_once(args.textbook)))
+        return
     require_shared()
+    print(f"dupecheck {__version__}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     reuters = articles("reuters21578")
-    measure("reuters21578", reuters, None, not args.no_textbook)
-    sentences = [
-        s.strip() for a in reuters for s in re.split(r"(?<=[.!?])\s+", a.text) if len(s.split()) >= 8
-    ]
-    for size in args.sizes:
-        corpus, planted = synthetic(sentences, size)
-        measure(f"synthetic {size:,}", corpus, planted, not args.no_textbook)
+    with tempfile.TemporaryDirectory(prefix="dupecheck-speed-") as folder:
+        if not args.no_reuters:
+            path = _write(Path(folder), "reuters21578", reuters, None)
+            measure(path, "reuters21578", args.jobs, args.repeat, not args.no_textbook)
+        sentences = [
+            s.strip() for a in reuters for s in re.split(r"(?<=[.!?])\s+", a.text) if len(s.split()) >= 8
+        ]
+        for size in args.sizes:
+            corpus, planted = synthetic(sentences, size)
+            path = _write(Path(folder), f"synthetic-{size}", corpus, planted)
+            del corpus
+            measure(path, f"synthetic {size:,}", args.jobs, args.repeat, not args.no_textbook)
+            path.unlink()
 
 
 if __name__ == "__main__":

@@ -90,8 +90,12 @@ _CONFIG_NAMES = {"format": "output_format"}
 """Configuration keys held by a parameter of another name."""
 _STAGES = {
     "segment": "Reading articles",
+    "vocabulary": "Counting corpus vocabulary",
+    "shingle": "Collecting shingles",
     "sign": "Fingerprinting paragraphs",
+    "candidates": "Finding candidate pairs",
     "verify": "Comparing candidate pairs",
+    "group": "Grouping",
 }
 
 app = typer.Typer(

@@ -96,7 +96,13 @@ def find_duplicates(
         documents = list(repeated_paragraphs(documents))
 
     common = common_shingles(documents, settings)
-    prepared = ordered_map(lambda document: _prepare(document, common, settings), documents, jobs)
+    progress("vocabulary", 1, 1)
+    prepared = ordered_map(
+        lambda document: _prepare(document, common, settings),
+        documents,
+        jobs,
+        lambda done: progress("shingle", done, len(documents)),
+    )
     views = [view for view, _ in prepared]
     owners = np.array([d for d, (_, hashes) in enumerate(prepared) for _ in hashes], dtype=np.int64)
     matrix = signature_matrix([h for _, hashes in prepared for h in hashes], settings)
@@ -107,6 +113,7 @@ def find_duplicates(
         set(colliding_pairs(owners, matrix, bands, rows))
         | set(identical_pairs([view.identity for view in views]))
     )
+    progress("candidates", 1, 1)
     if focus is not None:
         focused = set(focus)
         candidates = [(i, j) for i, j in candidates if ids[i] in focused or ids[j] in focused]
@@ -124,9 +131,11 @@ def find_duplicates(
 
     verified = ordered_map(verify, candidates, jobs, lambda done: progress("verify", done, len(candidates)))
     pairs = [(i, j, result) for (i, j), result in zip(candidates, verified) if result is not None]
+    groups = groups_of(ids, [(i, j) for i, j, _ in pairs])
+    progress("group", 1, 1)
     return ScanReport(
         documents=tuple(documents),
-        groups=groups_of(ids, [(i, j) for i, j, _ in pairs]),
+        groups=groups,
         pairs=tuple(result for _, _, result in pairs),
         settings=settings,
         skipped=tuple(skipped),

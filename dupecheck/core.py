@@ -21,7 +21,7 @@ from dupecheck.model import Article, CompareReport, Document, PairResult, ScanRe
 from dupecheck.parallel import default_jobs, ordered_map
 from dupecheck.repeated import repeated_paragraphs
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingle_hashes
+from dupecheck.shingle import shingle_hash_table
 from dupecheck.sign import signature_matrix
 from dupecheck.vocabulary import common_shingles
 
@@ -186,9 +186,11 @@ def _prepare(
     """
     view = match_view(document, common, settings.min_terms)
     sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
+    table = shingle_hash_table(sets)
+    hashes = [[table[shingle] for shingle in shingle_set] for shingle_set in sets]
     if len(view.sets) > 1 and sets:
-        sets.append(frozenset().union(*sets))
-    return view, [shingle_hashes(shingle_set) for shingle_set in sets]
+        hashes.append(list(table.values()))
+    return view, hashes
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

@@ -7,7 +7,7 @@ phrasing, which independent reports of the same event rarely share.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 
@@ -23,3 +23,13 @@ def shingles(terms: Sequence[str]) -> frozenset[str]:
 def shingle_hashes(shingle_set: frozenset[str]) -> list[int]:
     """Stable 32-bit hashes of shingles, sorted (Python's ``hash`` changes per process)."""
     return sorted(zlib.crc32(s.encode("utf-8")) for s in shingle_set)
+
+
+def shingle_hash_table(shingle_sets: Iterable[frozenset[str]]) -> dict[str, int]:
+    """The stable 32-bit hash of every shingle in any of the sets, each hashed once.
+
+    >>> table = shingle_hash_table([frozenset({"council"}), frozenset({"council", "vote"})])
+    >>> table["council"] == shingle_hashes(frozenset({"council"}))[0], len(table)
+    (True, 2)
+    """
+    return {shingle: zlib.crc32(shingle.encode("utf-8")) for shingle in frozenset().union(*shingle_sets)}

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from unittest import mock
 
@@ -262,8 +263,8 @@ def cross_validate(meter: Meter, folds: int, repeat: int) -> dict[str, tuple[flo
         ordinal = fit_ordinal([meter.bags[i] for i in train], [meter.label[i] for i in train])
         deciders: dict[str, Callable[[Pair], int]] = {
             "hand-set rule": lambda p: p.rule,
-            "related (learned)": lambda p, w=related: related_class(w, p),  # type: ignore[misc]
-            "ordinal (learned)": lambda p, w=ordinal: ordinal_class(w, p),  # type: ignore[misc]
+            "related (learned)": partial(related_class, related),
+            "ordinal (learned)": partial(ordinal_class, ordinal),
         }
         gold += [meter.label[i] for i in test]
         for name, decide in deciders.items():

@@ -161,6 +161,40 @@ def _aligned(scores: Scores, settings: Settings) -> dict[int, tuple[int, float]]
     return chosen
 
 
+def may_relate(views: tuple[MatchView, MatchView], settings: Settings) -> bool:
+    """False only when :func:`compare_documents` cannot find the pair related: a cheap, exact pre-test.
+
+    A paragraph's score against any one paragraph of the other article is at most the share
+    of its shingles found anywhere in that article. When fewer than ``min_anchors`` paragraphs
+    on each side reach ``anchor_threshold`` even so, the evidence cannot reach it either.
+    Most candidate pairs (articles sharing one paragraph's wording) end here, unaligned.
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> doc = build_document(Article("x", "The council voted to fund a tidal barrier."), Settings())
+    >>> may_relate((match_view(doc), match_view(doc)), Settings())
+    True
+    """
+    side_a, side_b = views
+    if side_a.identity and side_a.identity == side_b.identity:
+        return True
+    needed = min(settings.min_anchors, len(side_a.sets), len(side_b.sets))
+    if needed == 0:
+        return False
+    return (
+        _reaching(side_a.sets, side_b.sets, settings.anchor_threshold) >= needed
+        or _reaching(side_b.sets, side_a.sets, settings.anchor_threshold) >= needed
+    )
+
+
+def _reaching(
+    sources: tuple[frozenset[str], ...], targets: tuple[frozenset[str], ...], threshold: float
+) -> int:
+    """How many source paragraphs have at least ``threshold`` of their shingles somewhere in the targets."""
+    everything = frozenset().union(*targets)
+    return sum(1 for source in sources if source and len(source & everything) / len(source) >= threshold)
+
+
 def compare_documents(
     a: Document,
     b: Document,

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from dupecheck.align import MatchView, compare_documents, match_view
+from dupecheck.align import MatchView, compare_documents, match_view, may_relate
 from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
 from dupecheck.cache import SegmentCache
@@ -126,6 +126,8 @@ def find_duplicates(
 
     def verify(pair: tuple[int, int]) -> PairResult | None:
         i, j = pair
+        if not may_relate((views[i], views[j]), settings):
+            return None
         result = compare_documents(documents[i], documents[j], settings, (views[i], views[j]))
         return result if result.relation is not None else None
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import SAMPLES
+from synthetic import corpus_with_planted_copies
 
-from dupecheck.align import compare_documents
+from dupecheck.align import compare_documents, match_view, may_relate
 from dupecheck.document import build_document
+from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
 from dupecheck.settings import Settings
 
@@ -109,3 +112,23 @@ def test_an_article_compared_with_itself_is_a_duplicate_with_every_paragraph_ali
     if content:
         assert result.relation is Relation.DUPLICATE
         assert {o.a for o in result.overlaps} == content == {o.b for o in result.overlaps}
+
+
+def test_may_relate_is_false_only_for_pairs_compare_documents_leaves_unrelated() -> None:
+    articles, _ = corpus_with_planted_copies(300, seed=11)
+    articles += load_paths([SAMPLES]).articles
+    documents = [build_document(article, Settings()) for article in articles]
+    views = [match_view(document, min_terms=Settings().min_terms) for document in documents]
+    rng = random.Random(4)
+    pairs = [(rng.randrange(len(documents)), rng.randrange(len(documents))) for _ in range(3000)]
+    pairs += [(i, j) for i in range(len(documents) - 10, len(documents)) for j in range(len(documents))]
+    pruned = 0
+    for i, j in pairs:
+        for chosen in (Settings(), Settings(min_anchors=1, anchor_threshold=0.2)):
+            if not may_relate((views[i], views[j]), chosen):
+                pruned += 1
+                relation = compare_documents(
+                    documents[i], documents[j], chosen, (views[i], views[j])
+                ).relation
+                assert relation is None, (articles[i].id, articles[j].id)
+    assert pruned > len(pairs)  # the test exercises the pruning, not only the related pairs

@@ -54,6 +54,7 @@ ARTICLE_COLUMNS = ("id", "text", "source", "title", "date", "url", "outlet", "au
 POSITION = "position"
 """Optional DataFrame column giving the articles' order (else they are taken in ``id`` order)."""
 _MAX_ROUNDS = 200
+_EDGES_PER_SLICE = 100_000
 
 Numbered = tuple[int, Article]
 Viewed = tuple[Document, MatchView]
@@ -140,11 +141,13 @@ def find_duplicates_spark(
         from pyspark.sql import SparkSession
 
         spark = SparkSession.getActiveSession() or local_session()
+    count: int | None = None
     if _is_dataframe(articles_or_dataframe):
         numbered = _numbered_rows(articles_or_dataframe)  # type: ignore[arg-type]
     else:
         given = list(articles_or_dataframe)  # type: ignore[arg-type]
         _check_unique([article.id for article in given])
+        count = len(given)
         context = spark.sparkContext
         numbered = context.parallelize(list(enumerate(given)), max(1, min(len(given), _slices(context))))
     return scan_numbered(
@@ -157,6 +160,7 @@ def find_duplicates_spark(
         window=window,
         boilerplate=boilerplate,
         learn_boilerplate=learn_boilerplate,
+        count=count,
     )
 
 
@@ -171,13 +175,14 @@ def scan_numbered(
     window: int | None = None,
     boilerplate: Patterns = (),
     learn_boilerplate: bool = True,
+    count: int | None = None,
 ) -> ScanReport:
-    """The scan of ``(position, article)`` pairs, numbered 0, 1, ... with unique ids."""
+    """The scan of ``(position, article)`` pairs, numbered 0, 1, ... with unique ids (``count`` of them)."""
     context = numbered.context
     documents: RDD[tuple[int, Document]] = numbered.mapValues(
         lambda article: build_document(article, settings, boilerplate=boilerplate)
     ).cache()
-    count = documents.count()
+    count = documents.count() if count is None else count
     if learn_boilerplate:
         documents = _learned_boilerplate(documents, count).cache()
     common = context.broadcast(_common_shingles(documents, count, settings))
@@ -198,16 +203,18 @@ def scan_numbered(
         _with_both(candidates, viewed)
         .filter(lambda item: wanted(item[2][0].article, item[3][0].article))
         .map(lambda item: (item[0], item[1], _verify(item[2], item[3], settings)))
-        .cache()
     )
-    considered = verified.count()
-    confirmed = sorted(
-        verified.filter(lambda item: item[2].relation is not None).collect(), key=lambda item: item[:2]
-    )
-    edges = verified.filter(lambda item: item[2].relation is not None).map(lambda item: (item[0], item[1]))
-    labels = dict(connected_components(edges).collect())
+    # One job: each partition returns how many pairs it verified and those confirmed.
+    considered, confirmed = 0, []
+    for verified_here, confirmed_here in verified.mapPartitions(_confirmed).collect():
+        considered += verified_here
+        confirmed.extend(confirmed_here)
+    confirmed.sort(key=lambda item: item[:2])
+    edges = [(i, j) for i, j, _ in confirmed]
+    slices = max(1, min(len(edges) // _EDGES_PER_SLICE + 1, _slices(context)))
+    labels = dict(connected_components(context.parallelize(edges, slices)).collect()) if edges else {}
     collected = sorted(documents.collect(), key=lambda item: item[0])
-    for rdd in (documents, viewed, verified):
+    for rdd in (documents, viewed):
         rdd.unpersist()
     common.unpersist()
     ids = [document.id for _, document in collected]
@@ -220,6 +227,17 @@ def scan_numbered(
         candidates=considered,
         files=files,
     )
+
+
+def _confirmed(
+    verified: Iterable[tuple[int, int, PairResult]],
+) -> Iterator[tuple[int, list[tuple[int, int, PairResult]]]]:
+    count, confirmed = 0, []
+    for item in verified:
+        count += 1
+        if item[2].relation is not None:
+            confirmed.append(item)
+    yield count, confirmed
 
 
 def _verify(a: Viewed, b: Viewed, settings: Settings) -> PairResult:
@@ -283,37 +301,41 @@ def _numbered_rows(frame: DataFrame) -> RDD[Numbered]:
 
 
 def _learned_boilerplate(documents: RDD[tuple[int, Document]], count: int) -> RDD[tuple[int, Document]]:
-    """:func:`~dupecheck.repeated.repeated_paragraphs`, decided by grouping paragraph keys in Spark."""
+    """:func:`~dupecheck.repeated.repeated_paragraphs`, its paragraph carriers grouped in Spark.
+
+    Only each frequent paragraph's carrier count and judged sample (20 articles at most) come
+    back to the driver, then the other terms of the sampled articles: bounded, whatever the corpus.
+    """
     needed = repeated.carriers_needed(count)
     if count < needed:
         return documents
     context = documents.context
-    carriers = documents.flatMap(
-        lambda item: [(key, (item[1].id, item[0])) for key in repeated.content_keys(item[1])]
-    )
-    frequent = carriers.groupByKey().mapValues(list).filter(lambda item: len(item[1]) >= needed).cache()
-    keys = frozenset(frequent.keys().collect())
-    if not keys:
-        frequent.unpersist()
-        return documents
-    frequent_keys = context.broadcast(keys)
-    others = documents.mapValues(lambda document: repeated.other_terms(document, frequent_keys.value))
-    # The sample's order is kept, so the average is summed in the local engine's order.
-    sampled = frequent.flatMap(
-        lambda item: [
-            (number, (item[0], rank)) for rank, number in enumerate(repeated.judged_sample(item[1]))
-        ]
-    )
-    verdicts = (
-        sampled.join(others)
-        .map(lambda item: (item[1][0][0], (item[1][0][1], item[1][1])))
+    frequent = dict(
+        documents.flatMap(
+            lambda item: [(key, (item[1].id, item[0])) for key in repeated.content_keys(item[1])]
+        )
         .groupByKey()
-        .mapValues(lambda ranked: repeated.unrelated([terms for _, terms in sorted(ranked, key=_first)]))
-        .filter(lambda item: item[1])
+        .mapValues(list)
+        .filter(lambda item: len(item[1]) >= needed)
+        .mapValues(lambda carriers: (len(carriers), repeated.judged_sample(carriers)))
+        .collect()
     )
-    learned = dict(verdicts.join(frequent.mapValues(len)).map(lambda item: (item[0], item[1][1])).collect())
-    frequent.unpersist()
-    frequent_keys.unpersist()
+    if not frequent:
+        return documents
+    keys = context.broadcast(frozenset(frequent))
+    sampled = context.broadcast(frozenset(n for _, sample in frequent.values() for n in sample))
+    others = dict(
+        documents.filter(lambda item: item[0] in sampled.value)
+        .mapValues(lambda document: repeated.other_terms(document, keys.value))
+        .collect()
+    )
+    keys.unpersist()
+    sampled.unpersist()
+    learned = {
+        key: carried
+        for key, (carried, sample) in frequent.items()
+        if repeated.unrelated([others[number] for number in sample])
+    }
     if not learned:
         return documents
     marks = context.broadcast(learned)
@@ -389,24 +411,40 @@ def _with_both(
 def connected_components(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
     """``(vertex, label)`` for every vertex of ``edges``: the smallest vertex of its component.
 
-    Alternating large-star and small-star steps until the edge set no longer changes
-    (Kiveris et al., "Connected Components in MapReduce and Beyond", 2014): each round
-    is two groupings of the edges, and O(log² n) rounds are enough, so no graph library
-    (and no JAR) is needed.
+    Alternating large-star and small-star steps (Kiveris et al., "Connected Components in
+    MapReduce and Beyond", 2014) until the edges form stars, each joining a vertex to the
+    smallest of its component: each round is a few groupings of the edges, and O(log² n)
+    rounds are enough, so no graph library (and no JAR) is needed.
     """
-    current = edges.filter(lambda edge: edge[0] != edge[1]).map(_ordered).distinct().cache()
+    # As many partitions as the edges came in: a small graph is not spread over a whole cluster.
+    slices = edges.getNumPartitions()
+    current = edges.filter(lambda edge: edge[0] != edge[1]).map(_ordered).distinct(slices).cache()
     for _ in range(_MAX_ROUNDS):
-        following = _small_star(_large_star(current)).cache()
-        changed = not following.subtract(current).isEmpty() or not current.subtract(following).isEmpty()
+        if _stars(current, slices):
+            break
+        following = _small_star(_large_star(current, slices), slices).cache()
         current.unpersist()
         current = following
-        if not changed:
-            break
     else:
         raise DupecheckError(f"connected components did not converge in {_MAX_ROUNDS} rounds")
-    # The fixed point is a set of stars: every edge joins a vertex to its component's smallest.
-    roots = current.values().distinct().map(lambda root: (root, root))
+    roots = current.values().distinct(slices).map(lambda root: (root, root))
     return current.union(roots)
+
+
+def _stars(edges: RDD[tuple[int, int]], slices: int) -> bool:
+    """Whether ``(larger, smaller)`` edges are stars: each vertex joined to one smaller centre, no more.
+
+    Then every component is one star, and its centre is its smallest vertex.
+    """
+
+    def broken(item: tuple[int, Iterable[bool]]) -> bool:
+        roles = list(item[1])
+        leaf = roles.count(True)
+        return leaf > 1 or (leaf == 1 and len(roles) > 1)
+
+    # True: the vertex is an edge's larger end (a leaf); False: its smaller end (a centre).
+    roles = edges.flatMap(lambda edge: [(edge[0], True), (edge[1], False)])
+    return roles.groupByKey(slices).filter(broken).count() == 0
 
 
 def _ordered(edge: tuple[int, int]) -> tuple[int, int]:
@@ -415,7 +453,7 @@ def _ordered(edge: tuple[int, int]) -> tuple[int, int]:
     return (first, second) if second < first else (second, first)
 
 
-def _large_star(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+def _large_star(edges: RDD[tuple[int, int]], slices: int) -> RDD[tuple[int, int]]:
     """Link each vertex's larger neighbours to the smallest of its neighbourhood (itself included)."""
 
     def step(item: tuple[int, Iterable[int]]) -> list[tuple[int, int]]:
@@ -424,10 +462,10 @@ def _large_star(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
         return [(other, smallest) for other in neighbours if other > vertex]
 
     both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])])
-    return both.groupByKey().flatMap(step).distinct()
+    return both.groupByKey(slices).flatMap(step).distinct(slices)
 
 
-def _small_star(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+def _small_star(edges: RDD[tuple[int, int]], slices: int) -> RDD[tuple[int, int]]:
     """Link each vertex and its smaller neighbours to the smallest of them."""
 
     def step(item: tuple[int, Iterable[int]]) -> list[tuple[int, int]]:
@@ -435,7 +473,7 @@ def _small_star(edges: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
         smallest = min([*smaller, vertex])
         return [_ordered((other, smallest)) for other in [*smaller, vertex] if other != smallest]
 
-    return edges.map(_ordered).groupByKey().flatMap(step).distinct()
+    return edges.map(_ordered).groupByKey(slices).flatMap(step).distinct(slices)
 
 
 def _groups(ids: Sequence[str], labels: dict[int, int]) -> tuple[Group, ...]:

@@ -84,3 +84,12 @@ redis:
 	@command -v redis-server >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)
 
 test: redis
+
+# Java for PySpark (tests/test_engine_spark.py run the Spark engine on local[2]). The man folder is
+# missing on slim images, and the JRE's post-install step fails without it.
+.PHONY: java
+java:
+	@command -v java >/dev/null || (mkdir -p /usr/share/man/man1 && apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
+
+test: java

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import resource
 import statistics
@@ -22,7 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -36,21 +38,36 @@ from dupecheck.model import Article
 from dupecheck.parallel import default_jobs
 from dupecheck.reporters import get_reporter
 
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d.,]*\d|\d")
 STAGES = ("load", "segment", "vocabulary", "shingle", "sign", "candidates", "verify", "group", "report")
 
 
-def synthetic(sentences: list[str], size: int, seed: int = 7) -> tuple[list[Article], set[frozenset[str]]]:
-    """``size`` articles of 6-10 paragraphs of three Reuters sentences; 5% rewrite another one.
+def word_frequencies(corpus: list[Article]) -> tuple[np.ndarray, np.ndarray]:
+    """The words of a corpus (as written) and their shares of all its words."""
+    counts = Counter(word for article in corpus for word in _TOKEN.findall(article.text))
+    words = np.array(list(counts), dtype=object)
+    shares = np.array(list(counts.values()), dtype=np.float64)
+    return words, shares / shares.sum()
 
-    A rewrite keeps each paragraph with probability 0.85, drops 15% of the words of each kept
-    one, and swaps the first two paragraphs.
+
+def synthetic(
+    words: np.ndarray, shares: np.ndarray, size: int, seed: int = 7
+) -> tuple[list[Article], set[frozenset[str]]]:
+    """``size`` articles of 6-10 paragraphs of 40-100 words drawn by their frequency; 5% rewrite another.
+
+    Words are drawn one by one with their Reuters frequencies, in sentences of 8-30 words,
+    so articles have news-like length and vocabulary but unrelated ones share no phrasing,
+    as in a real archive (reused real sentences would make every article a near-duplicate
+    of many others as the corpus grows). A rewrite keeps each paragraph with probability
+    0.85, drops 15% of the words of each kept one, and swaps the first two paragraphs.
     """
-    rng = random.Random(seed)
+    rng = np.random.default_rng(seed)
+    cumulative = np.cumsum(shares)
     out: list[Article] = []
     planted: set[frozenset[str]] = set()
     for number in range(size):
         if out and rng.random() < 0.05:
-            source = rng.choice(out)
+            source = out[int(rng.integers(len(out)))]
             paragraphs = source.text.split("\n\n")
             kept = [p for p in paragraphs if rng.random() < 0.85] or paragraphs[:1]
             reworded = [" ".join(w for w in p.split() if rng.random() > 0.15) for p in kept]
@@ -59,7 +76,15 @@ def synthetic(sentences: list[str], size: int, seed: int = 7) -> tuple[list[Arti
             article = Article(f"s{number}", "\n\n".join(reworded))
             planted.add(frozenset((source.id, article.id)))
         else:
-            paragraphs = [" ".join(rng.sample(sentences, 3)) for _ in range(rng.randint(6, 10))]
+            lengths = rng.integers(40, 101, size=int(rng.integers(6, 11)))
+            drawn = words[
+                np.minimum(np.searchsorted(cumulative, rng.random(int(lengths.sum()))), len(words) - 1)
+            ]
+            paragraphs = []
+            for chunk in np.split(drawn, np.cumsum(lengths)[:-1]):
+                cuts = np.cumsum(rng.integers(8, 31, size=len(chunk) // 8 + 1))
+                sentences = [" ".join(part) for part in np.split(chunk, cuts[cuts < len(chunk)]) if len(part)]
+                paragraphs.append(". ".join(sentences) + ".")
             article = Article(f"s{number}", "\n\n".join(paragraphs))
         out.append(article)
     return out, planted
@@ -209,11 +234,9 @@ def main() -> None:
         if not args.no_reuters:
             path = _write(Path(folder), "reuters21578", reuters, None)
             measure(path, "reuters21578", args.jobs, args.repeat, not args.no_textbook)
-        sentences = [
-            s.strip() for a in reuters for s in re.split(r"(?<=[.!?])\s+", a.text) if len(s.split()) >= 8
-        ]
+        words, shares = word_frequencies(reuters)
         for size in args.sizes:
-            corpus, planted = synthetic(sentences, size)
+            corpus, planted = synthetic(words, shares, size)
             path = _write(Path(folder), f"synthetic-{size}", corpus, planted)
             del corpus
             measure(path, f"synthetic {size:,}", args.jobs, args.repeat, not args.no_textbook)

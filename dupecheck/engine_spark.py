@@ -101,6 +101,26 @@ def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8) -> S
     return builder.getOrCreate()
 
 
+def session(master: str | None = None) -> SparkSession:
+    """The session to run on: the active one, else spark-submit's or a cluster's, else a local one.
+
+    Under ``spark-submit`` (or with a ``master`` that is not ``local``) the session takes the
+    submitted configuration; otherwise it is a local one on this machine (``master``, default
+    ``local[*]``).
+    """
+    _require_pyspark()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    # spark-submit starts the JVM first and hands its gateway port to the Python driver.
+    if os.environ.get("PYSPARK_GATEWAY_PORT") or (master and not master.startswith("local")):
+        builder = SparkSession.builder.appName("dupecheck")
+        return (builder.master(master) if master else builder).getOrCreate()
+    return local_session(master or "local[*]")
+
+
 def find_duplicates_spark(
     articles_or_dataframe: Iterable[Article] | DataFrame,
     *,
@@ -122,7 +142,7 @@ def find_duplicates_spark(
     column when it has one, else by ``id``; a DataFrame is read by the executors, so a corpus
     on shared storage never passes through the driver on its way in. The report (documents
     included) is collected on the driver. ``spark`` is the session to use; without one the
-    active session is used, else :func:`local_session` starts one on this machine.
+    session is found by :func:`session` (under ``spark-submit``, the submitted one).
 
     Raise :class:`SparkUnavailableError` when PySpark or Java is missing, :class:`SettingsError`
     and :class:`InputError` as ``find_duplicates`` does. Usage::
@@ -138,9 +158,7 @@ def find_duplicates_spark(
         raise SettingsError(f"window must be 0 days or more, not {window}")
     _require_pyspark()
     if spark is None:
-        from pyspark.sql import SparkSession
-
-        spark = SparkSession.getActiveSession() or local_session()
+        spark = session()
     count: int | None = None
     if _is_dataframe(articles_or_dataframe):
         numbered = _numbered_rows(articles_or_dataframe)  # type: ignore[arg-type]
@@ -737,17 +755,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         reporter = get_reporter(options.format)
         patterns = read_patterns(options.boilerplate) if options.boilerplate else ()
-        _require_pyspark()
-        from pyspark.sql import SparkSession
-
-        if options.master:
-            spark = (
-                local_session(options.master)
-                if options.master.startswith("local")
-                else (SparkSession.builder.master(options.master).appName("dupecheck").getOrCreate())
-            )
-        else:
-            spark = SparkSession.getActiveSession() or SparkSession.builder.appName("dupecheck").getOrCreate()
+        spark = session(options.master)
         fields = Fields(
             id=options.id_field,
             text=options.text_field,

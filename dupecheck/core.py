@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,9 +25,11 @@ from dupecheck.repeated import repeated_paragraphs
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_hash_table
 from dupecheck.sign import signature_matrix
-from dupecheck.vocabulary import common_shingles
+from dupecheck.vocabulary import common_from_hashes, shingle_hash_array
 
 Progress = Callable[[str, int, int], None]
+_VIEWS_KEPT = 4096
+"""Match views each process keeps while verifying (the rest are made again when needed)."""
 
 
 class SameSource(StrEnum):
@@ -95,24 +99,24 @@ def find_duplicates(
     if learn_boilerplate:
         documents = list(repeated_paragraphs(documents))
 
-    common = common_shingles(documents, settings)
+    common = common_from_hashes(documents, ordered_map(shingle_hash_array, documents, jobs), settings)
     progress("vocabulary", 1, 1)
-    prepared = ordered_map(
-        lambda document: _prepare(document, common, settings),
+    signed = ordered_map(
+        lambda document: _signed(document, common, settings),
         documents,
         jobs,
         lambda done: progress("shingle", done, len(documents)),
     )
-    views = [view for view, _ in prepared]
-    owners = np.array([d for d, (_, hashes) in enumerate(prepared) for _ in hashes], dtype=np.int64)
-    matrix = signature_matrix([h for _, hashes in prepared for h in hashes], settings)
-    del prepared
+    owners = np.repeat(np.arange(len(signed)), [len(rows) for _, rows in signed])
+    matrix = (
+        np.vstack([rows for _, rows in signed]) if signed else np.zeros((0, settings.num_perm), np.uint32)
+    )
+    identities = [identity for identity, _ in signed]
+    del signed
     progress("sign", len(owners), len(owners))
     bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
-    candidates = sorted(
-        set(colliding_pairs(owners, matrix, bands, rows))
-        | set(identical_pairs([view.identity for view in views]))
-    )
+    candidates = sorted(set(colliding_pairs(owners, matrix, bands, rows)) | set(identical_pairs(identities)))
+    del matrix, owners
     progress("candidates", 1, 1)
     if focus is not None:
         focused = set(focus)
@@ -124,11 +128,18 @@ def find_duplicates(
             if comparable(articles[i], articles[j], same_source=same_source, window=window)
         ]
 
+    # Views are made where pairs are verified, only for articles in candidate pairs; pairs
+    # come sorted, so an article's view is mostly reused by the pairs after it.
+    @lru_cache(maxsize=_VIEWS_KEPT)
+    def view_of(number: int) -> MatchView:
+        return match_view(documents[number], common, settings.min_terms)
+
     def verify(pair: tuple[int, int]) -> PairResult | None:
         i, j = pair
-        if not may_relate((views[i], views[j]), settings):
+        views = (view_of(i), view_of(j))
+        if not may_relate(views, settings):
             return None
-        result = compare_documents(documents[i], documents[j], settings, (views[i], views[j]))
+        result = compare_documents(documents[i], documents[j], settings, views)
         return result if result.relation is not None else None
 
     verified = ordered_map(verify, candidates, jobs, lambda done: progress("verify", done, len(candidates)))
@@ -156,35 +167,37 @@ def _segmented(
 ) -> list[Document]:
     """Every article segmented, from the cache when it holds the same text under the same settings."""
 
-    def segment(article: Article) -> Document:
-        return build_document(article, settings, boilerplate=boilerplate)
+    # Workers send paragraphs back as JSON (the cache's form): half the cost of pickling
+    # Documents, and the article text, which this process has, does not travel.
+    def segment(article: Article) -> str:
+        return paragraphs_json(build_document(article, settings, boilerplate=boilerplate))
+
+    def segment_all(chosen: Sequence[Article]) -> list[str]:
+        return ordered_map(segment, chosen, jobs, lambda done: progress("segment", done, len(chosen)))
 
     if cache is None:
-        return ordered_map(segment, articles, jobs, lambda done: progress("segment", done, len(articles)))
-    with SegmentCache(cache, settings, boilerplate) as stored:
-        keys = [stored.key(article.text) for article in articles]
-        found = stored.get(keys)
-        missing = [article for article, key in zip(articles, keys) if key not in found]
-        built = iter(
-            ordered_map(segment, missing, jobs, lambda done: progress("segment", done, len(missing)))
-        )
-        documents = [
-            document_from(article, found[key]) if key in found else next(built)
-            for article, key in zip(articles, keys)
-        ]
-        stored.put({key: paragraphs_json(d) for key, d in zip(keys, documents) if key not in found})
-        stored.prune()
-    return documents
+        return [document_from(article, stored) for article, stored in zip(articles, segment_all(articles))]
+    with SegmentCache(cache, settings, boilerplate) as kept:
+        keys = [kept.key(article.text) for article in articles]
+        found = kept.get(keys)
+        missing = {key: article for key, article in zip(keys, articles) if key not in found}
+        made = dict(zip(missing, segment_all(list(missing.values()))))
+        kept.put(made)
+        kept.prune()
+    found.update(made)
+    return [document_from(article, found[key]) for article, key in zip(articles, keys)]
 
 
-def _prepare(
-    document: Document, common: frozenset[str], settings: Settings
-) -> tuple[MatchView, list[list[int]]]:
-    """What verification sees of a document, and the hashed shingle sets to sign for it.
+def _signed(document: Document, common: frozenset[str], settings: Settings) -> tuple[str, np.ndarray]:
+    """A digest of the document's words and the signatures of its evidence shingles.
 
-    One set per content paragraph, and one for the whole article when it has several
-    (so a hard-wrapped copy of an unwrapped story, split into other paragraphs, still
-    meets it).
+    The digest is equal for word-for-word copies, and "" for an article without words.
+    There is one signature per content paragraph, and one for the whole article when it
+    has several (so a hard-wrapped copy of an unwrapped story, split into other
+    paragraphs, still meets it).
+
+    Only these cross back from a worker: the view itself is made again for the few
+    articles in candidate pairs, instead of every article's shingles being kept.
     """
     view = match_view(document, common, settings.min_terms)
     sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
@@ -192,7 +205,10 @@ def _prepare(
     hashes = [[table[shingle] for shingle in shingle_set] for shingle_set in sets]
     if len(view.sets) > 1 and sets:
         hashes.append(list(table.values()))
-    return view, hashes
+    identity = (
+        hashlib.blake2b(view.identity.encode("utf-8", "surrogatepass")).hexdigest() if view.identity else ""
+    )
+    return identity, signature_matrix(hashes, settings)
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

@@ -127,10 +127,13 @@ def repeated_paragraphs(documents: Sequence[Document]) -> tuple[Document, ...]:
     frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
     if not frequent:
         return tuple(documents)
-    others = [other_terms(document, frequent) for document in documents]
+    others: dict[int, frozenset[str]] = {}  # only for the articles sampled
     learned: dict[str, int] = {}
     for key, found in frequent.items():
         sample = judged_sample((documents[number].id, number) for number in found)
+        for number in sample:
+            if number not in others:
+                others[number] = other_terms(documents[number], frequent)
         if unrelated([others[number] for number in sample]):
             learned[key] = len(found)
     if not learned:

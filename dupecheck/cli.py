@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -268,6 +269,25 @@ Jobs = Annotated[
         rich_help_panel=_PERFORMANCE_PANEL,
     ),
 ]
+
+
+class Engine(StrEnum):
+    """Where a scan runs."""
+
+    LOCAL = "local"
+    SPARK = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="Where the scan runs: 'local' (this machine, --jobs processes) or 'spark' (the session "
+        "spark-submit gives, else Spark on this machine; `pip install 'dupecheck[spark]'` and Java 17). "
+        "Both give the same report.",
+        rich_help_panel=_PERFORMANCE_PANEL,
+    ),
+]
 CacheFile = Annotated[
     Path | None,
     typer.Option(
@@ -427,6 +447,7 @@ def scan(
     learn_boilerplate: LearnBoilerplate = True,
     jobs: Jobs = None,
     cache: CacheFile = None,
+    engine: EngineOption = Engine.LOCAL,
     canonical: Annotated[
         str,
         typer.Option(
@@ -477,21 +498,37 @@ def scan(
             input_format=input_format,
             max_bytes=max_bytes,
         )
+        if engine is Engine.SPARK and (jobs is not None or cache is not None):
+            raise SettingsError("--jobs and --cache apply to the local engine; Spark sizes its own executors")
         require_articles(loaded, paths, strict=strict)
-        with _progress_bar() as progress:
-            report = find_duplicates(
+        if engine is Engine.SPARK:
+            from dupecheck.engine_spark import find_duplicates_spark
+
+            report = find_duplicates_spark(
                 loaded.articles,
                 settings=settings,
                 skipped=loaded.skipped,
-                progress=progress,
                 files=loaded.files,
                 same_source=same_source,
                 window=window,
                 boilerplate=patterns,
                 learn_boilerplate=learn_boilerplate,
-                jobs=jobs,
-                cache=cache,
             )
+        else:
+            with _progress_bar() as progress:
+                report = find_duplicates(
+                    loaded.articles,
+                    settings=settings,
+                    skipped=loaded.skipped,
+                    files=loaded.files,
+                    same_source=same_source,
+                    window=window,
+                    boilerplate=patterns,
+                    learn_boilerplate=learn_boilerplate,
+                    progress=progress,
+                    jobs=jobs,
+                    cache=cache,
+                )
         _write(report, reporter, output)
         if actions_file is not None:
             rows = actions(report, canonical)

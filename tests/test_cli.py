@@ -285,3 +285,16 @@ def test_a_cache_option_naming_another_file_is_an_input_error(tmp_path: Path) ->
     assert result.exit_code == EXIT_ERROR
     assert "not a dupecheck cache" in result.output
     assert notes.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_scan_on_the_spark_engine_writes_the_same_report_as_the_local_one() -> None:
+    local = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json"])
+    spark = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json", "--engine", "spark"])
+    assert spark.exit_code == EXIT_OK, spark.output
+    assert spark.stdout == local.stdout
+
+
+def test_jobs_and_cache_belong_to_the_local_engine(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", str(SAMPLES), "--engine", "spark", "--cache", str(tmp_path / "c")])
+    assert result.exit_code == EXIT_ERROR
+    assert "--jobs and --cache apply to the local engine" in result.output

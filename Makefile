@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Synthetic corpus sizes for bench-speed.
+SPEED_SIZES ?= 10000 100000
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint bench bench-accuracy bench-speed bench-semantic check clean fuzz
@@ -34,7 +36,7 @@ bench-accuracy: install
 	$(BIN)/python benchmarks/accuracy.py
 
 bench-speed: install
-	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/speed.py --sizes $(SPEED_SIZES) --repeat 3 --textbook-repeat 1
 
 bench: bench-accuracy bench-speed
 

@@ -36,7 +36,7 @@ from dupecheck.boilerplate import Patterns, read_patterns
 from dupecheck.core import SAME_SOURCE, comparable
 from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, InputError, SettingsError
-from dupecheck.load import MAX_BYTES, Fields, _record
+from dupecheck.load import MAX_BYTES, Fields, Loaded, _record, require_articles
 from dupecheck.model import Article, Document, Group, PairResult, ScanReport, Skipped
 from dupecheck.reporters import get_reporter
 from dupecheck.settings import Settings
@@ -751,6 +751,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("--boilerplate", help="file of extra furniture patterns, one a line")
     parser.add_argument("--no-learn-boilerplate", action="store_true", help="do not learn furniture")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="largest article read")
+    parser.add_argument("--strict", action="store_true", help="any unreadable input is an error (exit 2)")
     options = parser.parse_args(argv)
     try:
         reporter = get_reporter(options.format)
@@ -770,6 +771,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             input_format=options.input_format,
             max_bytes=options.max_bytes,
         )
+        if options.strict and skipped:
+            require_articles(Loaded((), skipped, files), options.inputs, strict=True)
         report = scan_numbered(
             numbered,
             settings=Settings(),
@@ -780,8 +783,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             boilerplate=patterns,
             learn_boilerplate=not options.no_learn_boilerplate,
         )
-        if not report.documents:
-            raise InputError("no article read from " + ", ".join(options.inputs))
+        require_articles(
+            Loaded(tuple(document.article for document in report.documents), report.skipped, files),
+            options.inputs,
+        )
     except DupecheckError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR

@@ -292,6 +292,10 @@ def test_submit_entry_errors_exit_2(spark: Any, tmp_path: Path, capsys: pytest.C
     from dupecheck.engine_spark import main
 
     assert main([str(tmp_path / "missing.jsonl")]) == 2
-    assert "no article read" in capsys.readouterr().err
+    assert "no articles read from" in capsys.readouterr().err
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "The council voted."}) + "\n{broken\n", encoding="utf-8")
+    assert main([str(feed), "--strict"]) == 2
+    assert "1 input(s) could not be read (--strict)" in capsys.readouterr().err
     assert main([str(tmp_path), "--format", "yaml"]) == 2
     assert "unknown format 'yaml'" in capsys.readouterr().err

@@ -181,6 +181,7 @@ def test_dataframe_in_position_order_or_by_id(spark: Any) -> None:
     articles = _corpus()[:80]
     rows = [(*(getattr(a, name) for name in ARTICLE_COLUMNS), 1000 - n) for n, a in enumerate(articles)]
     frame = spark.createDataFrame(rows, [*ARTICLE_COLUMNS, "position"]).repartition(3)
+    frame = frame.withColumn("date", frame["date"].try_cast("date"))  # read back as ISO dates
     backwards = list(reversed(articles))
     _same(find_duplicates(backwards), find_duplicates_spark(frame, spark=spark))
     by_id = sorted(articles, key=lambda article: article.id)
@@ -292,7 +293,7 @@ def test_submit_entry_errors_exit_2(spark: Any, tmp_path: Path, capsys: pytest.C
     from dupecheck.engine_spark import main
 
     assert main([str(tmp_path / "missing.jsonl")]) == 2
-    assert "no articles read from" in capsys.readouterr().err
+    assert "missing.jsonl: No such file or directory; check the path" in capsys.readouterr().err
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"id": "a", "text": "The council voted."}) + "\n{broken\n", encoding="utf-8")
     assert main([str(feed), "--strict"]) == 2

@@ -89,11 +89,16 @@ def common_from_hashes(
     limit = common_limit(len(documents), settings)
     if len(documents) <= limit:
         return frozenset()
-    owners = np.repeat(np.arange(len(arrays)), [len(array) for array in arrays])
-    values, first, counts = np.unique(np.concatenate(arrays), return_index=True, return_counts=True)
-    frequent = counts > limit
-    hashes = set(values[frequent].tolist())
+    values, counts = np.unique(np.concatenate(arrays), return_counts=True)
+    missing = set(values[counts > limit].tolist())
     found: set[str] = set()
-    for number in sorted(set(owners[first[frequent]].tolist())):
-        found.update(shingle for shingle in document_shingles(documents[number]) if hash(shingle) in hashes)
+    for document, array in zip(documents, arrays):
+        if not missing:
+            break
+        if missing.isdisjoint(array.tolist()):
+            continue
+        for shingle in document_shingles(document):
+            if hash(shingle) in missing:
+                found.add(shingle)
+                missing.discard(hash(shingle))
     return frozenset(found)

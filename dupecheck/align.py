@@ -29,6 +29,8 @@ class MatchView:
     figures: tuple[frozenset[str], ...]
     identity: str
     """All words of the article outside boilerplate: equal for word-for-word copies."""
+    union: frozenset[str]
+    """Every evidence shingle of the article (what :func:`may_relate` tests against)."""
 
 
 def match_view(document: Document, common: frozenset[str] = frozenset(), min_terms: int = 1) -> MatchView:
@@ -45,15 +47,17 @@ def match_view(document: Document, common: frozenset[str] = frozenset(), min_ter
     ['barrier', 'council vote', 'fund', 'fund barrier', 'vote', 'vote fund']
     """
     content = [p for p in document.paragraphs if p.is_content]
+    sets = tuple(_evidence_shingles(p.terms, common, min_terms) for p in content)
     return MatchView(
         indices=tuple(p.index for p in content),
         lengths=np.array([p.end - p.start for p in content], dtype=np.float64),
-        sets=tuple(_evidence_shingles(p.terms, common, min_terms) for p in content),
+        sets=sets,
         texts=tuple(" ".join(p.terms) for p in content),
         figures=tuple(frozenset(t for t in p.terms if is_figure(t)) for p in content),
         identity=" ".join(
             " ".join(p.terms) for p in document.paragraphs if p.kind is not ParagraphKind.BOILERPLATE
         ),
+        union=frozenset().union(*sets),
     )
 
 
@@ -182,16 +186,13 @@ def may_relate(views: tuple[MatchView, MatchView], settings: Settings) -> bool:
     if needed == 0:
         return False
     return (
-        _reaching(side_a.sets, side_b.sets, settings.anchor_threshold) >= needed
-        or _reaching(side_b.sets, side_a.sets, settings.anchor_threshold) >= needed
+        _reaching(side_a.sets, side_b.union, settings.anchor_threshold) >= needed
+        or _reaching(side_b.sets, side_a.union, settings.anchor_threshold) >= needed
     )
 
 
-def _reaching(
-    sources: tuple[frozenset[str], ...], targets: tuple[frozenset[str], ...], threshold: float
-) -> int:
-    """How many source paragraphs have at least ``threshold`` of their shingles somewhere in the targets."""
-    everything = frozenset().union(*targets)
+def _reaching(sources: tuple[frozenset[str], ...], everything: frozenset[str], threshold: float) -> int:
+    """How many source paragraphs have at least ``threshold`` of their shingles in ``everything``."""
     return sum(1 for source in sources if source and len(source & everything) / len(source) >= threshold)
 
 

@@ -201,7 +201,7 @@ def _signed(document: Document, common: frozenset[str], settings: Settings) -> t
     """
     view = match_view(document, common, settings.min_terms)
     sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
-    table = shingle_hash_table(sets)
+    table = shingle_hash_table([view.union])
     hashes = [[table[shingle] for shingle in shingle_set] for shingle_set in sets]
     if len(view.sets) > 1 and sets:
         hashes.append(list(table.values()))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from synthetic import corpus_with_planted_copies
+
+from dupecheck.document import build_document
+from dupecheck.model import Article
+from dupecheck.parallel import ordered_map
+from dupecheck.settings import Settings
+from dupecheck.vocabulary import common_from_hashes, common_shingles, shingle_hash_array
+
+
+def _templated(count: int) -> list[Article]:
+    """Dividend notices sharing their wording, each with its own company and figures."""
+    return [
+        Article(
+            f"n{number}",
+            f"Company{number} declared a quarterly dividend of {number} cents a share, payable "
+            f"to holders of record on March {number % 28 + 1}.\n\nThe board of Company{number} "
+            "also confirmed its annual meeting date.",
+        )
+        for number in range(count)
+    ]
+
+
+def test_common_from_hashes_finds_exactly_the_common_shingles() -> None:
+    articles, _ = corpus_with_planted_copies(300, seed=2)
+    documents = [build_document(a, Settings()) for a in [*articles, *_templated(200)]]
+    chosen = Settings(common_min_docs=20)
+    expected = common_shingles(documents, chosen)
+    assert len(expected) > 10  # the templated wording is common, the made-up words are not
+    arrays = [shingle_hash_array(document) for document in documents]
+    assert common_from_hashes(documents, arrays, chosen) == expected
+
+
+def test_hashes_made_in_worker_processes_give_the_same_vocabulary() -> None:
+    documents = [build_document(a, Settings()) for a in _templated(1200)]
+    arrays = ordered_map(shingle_hash_array, documents, jobs=2)
+    assert common_from_hashes(documents, arrays, Settings()) == common_shingles(documents, Settings())
+
+
+def test_a_small_folder_has_no_corpus_vocabulary() -> None:
+    documents = [build_document(a, Settings()) for a in _templated(30)]
+    arrays = [shingle_hash_array(document) for document in documents]
+    assert common_from_hashes(documents, arrays, Settings()) == frozenset()

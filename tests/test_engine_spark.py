@@ -38,8 +38,13 @@ def spark() -> Iterator[Any]:
         _require("pyspark", "pip install 'dupecheck[spark]' (make test installs it)")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         _require("java", "apt-get install openjdk-17-jre-headless (make test installs it)")
+    from pyspark.sql import SparkSession
+
     from dupecheck.engine_spark import local_session
 
+    earlier = SparkSession.getActiveSession()
+    if earlier is not None:  # an earlier test's (`scan --engine spark`): this module needs local[2]
+        earlier.stop()
     session = local_session("local[2]", shuffle_partitions=2)
     session.sparkContext.setLogLevel("ERROR")
     yield session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
@@ -57,12 +58,16 @@ def paragraphs_json(document: Document) -> str:
 
 
 def document_from(article: Article, paragraphs: str) -> Document:
-    """The Document stored for ``article`` (``paragraphs`` as in :attr:`Record.paragraphs`)."""
+    """The Document stored for ``article`` (``paragraphs`` as in :attr:`Record.paragraphs`).
+
+    Terms are interned: a corpus repeats a few hundred thousand words millions of times,
+    and each is then held once, not once per occurrence.
+    """
     rows = json.loads(paragraphs)
     return Document(
         article,
         tuple(
-            Paragraph(index, int(start), int(end), _KINDS[kind], tuple(terms), reason)
+            Paragraph(index, int(start), int(end), _KINDS[kind], tuple(map(sys.intern, terms)), reason)
             for index, (start, end, kind, reason, terms) in enumerate(rows)
         ),
     )

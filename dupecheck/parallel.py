@@ -9,6 +9,7 @@ results are put back in input order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -67,6 +68,10 @@ def ordered_map(
         with ExitStack() as stack:
             parts: Iterable[list[Result]] = map(_run, bounds)
             if forked:
+                # Frozen objects are left alone by the workers' garbage collector, so their
+                # memory pages stay shared with this process instead of being copied.
+                gc.freeze()
+                stack.callback(gc.unfreeze)
                 context = multiprocessing.get_context("fork")
                 pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
                 parts = pool.map(_run, bounds)

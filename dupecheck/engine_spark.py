@@ -37,7 +37,7 @@ from dupecheck.boilerplate import Patterns, read_patterns
 from dupecheck.core import SAME_SOURCE, comparable
 from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, InputError, SettingsError
-from dupecheck.load import MAX_BYTES, Fields, Loaded, _record, iso_date, require_articles
+from dupecheck.load import MAX_BYTES, Fields, Loaded, article_of_record, iso_date, require_articles
 from dupecheck.model import Article, Document, Group, PairResult, ScanReport, Skipped
 from dupecheck.reporters import get_reporter
 from dupecheck.settings import Settings
@@ -706,7 +706,7 @@ def _jsonl_line(
         return [(at, Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number))]
     if not isinstance(record, dict):
         return [(at, Skipped(source, "line is not a JSON object", number))]
-    return [(at, _record(record, fields, source, number))]
+    return [(at, article_of_record(record, fields, source, number))]
 
 
 def _parquet_row(
@@ -726,7 +726,7 @@ def _parquet_row(
     if isinstance(body, str) and len(body.encode()) > max_bytes:
         reason = f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
         return [(at, Skipped(source, reason, number))]
-    return [(at, _record(record, fields, source, number))]
+    return [(at, article_of_record(record, fields, source, number))]
 
 
 EXIT_OK, EXIT_ERROR = 0, 2

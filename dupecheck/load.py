@@ -283,7 +283,7 @@ def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None
             yield number, line
 
 
-def _record(record: object, fields: Fields, source: str, number: int) -> Article | Skipped:
+def article_of_record(record: object, fields: Fields, source: str, number: int) -> Article | Skipped:
     """The article in one record (a JSON object, a CSV row, a Parquet row), or why there is none."""
     if not isinstance(record, dict):
         return Skipped(source, "record is not a JSON object", number)
@@ -324,7 +324,7 @@ def _jsonl_articles(
         if not isinstance(record, dict):
             yield Skipped(source, "line is not a JSON object", number)
             continue
-        yield _record(record, fields, source, number)
+        yield article_of_record(record, fields, source, number)
 
 
 def _json_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
@@ -350,7 +350,7 @@ def _json_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Artic
                 error.lineno,
             )
             return
-        yield _record(record, fields, source, number)
+        yield article_of_record(record, fields, source, number)
         position = _skip_space(text, position)
         if text.startswith(",", position):
             position = _skip_space(text, position + 1)
@@ -403,7 +403,7 @@ def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Articl
                         source, f"no column '{fields.text}' in the header row (set --text-field)", 1
                     )
                     return
-                yield _record(dict(row), fields, source, number)
+                yield article_of_record(dict(row), fields, source, number)
                 number = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
@@ -440,7 +440,7 @@ def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Ar
                         source, f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)", number
                     )
                     continue
-                yield _record(row, fields, source, number)
+                yield article_of_record(row, fields, source, number)
     except (OSError, ValueError) as error:
         yield Skipped(source, f"not a readable Parquet file ({error})")
 

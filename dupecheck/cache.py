@@ -22,11 +22,11 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
 from dupecheck.boilerplate import Patterns
 from dupecheck.errors import InputError
 from dupecheck.settings import Settings
+from dupecheck.sqlite_file import SqliteFile
 
 FORMAT = "dupecheck segment cache 1"
 KEEP_DAYS = 30
@@ -48,11 +48,12 @@ class CacheError(InputError):
     """The cache file cannot be used: not a dupecheck cache, damaged, or locked too long."""
 
 
-class SegmentCache:
+class SegmentCache(SqliteFile):
     """Segmented articles (paragraph spans, kinds and terms, as JSON) by content key.
 
     >>> import tempfile
     >>> from dupecheck.settings import Settings
+    from dupecheck.sqlite_file import SqliteFile
     >>> with tempfile.TemporaryDirectory() as folder, SegmentCache(f"{folder}/c", Settings()) as cache:
     ...     cache.put({cache.key("Some text."): "[]"})
     ...     found = cache.get([cache.key("Some text."), cache.key("Other text.")])
@@ -106,16 +107,6 @@ class SegmentCache:
                 "derived data) or give --cache another file"
             ) from error
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
     def key(self, text: str) -> str:
         """The key of an article's text under this cache's settings."""
         return hashlib.sha256(self._salt + text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -150,18 +141,6 @@ class SegmentCache:
         with self._errors(), self._transaction():
             cursor = self._db.execute("DELETE FROM segments WHERE used < ?", (self._now - keep_days * 86400,))
         return cursor.rowcount
-
-    def close(self) -> None:
-        """Close the file."""
-        self._db.close()
-
-    def __enter__(self) -> SegmentCache:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:

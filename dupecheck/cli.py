@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
 import tempfile
@@ -501,10 +502,13 @@ def scan(
         if engine is Engine.SPARK and (jobs is not None or cache is not None):
             raise SettingsError("--jobs and --cache apply to the local engine; Spark sizes its own executors")
         require_articles(loaded, paths, strict=strict)
-        if engine is Engine.SPARK:
-            from dupecheck.engine_spark import find_duplicates_spark
-
-            report = find_duplicates_spark(
+        with _progress_bar() as progress:
+            scan_with: Callable[..., ScanReport]
+            if engine is Engine.SPARK:
+                from dupecheck.engine_spark import find_duplicates_spark as scan_with
+            else:
+                scan_with = functools.partial(find_duplicates, progress=progress, jobs=jobs, cache=cache)
+            report = scan_with(
                 loaded.articles,
                 settings=settings,
                 skipped=loaded.skipped,
@@ -514,21 +518,6 @@ def scan(
                 boilerplate=patterns,
                 learn_boilerplate=learn_boilerplate,
             )
-        else:
-            with _progress_bar() as progress:
-                report = find_duplicates(
-                    loaded.articles,
-                    settings=settings,
-                    skipped=loaded.skipped,
-                    files=loaded.files,
-                    same_source=same_source,
-                    window=window,
-                    boilerplate=patterns,
-                    learn_boilerplate=learn_boilerplate,
-                    progress=progress,
-                    jobs=jobs,
-                    cache=cache,
-                )
         _write(report, reporter, output)
         if actions_file is not None:
             rows = actions(report, canonical)

@@ -13,7 +13,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import quote
 
 from dupecheck.bands import band_layout
@@ -41,6 +40,7 @@ from dupecheck.index import (
 )
 from dupecheck.model import Article, Document, PairResult, ScanReport
 from dupecheck.settings import Settings
+from dupecheck.sqlite_file import SqliteFile
 
 BUSY_TIMEOUT = 60.0
 """Seconds a writer waits for another one to finish its batch."""
@@ -72,7 +72,7 @@ CREATE INDEX IF NOT EXISTS shingles_docs ON shingles (docs);
 """
 
 
-class SqliteIndex:
+class SqliteIndex(SqliteFile):
     """An archive of articles in one SQLite file; see :mod:`dupecheck.index`."""
 
     def __init__(
@@ -155,25 +155,8 @@ class SqliteIndex:
     def _transaction(self) -> Iterator[None]:
         if self.readonly:
             raise IndexFileError(f"{self.path}: opened read-only")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with super()._transaction():
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def close(self) -> None:
-        """Close the file."""
-        self._db.close()
-
-    def __enter__(self) -> SqliteIndex:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
     # Writing
 

@@ -53,7 +53,6 @@ class SegmentCache(SqliteFile):
 
     >>> import tempfile
     >>> from dupecheck.settings import Settings
-    from dupecheck.sqlite_file import SqliteFile
     >>> with tempfile.TemporaryDirectory() as folder, SegmentCache(f"{folder}/c", Settings()) as cache:
     ...     cache.put({cache.key("Some text."): "[]"})
     ...     found = cache.get([cache.key("Some text."), cache.key("Other text.")])

@@ -7,7 +7,6 @@ stored index proposes the same paragraph collisions as a scan does in memory.
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import combinations
 
 import numpy as np
 from scipy.integrate import quad
@@ -86,7 +85,7 @@ def colliding_pairs(
     """
     owners = np.asarray(owners, dtype=np.int64)
     keys = band_keys(signatures, bands, rows)
-    pairs: set[tuple[int, int]] = set()
+    found: list[np.ndarray] = []
     for band in range(keys.shape[1]):
         order = np.lexsort((owners, keys[:, band]))
         band_keys_sorted, owners_sorted = keys[order, band], owners[order]
@@ -97,7 +96,19 @@ def colliding_pairs(
         band_keys_sorted, owners_sorted = band_keys_sorted[distinct], owners_sorted[distinct]
         starts = np.flatnonzero(np.r_[True, band_keys_sorted[1:] != band_keys_sorted[:-1]])
         sizes = np.diff(np.r_[starts, len(band_keys_sorted)])
-        for start, size in zip(starts[sizes > 1], sizes[sizes > 1]):
-            members = owners_sorted[start : start + size].tolist()
-            pairs.update(combinations(members, 2))
-    return sorted(pairs)
+        # Most shared buckets hold two owners: their pairs are taken in one numpy step.
+        two = starts[sizes == 2]
+        found.append(np.stack([owners_sorted[two], owners_sorted[two + 1]], axis=1))
+        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            first, second = np.triu_indices(size, 1)
+            members = owners_sorted[start : start + size]
+            found.append(np.stack([members[first], members[second]], axis=1))
+    if not found:
+        return []
+    every = np.concatenate(found)
+    if not len(every):
+        return []
+    # Owners within a bucket are sorted, so each pair is (smaller, larger); one number per pair.
+    width = int(owners.max()) + 1
+    codes = np.unique(every[:, 0] * width + every[:, 1])
+    return list(zip((codes // width).tolist(), (codes % width).tolist()))

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dupecheck.bands import band_keys, band_layout, colliding_pairs
+
+
+def _reference(owners: np.ndarray, signatures: np.ndarray, bands: int, rows: int) -> list[tuple[int, int]]:
+    """Every pair of distinct owners with rows agreeing on a whole band, by brute force."""
+    pairs = set()
+    for x, y in combinations(range(len(owners)), 2):
+        if owners[x] == owners[y]:
+            continue
+        same = (
+            (signatures[x, : bands * rows] == signatures[y, : bands * rows]).reshape(bands, rows).all(axis=1)
+        )
+        if same.any():
+            pairs.add((int(min(owners[x], owners[y])), int(max(owners[x], owners[y]))))
+    return sorted(pairs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=2, max_value=5),
+    st.integers(min_value=0, max_value=2**16),
+)
+def test_colliding_pairs_are_the_pairs_sharing_a_band(
+    rows_count: int, owner_count: int, values: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    # Few distinct values, so bands collide often and buckets of many owners occur.
+    signatures = rng.integers(0, values, size=(rows_count, 8), dtype=np.uint32)
+    owners = rng.integers(0, owner_count, size=rows_count)
+    assert colliding_pairs(owners, signatures, 4, 2) == _reference(owners, signatures, 4, 2)
+
+
+def test_no_rows_and_no_collisions_give_no_pairs() -> None:
+    assert colliding_pairs(np.zeros(0, dtype=np.int64), np.zeros((0, 8), dtype=np.uint32), 4, 2) == []
+    distinct = np.arange(32, dtype=np.uint32).reshape(4, 8)
+    assert colliding_pairs(np.arange(4), distinct, 4, 2) == []
+
+
+def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
+    signatures = np.array([[1, 2, 3, 4], [1, 2, 5, 6]], dtype=np.uint32)
+    keys = band_keys(signatures, 2, 2)
+    assert keys[0, 0] == keys[1, 0]
+    assert keys[0, 1] != keys[1, 1]
+
+
+def test_band_layout_for_the_default_threshold() -> None:
+    assert band_layout(0.25, 128) == (42, 3)

@@ -21,7 +21,7 @@ from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
 from dupecheck.parallel import default_jobs, ordered_map
-from dupecheck.repeated import repeated_paragraphs
+from dupecheck.repeated import key_hash_array, repeated_from_hashes
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_hash_table
 from dupecheck.sign import signature_matrix
@@ -97,7 +97,9 @@ def find_duplicates(
         raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
     documents = _segmented(articles, settings, boilerplate, jobs, progress, cache)
     if learn_boilerplate:
-        documents = list(repeated_paragraphs(documents))
+        keys = ordered_map(key_hash_array, documents, jobs)
+        documents = list(repeated_from_hashes(documents, keys))
+        del keys
 
     common = common_from_hashes(documents, ordered_map(shingle_hash_array, documents, jobs), settings)
     progress("vocabulary", 1, 1)

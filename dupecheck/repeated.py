@@ -16,6 +16,8 @@ import math
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from dupecheck.model import Document, ParagraphKind
 from dupecheck.text import normalize
 
@@ -125,6 +127,49 @@ def repeated_paragraphs(documents: Sequence[Document]) -> tuple[Document, ...]:
         for key in content_keys(document):
             carriers[key].add(number)
     frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
+    return _marked(documents, frequent)
+
+
+def key_hash_array(document: Document) -> np.ndarray:
+    """Python's ``hash`` of each content paragraph key of the document (see :func:`repeated_from_hashes`)."""
+    return np.fromiter((hash(key) for key in content_keys(document)), dtype=np.int64)
+
+
+def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> tuple[Document, ...]:
+    r""":func:`repeated_paragraphs`, carriers counted over each document's :func:`key_hash_array` in numpy.
+
+    Only the articles holding a key carried often enough are read again for their keys.
+    ``arrays`` may come from processes forked from this one (the string hash is the same).
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> from dupecheck.settings import Settings
+    >>> blurb = "Follow the Wrenmouth Gazette on every social network for breaking local news."
+    >>> stories = ["The ferry board raised fares by a tenth.", "A puppet museum reopened after repairs.",
+    ...            "School governors voted for a longer lunch break."]
+    >>> docs = [build_document(Article(str(n), f"{s}\n\n{blurb}"), Settings()) for n, s in enumerate(stories)]
+    >>> repeated_from_hashes(docs, [key_hash_array(d) for d in docs]) == repeated_paragraphs(docs)
+    True
+    """
+    needed = carriers_needed(len(documents))
+    if len(documents) < needed or not arrays:
+        return tuple(documents)
+    values, counts = np.unique(np.concatenate(arrays), return_counts=True)
+    wanted = set(values[counts >= needed].tolist())
+    if not wanted:
+        return tuple(documents)
+    carriers: dict[str, set[int]] = defaultdict(set)
+    for number, (document, array) in enumerate(zip(documents, arrays)):
+        if not wanted.isdisjoint(array.tolist()):
+            for key in content_keys(document):
+                if hash(key) in wanted:
+                    carriers[key].add(number)
+    frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
+    return _marked(documents, frequent)
+
+
+def _marked(documents: Sequence[Document], frequent: Mapping[str, list[int]]) -> tuple[Document, ...]:
+    """``documents`` with the ``frequent`` keys (key: carrying articles) marked where they are unrelated."""
     if not frequent:
         return tuple(documents)
     others: dict[int, frozenset[str]] = {}  # only for the articles sampled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -16,7 +17,14 @@ from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
 from dupecheck.cache import SegmentCache
 from dupecheck.candidates import identical_pairs
-from dupecheck.document import build_document, document_from, paragraphs_json
+from dupecheck.document import (
+    ParagraphRow,
+    build_document,
+    document_from,
+    document_of_rows,
+    paragraph_rows,
+    paragraphs_json,
+)
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
@@ -169,25 +177,29 @@ def _segmented(
 ) -> list[Document]:
     """Every article segmented, from the cache when it holds the same text under the same settings."""
 
-    # Workers send paragraphs back as JSON (the cache's form): half the cost of pickling
-    # Documents, and the article text, which this process has, does not travel.
-    def segment(article: Article) -> str:
-        return paragraphs_json(build_document(article, settings, boilerplate=boilerplate))
+    # Workers send paragraphs back as plain tuples, not Documents: cheaper to pickle, each
+    # distinct term goes once per batch, and the article text, which this process has,
+    # does not travel.
+    def segment(article: Article) -> tuple[ParagraphRow, ...]:
+        return paragraph_rows(build_document(article, settings, boilerplate=boilerplate))
 
-    def segment_all(chosen: Sequence[Article]) -> list[str]:
-        return ordered_map(segment, chosen, jobs, lambda done: progress("segment", done, len(chosen)))
+    def segment_all(chosen: Sequence[Article]) -> list[Document]:
+        rows = ordered_map(segment, chosen, jobs, lambda done: progress("segment", done, len(chosen)))
+        return [document_of_rows(article, paragraphs) for article, paragraphs in zip(chosen, rows)]
 
     if cache is None:
-        return [document_from(article, stored) for article, stored in zip(articles, segment_all(articles))]
+        return segment_all(articles)
     with SegmentCache(cache, settings, boilerplate) as kept:
         keys = [kept.key(article.text) for article in articles]
         found = kept.get(keys)
         missing = {key: article for key, article in zip(keys, articles) if key not in found}
         made = dict(zip(missing, segment_all(list(missing.values()))))
-        kept.put(made)
+        kept.put({key: paragraphs_json(document) for key, document in made.items()})
         kept.prune()
-    found.update(made)
-    return [document_from(article, found[key]) for article, key in zip(articles, keys)]
+    return [
+        dataclasses.replace(made[key], article=article) if key in made else document_from(article, found[key])
+        for article, key in zip(articles, keys)
+    ]
 
 
 def _signed(document: Document, common: frozenset[str], settings: Settings) -> tuple[str, np.ndarray]:

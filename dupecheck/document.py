@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
@@ -49,6 +51,30 @@ def build_document(article: Article, settings: Settings, *, boilerplate: Pattern
     return Document(article, tuple(paragraphs))
 
 
+ParagraphRow = tuple[int, int, str, str, tuple[str, ...]]
+"""A paragraph as plain values: start, end, kind, reason, terms (how workers send documents back)."""
+
+
+def paragraph_rows(document: Document) -> tuple[ParagraphRow, ...]:
+    """A document's paragraphs as plain tuples, cheap to pickle.
+
+    A worker's terms are shared objects (stems come from one table), so pickle writes
+    each distinct term once per batch of documents.
+    """
+    return tuple((p.start, p.end, p.kind.value, p.reason, p.terms) for p in document.paragraphs)
+
+
+def document_of_rows(article: Article, rows: Iterable[Sequence[Any]]) -> Document:
+    """The Document of ``article`` with the paragraphs in ``rows`` (as :func:`paragraph_rows` gives)."""
+    return Document(
+        article,
+        tuple(
+            Paragraph(index, int(start), int(end), _KINDS[kind], tuple(terms), reason)
+            for index, (start, end, kind, reason, terms) in enumerate(rows)
+        ),
+    )
+
+
 def paragraphs_json(document: Document) -> str:
     """A document's paragraphs (spans, kinds, reasons, terms) as compact JSON, for storage."""
     return json.dumps(
@@ -58,16 +84,13 @@ def paragraphs_json(document: Document) -> str:
 
 
 def document_from(article: Article, paragraphs: str) -> Document:
-    """The Document stored for ``article`` (``paragraphs`` as in :attr:`Record.paragraphs`).
+    """The Document stored for ``article`` (``paragraphs`` as :func:`paragraphs_json` writes them).
 
     Terms are interned: a corpus repeats a few hundred thousand words millions of times,
     and each is then held once, not once per occurrence.
     """
     rows = json.loads(paragraphs)
-    return Document(
+    return document_of_rows(
         article,
-        tuple(
-            Paragraph(index, int(start), int(end), _KINDS[kind], tuple(map(sys.intern, terms)), reason)
-            for index, (start, end, kind, reason, terms) in enumerate(rows)
-        ),
+        ((start, end, kind, reason, map(sys.intern, terms)) for start, end, kind, reason, terms in rows),
     )

@@ -40,12 +40,18 @@ def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     return layout
 
 
+_KEY_BLOCK = 4096
+
+
 def _mix(values: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser, elementwise: spreads every input bit over the whole 64-bit word."""
     z = values + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    z ^= z >> np.uint64(30)
+    z *= np.uint64(0xBF58476D1CE4E5B9)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(0x94D049BB133111EB)
+    z ^= z >> np.uint64(31)
+    return z
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -61,12 +67,18 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     >>> bool((band_keys(values[:1], 2, 4) == keys[0]).all())
     True
     """
-    matrix = np.atleast_2d(np.asarray(signatures)).astype(np.uint64)
-    shaped = matrix[:, : bands * rows].reshape(len(matrix), bands, rows)
-    keys = np.broadcast_to(_mix(np.arange(1, bands + 1, dtype=np.uint64)), (len(matrix), bands))
-    for row in range(rows):
-        keys = _mix(keys ^ shaped[:, :, row])
-    return keys.view(np.int64)
+    matrix = np.atleast_2d(np.asarray(signatures))
+    seeds = _mix(np.arange(1, bands + 1, dtype=np.uint64))
+    out = np.empty((len(matrix), bands), dtype=np.uint64)
+    # A block of signatures at a time, so the mixing works in the CPU's cache.
+    for first in range(0, len(matrix), _KEY_BLOCK):
+        block = matrix[first : first + _KEY_BLOCK]
+        keys = np.broadcast_to(seeds, (len(block), bands))
+        for row in range(rows):
+            # Value ``row`` of every band: columns row, row + rows, row + 2 * rows ...
+            keys = _mix(keys ^ block[:, row : bands * rows : rows].astype(np.uint64))
+        out[first : first + len(block)] = keys
+    return out.view(np.int64)
 
 
 def colliding_pairs(
@@ -84,31 +96,39 @@ def colliding_pairs(
     [(0, 1)]
     """
     owners = np.asarray(owners, dtype=np.int64)
-    keys = band_keys(signatures, bands, rows)
+    if not len(owners):
+        return []
+    width = int(owners.max()) + 1
     found: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        order = np.lexsort((owners, keys[:, band]))
-        band_keys_sorted, owners_sorted = keys[order, band], owners[order]
-        distinct = np.ones(len(order), dtype=bool)
-        distinct[1:] = (band_keys_sorted[1:] != band_keys_sorted[:-1]) | (
-            owners_sorted[1:] != owners_sorted[:-1]
-        )
-        band_keys_sorted, owners_sorted = band_keys_sorted[distinct], owners_sorted[distinct]
-        starts = np.flatnonzero(np.r_[True, band_keys_sorted[1:] != band_keys_sorted[:-1]])
-        sizes = np.diff(np.r_[starts, len(band_keys_sorted)])
+    for keys in np.ascontiguousarray(band_keys(signatures, bands, rows).T):
+        # Sort by key only, then look closer at the few rows whose key is shared.
+        order = np.argsort(keys)
+        sorted_keys = keys[order]
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        shared = np.zeros(len(keys), dtype=bool)
+        shared[1:] |= same
+        shared[:-1] |= same
+        if not shared.any():
+            continue
+        shared_keys = sorted_keys[shared]
+        buckets = np.cumsum(np.r_[True, shared_keys[1:] != shared_keys[:-1]])
+        # One number per (bucket, owner): an owner's rows in one bucket count once, owners sorted.
+        codes = np.unique(buckets * width + owners[order[shared]])
+        bucket_of, members = codes // width, codes % width
+        starts = np.flatnonzero(np.r_[True, bucket_of[1:] != bucket_of[:-1]])
+        sizes = np.diff(np.r_[starts, len(codes)])
         # Most shared buckets hold two owners: their pairs are taken in one numpy step.
         two = starts[sizes == 2]
-        found.append(np.stack([owners_sorted[two], owners_sorted[two + 1]], axis=1))
+        found.append(np.stack([members[two], members[two + 1]], axis=1))
         for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
             first, second = np.triu_indices(size, 1)
-            members = owners_sorted[start : start + size]
-            found.append(np.stack([members[first], members[second]], axis=1))
+            group = members[start : start + size]
+            found.append(np.stack([group[first], group[second]], axis=1))
     if not found:
         return []
     every = np.concatenate(found)
     if not len(every):
         return []
     # Owners within a bucket are sorted, so each pair is (smaller, larger); one number per pair.
-    width = int(owners.max()) + 1
     codes = np.unique(every[:, 0] * width + every[:, 1])
     return list(zip((codes // width).tolist(), (codes % width).tolist()))

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from synthetic import corpus_with_planted_copies
 
 from dupecheck.document import build_document
-from dupecheck.model import Article
+from dupecheck.model import Article, Document
 from dupecheck.parallel import ordered_map
 from dupecheck.settings import Settings
-from dupecheck.vocabulary import common_from_hashes, common_shingles, shingle_hash_array
+from dupecheck.vocabulary import (
+    common_from_hashes,
+    common_limit,
+    common_shingles,
+    document_shingles,
+    shingle_hash_array,
+)
 
 
 def _templated(count: int) -> list[Article]:
@@ -22,11 +30,18 @@ def _templated(count: int) -> list[Article]:
     ]
 
 
+def _counted(documents: list[Document], settings: Settings) -> frozenset[str]:
+    """The common shingles by the definition: in more articles than the limit, counted by string."""
+    counts = Counter(shingle for document in documents for shingle in document_shingles(document))
+    limit = common_limit(len(documents), settings)
+    return frozenset(shingle for shingle, count in counts.items() if count > limit)
+
+
 def test_common_from_hashes_finds_exactly_the_common_shingles() -> None:
     articles, _ = corpus_with_planted_copies(300, seed=2)
     documents = [build_document(a, Settings()) for a in [*articles, *_templated(200)]]
     chosen = Settings(common_min_docs=20)
-    expected = common_shingles(documents, chosen)
+    expected = _counted(documents, chosen)
     assert len(expected) > 10  # the templated wording is common, the made-up words are not
     arrays = [shingle_hash_array(document) for document in documents]
     assert common_from_hashes(documents, arrays, chosen) == expected
@@ -35,7 +50,8 @@ def test_common_from_hashes_finds_exactly_the_common_shingles() -> None:
 def test_hashes_made_in_worker_processes_give_the_same_vocabulary() -> None:
     documents = [build_document(a, Settings()) for a in _templated(1200)]
     arrays = ordered_map(shingle_hash_array, documents, jobs=2)
-    assert common_from_hashes(documents, arrays, Settings()) == common_shingles(documents, Settings())
+    assert common_from_hashes(documents, arrays, Settings()) == _counted(documents, Settings())
+    assert common_shingles(documents, Settings()) == _counted(documents, Settings())
 
 
 def test_a_small_folder_has_no_corpus_vocabulary() -> None:

@@ -128,20 +128,11 @@ def key_hash_array(document: Document) -> np.ndarray:
 
 
 def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> tuple[Document, ...]:
-    r""":func:`repeated_paragraphs`, carriers counted over each document's :func:`key_hash_array` in numpy.
+    """:func:`repeated_paragraphs`, carriers counted over each document's :func:`key_hash_array` in numpy.
 
     Only the articles holding a key carried often enough are read again for their keys.
-    ``arrays`` may come from processes forked from this one (the string hash is the same).
-
-    >>> from dupecheck.document import build_document
-    >>> from dupecheck.model import Article
-    >>> from dupecheck.settings import Settings
-    >>> blurb = "Follow the Wrenmouth Gazette on every social network for breaking local news."
-    >>> stories = ["The ferry board raised fares by a tenth.", "A puppet museum reopened after repairs.",
-    ...            "School governors voted for a longer lunch break."]
-    >>> docs = [build_document(Article(str(n), f"{s}\n\n{blurb}"), Settings()) for n, s in enumerate(stories)]
-    >>> [p.reason for p in repeated_from_hashes(docs, [key_hash_array(d) for d in docs])[0].paragraphs]
-    ['', 'repeated in 3 articles']
+    ``arrays`` may come from processes forked from this one (the string hash is the same);
+    :func:`repeated_paragraphs` shows an example.
     """
     needed = carriers_needed(len(documents))
     if len(documents) < needed or not arrays:

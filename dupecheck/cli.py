@@ -449,6 +449,16 @@ def scan(
     jobs: Jobs = None,
     cache: CacheFile = None,
     engine: EngineOption = Engine.LOCAL,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="With --engine spark: the cluster to run on (spark://HOST:7077, yarn, local[4] ...); "
+            "by default the session spark-submit gives, else Spark on this machine.",
+            show_default=False,
+            rich_help_panel=_PERFORMANCE_PANEL,
+        ),
+    ] = None,
     canonical: Annotated[
         str,
         typer.Option(
@@ -489,6 +499,10 @@ def scan(
         reporter = get_reporter(output_format)
         patterns = read_patterns(boilerplate) if boilerplate else ()
         check_rule(canonical)
+        if engine is Engine.SPARK and (jobs is not None or cache is not None):
+            raise SettingsError("--jobs and --cache apply to the local engine; Spark sizes its own executors")
+        if engine is Engine.LOCAL and spark_master is not None:
+            raise SettingsError("--spark-master applies to --engine spark")
         loaded = load_paths(
             paths,
             id_field=id_field,
@@ -499,13 +513,13 @@ def scan(
             input_format=input_format,
             max_bytes=max_bytes,
         )
-        if engine is Engine.SPARK and (jobs is not None or cache is not None):
-            raise SettingsError("--jobs and --cache apply to the local engine; Spark sizes its own executors")
         require_articles(loaded, paths, strict=strict)
         with _progress_bar() as progress:
             scan_with: Callable[..., ScanReport]
             if engine is Engine.SPARK:
-                from dupecheck.engine_spark import find_duplicates_spark as scan_with
+                from dupecheck.engine_spark import find_duplicates_spark, session
+
+                scan_with = functools.partial(find_duplicates_spark, spark=session(spark_master))
             else:
                 scan_with = functools.partial(find_duplicates, progress=progress, jobs=jobs, cache=cache)
             report = scan_with(

@@ -289,7 +289,9 @@ def test_a_cache_option_naming_another_file_is_an_input_error(tmp_path: Path) ->
 
 def test_scan_on_the_spark_engine_writes_the_same_report_as_the_local_one() -> None:
     local = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json"])
-    spark = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json", "--engine", "spark"])
+    spark = runner.invoke(
+        app, ["scan", str(SAMPLES), "--format", "json", "--engine", "spark", "--spark-master", "local[2]"]
+    )
     assert spark.exit_code == EXIT_OK, spark.output
     assert spark.stdout == local.stdout
 
@@ -298,3 +300,9 @@ def test_jobs_and_cache_belong_to_the_local_engine(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scan", str(SAMPLES), "--engine", "spark", "--cache", str(tmp_path / "c")])
     assert result.exit_code == EXIT_ERROR
     assert "--jobs and --cache apply to the local engine" in result.output
+
+
+def test_spark_master_belongs_to_the_spark_engine() -> None:
+    result = runner.invoke(app, ["scan", str(SAMPLES), "--spark-master", "local[2]"])
+    assert result.exit_code == EXIT_ERROR
+    assert "--spark-master applies to --engine spark" in result.output

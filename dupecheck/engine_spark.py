@@ -19,7 +19,6 @@ import datetime
 import functools
 import hashlib
 import itertools
-import json
 import os
 import shutil
 import sys
@@ -37,7 +36,16 @@ from dupecheck.boilerplate import Patterns, read_patterns
 from dupecheck.core import SAME_SOURCE, comparable
 from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, InputError, SettingsError
-from dupecheck.load import MAX_BYTES, Fields, Loaded, article_of_record, iso_date, require_articles
+from dupecheck.load import (
+    MAX_BYTES,
+    Fields,
+    Loaded,
+    article_of_line,
+    article_of_row,
+    iso_date,
+    line_too_long,
+    require_articles,
+)
 from dupecheck.model import Article, Document, Group, PairResult, ScanReport, Skipped
 from dupecheck.reporters import get_reporter
 from dupecheck.settings import Settings
@@ -696,17 +704,9 @@ def _jsonl_line(
     at = (given_index, source, number)
     line = row["value"]
     if len(line.encode("utf-8")) > max_bytes:
-        reason = f"line longer than {max_bytes:,} bytes; raise the limit (--max-bytes)"
-        return [(at, Skipped(source, reason, number))]
-    if not line.strip():
-        return []
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        return [(at, Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number))]
-    if not isinstance(record, dict):
-        return [(at, Skipped(source, "line is not a JSON object", number))]
-    return [(at, article_of_record(record, fields, source, number))]
+        return [(at, line_too_long(source, number, max_bytes))]
+    found = article_of_line(line, fields, source, number)
+    return [] if found is None else [(at, found)]
 
 
 def _parquet_row(
@@ -721,12 +721,7 @@ def _parquet_row(
     """The article (or why there is none) in one Parquet row, as dupecheck.load reads it."""
     source, number = names.value[row["file"]], _line_of(row, first_lines.value)
     at = (given_index, source, number)
-    record = row["record"].asDict()
-    body = record.get(fields.text)
-    if isinstance(body, str) and len(body.encode()) > max_bytes:
-        reason = f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
-        return [(at, Skipped(source, reason, number))]
-    return [(at, article_of_record(record, fields, source, number))]
+    return [(at, article_of_row(row["record"].asDict(), fields, source, number, max_bytes))]
 
 
 EXIT_OK, EXIT_ERROR = 0, 2

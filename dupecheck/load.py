@@ -300,31 +300,49 @@ def article_of_record(record: object, fields: Fields, source: str, number: int) 
     return _article(str(identifier) if named else place, body, place, record, fields)
 
 
+def line_too_long(source: str, number: int, max_bytes: int) -> Skipped:
+    """Why a JSON Lines line longer than ``max_bytes`` is not read."""
+    return Skipped(source, f"line longer than {max_bytes:,} bytes; raise the limit (--max-bytes)", number)
+
+
+def article_of_line(line: str, fields: Fields, source: str, number: int) -> Article | Skipped | None:
+    """The article in one decoded line of a JSON Lines file, why there is none, or None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number)
+    if not isinstance(record, dict):
+        return Skipped(source, "line is not a JSON object", number)
+    return article_of_record(record, fields, source, number)
+
+
+def article_of_row(
+    row: dict[str, Any], fields: Fields, source: str, number: int, max_bytes: int
+) -> Article | Skipped:
+    """The article in one Parquet row, or why there is none (its text larger than ``max_bytes``)."""
+    body = row.get(fields.text)
+    if isinstance(body, str) and len(body.encode()) > max_bytes:
+        return Skipped(source, f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)", number)
+    return article_of_record(row, fields, source, number)
+
+
 def _jsonl_articles(
     handle: BinaryIO, source: str, fields: Fields, max_bytes: int
 ) -> Iterator[Article | Skipped]:
     for number, raw in _lines(handle, max_bytes):
         if raw is None:
-            yield Skipped(
-                source, f"line longer than {max_bytes:,} bytes; raise the limit (--max-bytes)", number
-            )
+            yield line_too_long(source, number, max_bytes)
             continue
         try:
             line = _decode(raw)
         except ValueError as error:
             yield Skipped(source, str(error), number)
             continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number)
-            continue
-        if not isinstance(record, dict):
-            yield Skipped(source, "line is not a JSON object", number)
-            continue
-        yield article_of_record(record, fields, source, number)
+        found = article_of_line(line, fields, source, number)
+        if found is not None:
+            yield found
 
 
 def _json_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
@@ -434,13 +452,7 @@ def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Ar
         for batch in table.iter_batches(batch_size=_PARQUET_BATCH, columns=wanted):
             for row in batch.to_pylist():
                 number += 1
-                body = row.get(fields.text)
-                if isinstance(body, str) and len(body.encode()) > max_bytes:
-                    yield Skipped(
-                        source, f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)", number
-                    )
-                    continue
-                yield article_of_record(row, fields, source, number)
+                yield article_of_row(row, fields, source, number, max_bytes)
     except (OSError, ValueError) as error:
         yield Skipped(source, f"not a readable Parquet file ({error})")
 

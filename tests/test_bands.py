@@ -3,6 +3,7 @@ from __future__ import annotations
 from itertools import combinations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,3 +56,34 @@ def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
 
 def test_band_layout_for_the_default_threshold() -> None:
     assert band_layout(0.25, 128) == (42, 3)
+
+
+def _collision(s: float, rows: int, bands: int) -> float:
+    """Probability that two sets of similarity ``s`` share a band."""
+    return float(1 - (1 - s ** float(rows)) ** float(bands))
+
+
+def _no_collision(s: float, rows: int, bands: int) -> float:
+    return 1 - _collision(s, rows, bands)
+
+
+def _quad_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The layout chosen with adaptive quadrature, as datasketch's ``MinHashLSH`` chooses it."""
+    from scipy.integrate import quad
+
+    best, layout = float("inf"), (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            false_positive, _ = quad(_collision, 0.0, threshold, args=(rows, bands))
+            false_negative, _ = quad(_no_collision, threshold, 1.0, args=(rows, bands))
+            error = 0.5 * false_positive + 0.5 * false_negative
+            if error < best:
+                best, layout = error, (bands, rows)
+    return layout
+
+
+@pytest.mark.parametrize("num_perm", [16, 32, 64, 128, 256])
+def test_band_layout_equals_the_layout_found_by_adaptive_quadrature(num_perm: int) -> None:
+    for step in range(1, 20):
+        threshold = round(0.05 * step, 2)
+        assert band_layout(threshold, num_perm) == _quad_layout(threshold, num_perm), threshold

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from dupecheck.model import Group
 
@@ -19,6 +17,10 @@ def groups_of(ids: Sequence[str], edges: Sequence[tuple[int, int]]) -> tuple[Gro
     """
     if not edges:
         return ()
+    # Imported here: scipy takes a tenth of a second to import, paid only when there are edges.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     rows = np.array([i for i, _ in edges])
     cols = np.array([j for _, j in edges])
     graph = coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(ids), len(ids)))

@@ -11,3 +11,12 @@ def test_groups_are_connected_components_of_two_or_more() -> None:
 
 def test_no_edges_no_groups() -> None:
     assert groups_of(["a", "b"], []) == ()
+
+
+def test_groups_are_ordered_by_first_member_with_members_in_input_order() -> None:
+    ids = ["a", "b", "c", "d", "e", "f"]
+    assert groups_of(ids, [(4, 1), (5, 0), (3, 2)]) == (
+        Group(("a", "f")),
+        Group(("b", "e")),
+        Group(("c", "d")),
+    )

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from dupecheck.settings import Settings
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -28,13 +31,23 @@ def _identity(value: int) -> int:
 
 
 def _template(settings: Settings) -> MinHash:
+    # Imported here: datasketch imports scipy, which a scan (signature_matrix) never needs.
+    from datasketch import MinHash
+
     return MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_identity, scheme=SCHEME)
 
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = _template(Settings(num_perm=num_perm, seed=seed)).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """The ``(a, b)`` of datasketch's affine32 permutations ``h -> a * h + b mod 2**32``.
+
+    Drawn as ``MinHash._init_permutations`` draws them (an odd ``a``, so the map is a
+    bijection), without importing datasketch; tests check the two agree.
+    """
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signatures(hash_sets: Iterable[list[int]], settings: Settings) -> list[MinHash]:
@@ -94,4 +107,6 @@ def signature_matrix(hash_sets: Sequence[Sequence[int] | np.ndarray], settings: 
 
 def signature_of(values: np.ndarray, settings: Settings) -> MinHash:
     """A MinHash holding stored hash values (an index's), for datasketch's LSH to take."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=settings.num_perm, seed=settings.seed, hashvalues=values, scheme=SCHEME)

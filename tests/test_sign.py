@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_hashes, shingles
-from dupecheck.sign import EMPTY, signature_matrix, signatures
+from dupecheck.sign import EMPTY, _permutations, signature_matrix, signatures
 from dupecheck.text import content_terms
 
 
@@ -49,3 +49,14 @@ def test_signature_matrix_spans_blocks_of_values() -> None:
     reference = signatures([list(h) for h in hash_sets], Settings())
     assert all((row == minhash.hashvalues).all() for row, minhash in zip(matrix, reference))
     assert (matrix[0] == EMPTY).all() and (matrix[4] == EMPTY).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([16, 17, 64, 128, 256, 1024]), st.integers(min_value=0, max_value=2**32 - 1))
+def test_permutations_equal_datasketch_affine32_permutations(num_perm: int, seed: int) -> None:
+    from datasketch import MinHash
+
+    a, b = _permutations(num_perm, seed)
+    expected_a, expected_b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert (a == expected_a).all() and (b == expected_b).all()

@@ -6,12 +6,15 @@ The only module that imports MinHashLSH (for the Redis index).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from dupecheck.settings import Settings
 from dupecheck.sign import signature_of
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 
 def identical_pairs(contents: Sequence[str]) -> list[tuple[int, int]]:
@@ -37,6 +40,9 @@ def redis_lsh(settings: Settings, basename: bytes, connection: dict[str, object]
 
     ``connection`` holds the keyword arguments of ``redis.Redis`` (host, port, db, password ...).
     """
+    # Imported here: datasketch imports scipy, and only the Redis index needs an LSH object.
+    from datasketch import MinHashLSH
+
     return MinHashLSH(
         threshold=settings.candidate_threshold,
         num_perm=settings.num_perm,

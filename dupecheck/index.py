@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import datasketch
 import numpy as np
 
 from dupecheck.align import compare_documents, match_view
@@ -114,6 +113,9 @@ def content_hash(text: str) -> str:
 
 def metadata(settings: Settings) -> dict[str, str]:
     """What an index records about how it was built; any difference makes it unusable."""
+    # Imported here: datasketch imports scipy, which `import dupecheck.cli` should not pay for.
+    import datasketch
+
     return {
         "format_version": str(FORMAT_VERSION),
         "datasketch_version": datasketch.__version__,

@@ -61,13 +61,15 @@ def normalize(text: str) -> str:
     >>> normalize("“Don’t” — said Ａｎｎ")
     '"don\'t" - said ann'
     """
+    if text.isascii():  # NFKC and the folding leave ASCII as it is
+        return text.lower()
     return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
 
 
-# Stems of the words seen so far: news has a few hundred thousand distinct words, and a
-# dict lookup costs a tenth of stemming a word again.
-_STEMS: dict[str, str] = {}
-_STEMS_KEPT = 500_000
+# The term of each word seen so far ("" for a stopword): news has a few hundred thousand
+# distinct words, and a dict lookup costs a tenth of stemming a word again.
+_TERMS: dict[str, str] = {}
+_TERMS_KEPT = 500_000
 
 
 @lru_cache(maxsize=1)
@@ -95,14 +97,17 @@ def content_terms(text: str) -> tuple[str, ...]:
     >>> content_terms("The councils voted to fund the barriers.")
     ('council', 'vote', 'fund', 'barrier')
     """
-    stems = _STEMS
-    kept = [w.replace("'", "") for w in words(text) if w not in STOPWORDS]
-    unknown = [w for w in kept if w not in stems]
-    if unknown:
-        if len(stems) > _STEMS_KEPT:
-            stems.clear()
-        stems.update(zip(unknown, _stemmer().stemWords(unknown)))
-    return tuple([stems[w] for w in kept])
+    known = _TERMS
+    found = words(text)
+    terms = list(map(known.get, found))
+    if None in terms:
+        if len(known) > _TERMS_KEPT:
+            known.clear()
+        unknown = [w for w in set(found).difference(known) if w not in STOPWORDS]
+        known.update(zip(unknown, _stemmer().stemWords([w.replace("'", "") for w in unknown])))
+        known.update(dict.fromkeys(STOPWORDS.intersection(found), ""))
+        terms = list(map(known.__getitem__, found))
+    return tuple(filter(None, terms))
 
 
 def term_spans(text: str) -> list[tuple[int, int, str]]:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import unicodedata
+
+import Stemmer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.text import STOPWORDS, content_terms, normalize, term_spans
+from dupecheck.text import _FOLD, _WORD, STOPWORDS, content_terms, normalize, term_spans
 
 
 def test_normalize_folds_quotes_dashes_and_spaces() -> None:
@@ -33,3 +36,22 @@ def test_normalize_is_idempotent(text: str) -> None:
 @given(st.text())
 def test_content_terms_never_fail(text: str) -> None:
     assert all(term for term in content_terms(text))
+
+
+def _terms_one_word_at_a_time(text: str) -> tuple[str, ...]:
+    """content_terms without its memo: every word folded, filtered and stemmed on its own."""
+    stemmer = Stemmer.Stemmer("english")
+    found = _WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).lower())
+    return tuple(stemmer.stemWord(w.replace("'", "")) for w in found if w not in STOPWORDS)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["The", "don't", "Ｃｏｕｎｃｉｌ", "’s", "it’s", "300,000", "東京", "Said"])
+        | st.text()
+    )
+)
+def test_content_terms_equal_terms_made_one_word_at_a_time(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert content_terms(text) == _terms_one_word_at_a_time(text)
+    assert content_terms(text) == _terms_one_word_at_a_time(text)  # again, from the memo

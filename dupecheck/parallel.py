@@ -25,7 +25,7 @@ _CHUNK = 256
 # Below this many items per worker, starting processes costs more than it saves.
 _MIN_ITEMS_PER_JOB = 512
 
-_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_work: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
 
 
 def default_jobs() -> int:
@@ -39,7 +39,7 @@ def default_jobs() -> int:
 def _run(bounds: tuple[int, int]) -> list[Any]:
     assert _work is not None, "worker started without work"
     function, items = _work
-    return [function(item) for item in items[bounds[0] : bounds[1]]]
+    return function(items[bounds[0] : bounds[1]])
 
 
 def ordered_map(
@@ -55,6 +55,25 @@ def ordered_map(
     ``progress`` is told how many items are done as parts of the work come back.
 
     >>> ordered_map(lambda n: n * n, [3, 1, 2], jobs=2)
+    [9, 1, 4]
+    """
+    return map_batches(lambda batch: [function(item) for item in batch], items, jobs, progress)
+
+
+def map_batches(
+    function: Callable[[Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[Result]:
+    """:func:`ordered_map` for a function that takes a batch of items and gives one result per item.
+
+    For work done best many items at a time (numpy over a batch's values at once). How
+    the items are cut into batches depends on ``jobs``, so ``function`` must give each
+    item the same result in any batch.
+
+    >>> import numpy as np
+    >>> map_batches(lambda batch: (np.array(batch) ** 2).tolist(), [3, 1, 2], jobs=2)
     [9, 1, 4]
     """
     global _work
@@ -75,7 +94,11 @@ def ordered_map(
                 context = multiprocessing.get_context("fork")
                 pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
                 parts = pool.map(_run, bounds)
-            for part in parts:
+            for (start, end), part in zip(bounds, parts):
+                if len(part) != end - start:
+                    raise ValueError(
+                        f"a batch function must give one result per item: {len(part)} for {end - start}"
+                    )
                 results += part
                 if progress is not None:
                     progress(len(results))

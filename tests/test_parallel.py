@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
+import numpy as np
 import pytest
 
 from dupecheck import parallel
-from dupecheck.parallel import default_jobs, ordered_map
+from dupecheck.parallel import default_jobs, map_batches, ordered_map
 
 
 def test_results_come_back_in_input_order_for_any_number_of_jobs() -> None:
@@ -45,3 +47,19 @@ def test_a_failing_item_raises_in_the_caller_and_leaves_no_work_behind() -> None
 
 def test_default_jobs_is_at_least_one() -> None:
     assert default_jobs() >= 1
+
+
+def test_map_batches_gives_the_same_results_for_any_number_of_jobs() -> None:
+    items = list(range(3000))
+
+    def squares(batch: Sequence[int]) -> list[int]:
+        return (np.array(batch, dtype=np.int64) ** 2).tolist()  # type: ignore[no-any-return]
+
+    assert (
+        map_batches(squares, items, jobs=1) == map_batches(squares, items, jobs=2) == [i * i for i in items]
+    )
+
+
+def test_map_batches_refuses_a_function_that_loses_results() -> None:
+    with pytest.raises(ValueError, match="one result per item"):
+        map_batches(lambda batch: list(batch)[1:], list(range(10)), jobs=1)

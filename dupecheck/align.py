@@ -8,13 +8,15 @@ competing for one counterpart are resolved in favour of the strongest (see :func
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from dupecheck.model import Document, Overlap, PairResult, ParagraphKind, Relation
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingles
+from dupecheck.shingle import first_of_each, is_in, shingle_codes, shingles
 from dupecheck.text import is_figure
 
 
@@ -54,11 +56,51 @@ def match_view(document: Document, common: frozenset[str] = frozenset(), min_ter
         sets=sets,
         texts=tuple(" ".join(p.terms) for p in content),
         figures=tuple(frozenset(t for t in p.terms if is_figure(t)) for p in content),
-        identity=" ".join(
-            " ".join(p.terms) for p in document.paragraphs if p.kind is not ParagraphKind.BOILERPLATE
-        ),
+        identity=identity_of(document),
         union=frozenset().union(*sets),
     )
+
+
+def identity_of(document: Document) -> str:
+    """All words of the document outside boilerplate, in order: equal for word-for-word copies."""
+    return " ".join(" ".join(p.terms) for p in document.paragraphs if p.kind is not ParagraphKind.BOILERPLATE)
+
+
+def evidence_hashes(
+    documents: Sequence[Document], common: np.ndarray, min_terms: int = 1
+) -> list[tuple[np.ndarray, ...]]:
+    """For each document, the CRC-32s of each content paragraph's evidence shingles, made in numpy.
+
+    The values of ``match_view(document, ...).sets`` hashed by
+    :func:`~dupecheck.shingle.shingle_hash_table`, with ``common`` holding the corpus
+    vocabulary's keys (:func:`~dupecheck.shingle.shingle_key`, sorted and distinct). A
+    shingle repeated in a paragraph may be listed twice. All the documents' paragraphs
+    go through numpy together: a batch costs little more than one document.
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> from dupecheck.shingle import shingle_hash_table, shingle_key
+    >>> doc = build_document(Article("a", "The council voted to fund a barrier."), Settings())
+    >>> [[found]] = evidence_hashes([doc], np.array([shingle_key("council")], dtype=np.uint64))
+    >>> view = match_view(doc, frozenset({"council"}))
+    >>> sorted(found.tolist()) == sorted(shingle_hash_table(view.sets).values())
+    True
+    """
+    terms = [p.terms for document in documents for p in document.paragraphs if p.is_content]
+    counts = [sum(1 for p in document.paragraphs if p.is_content) for document in documents]
+    codes = shingle_codes(terms)
+    kept = ~is_in(codes.key, common)
+    # Distinct single words outside the vocabulary, per paragraph: the min_terms rule.
+    words = np.flatnonzero(kept[: codes.words])
+    owners = codes.paragraph[words]
+    distinct = owners[first_of_each(codes.key[words], owners)]
+    enough = np.bincount(distinct, minlength=len(terms)) >= min_terms
+    kept &= enough[codes.paragraph]
+    order = np.argsort(codes.paragraph[kept], kind="stable")
+    crcs, owners = codes.crc[kept][order], codes.paragraph[kept][order]
+    paragraphs = np.split(crcs, np.searchsorted(owners, np.arange(1, len(terms)))) if terms else []
+    ends = list(itertools.accumulate(counts))
+    return [tuple(paragraphs[end - count : end]) for count, end in zip(counts, ends)]
 
 
 def _evidence_shingles(terms: tuple[str, ...], common: frozenset[str], min_terms: int) -> frozenset[str]:

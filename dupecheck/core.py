@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from enum import StrEnum
@@ -12,7 +13,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from dupecheck.align import MatchView, compare_documents, match_view, may_relate
+from dupecheck.align import (
+    MatchView,
+    compare_documents,
+    evidence_hashes,
+    identity_of,
+    match_view,
+    may_relate,
+)
 from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
 from dupecheck.cache import SegmentCache
@@ -28,12 +36,12 @@ from dupecheck.document import (
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
-from dupecheck.parallel import default_jobs, ordered_map
+from dupecheck.parallel import default_jobs, map_batches, ordered_map
 from dupecheck.repeated import key_hash_array, repeated_from_hashes
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingle_hash_table
+from dupecheck.shingle import shingle_key
 from dupecheck.sign import signature_matrix
-from dupecheck.vocabulary import common_from_hashes, shingle_hash_array
+from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
 Progress = Callable[[str, int, int], None]
 _VIEWS_KEPT = 4096
@@ -109,10 +117,11 @@ def find_duplicates(
         documents = list(repeated_from_hashes(documents, keys))
         del keys
 
-    common = common_from_hashes(documents, ordered_map(shingle_hash_array, documents, jobs), settings)
+    common = common_from_hashes(documents, map_batches(shingle_hash_arrays, documents, jobs), settings)
+    common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
     progress("vocabulary", 1, 1)
-    signed = ordered_map(
-        lambda document: _signed(document, common, settings),
+    signed = map_batches(
+        lambda batch: _signed(batch, common_keys, settings),
         documents,
         jobs,
         lambda done: progress("shingle", done, len(documents)),
@@ -202,27 +211,35 @@ def _segmented(
     ]
 
 
-def _signed(document: Document, common: frozenset[str], settings: Settings) -> tuple[str, np.ndarray]:
-    """A digest of the document's words and the signatures of its evidence shingles.
+def _signed(
+    documents: Sequence[Document], common: np.ndarray, settings: Settings
+) -> list[tuple[str, np.ndarray]]:
+    """For each document, a digest of its words and the signatures of its evidence shingles.
 
     The digest is equal for word-for-word copies, and "" for an article without words.
     There is one signature per content paragraph, and one for the whole article when it
     has several (so a hard-wrapped copy of an unwrapped story, split into other
-    paragraphs, still meets it).
+    paragraphs, still meets it). ``common`` holds the corpus vocabulary's shingle keys.
 
     Only these cross back from a worker: the view itself is made again for the few
     articles in candidate pairs, instead of every article's shingles being kept.
     """
-    view = match_view(document, common, settings.min_terms)
-    sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
-    table = shingle_hash_table([view.union])
-    hashes = [[table[shingle] for shingle in shingle_set] for shingle_set in sets]
-    if len(view.sets) > 1 and sets:
-        hashes.append(list(table.values()))
-    identity = (
-        hashlib.blake2b(view.identity.encode("utf-8", "surrogatepass")).hexdigest() if view.identity else ""
-    )
-    return identity, signature_matrix(hashes, settings)
+    sets: list[np.ndarray] = []
+    counts = []
+    for paragraphs in evidence_hashes(documents, common, settings.min_terms):
+        hashes = [found for found in paragraphs if len(found)]
+        if len(paragraphs) > 1 and hashes:
+            hashes.append(np.concatenate(hashes))
+        sets += hashes
+        counts.append(len(hashes))
+    rows = np.split(signature_matrix(sets, settings), list(itertools.accumulate(counts))[:-1])
+    digests = []
+    for document in documents:
+        identity = identity_of(document)
+        digests.append(
+            hashlib.blake2b(identity.encode("utf-8", "surrogatepass")).hexdigest() if identity else ""
+        )
+    return list(zip(digests, rows))
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 
 from dupecheck.model import Document
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingles
+from dupecheck.shingle import first_of_each, shingle_codes, shingle_key, shingles
 
 
 def common_limit(articles: int, settings: Settings) -> float:
@@ -56,8 +56,19 @@ def common_shingles(documents: Sequence[Document], settings: Settings) -> frozen
 
 
 def shingle_hash_array(document: Document) -> np.ndarray:
-    """Python's ``hash`` of each of the document's content shingles, for :func:`common_from_hashes`."""
-    return np.fromiter((hash(shingle) for shingle in document_shingles(document)), dtype=np.int64)
+    """The 64-bit key (:func:`~dupecheck.shingle.shingle_key`) of each content shingle, once each."""
+    [array] = shingle_hash_arrays([document])
+    return array
+
+
+def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
+    """:func:`shingle_hash_array` of each document, made in numpy for all of them together."""
+    terms = [p.terms for document in documents for p in document.paragraphs if p.is_content]
+    counts = [sum(1 for p in document.paragraphs if p.is_content) for document in documents]
+    codes = shingle_codes(terms)
+    owner = np.repeat(np.arange(len(documents)), counts)[codes.paragraph]
+    first = first_of_each(codes.key, owner)
+    return np.split(codes.key[first], np.searchsorted(owner[first], np.arange(1, len(documents))))
 
 
 def common_from_hashes(
@@ -67,9 +78,9 @@ def common_from_hashes(
 
     Document frequencies are counted over hashes, so the count is one numpy pass instead
     of a Python dict of every shingle of the corpus; the shingles behind the common
-    hashes are then read back from the first document holding each. ``arrays`` may come
-    from processes forked from this one (Python's string hash is the same in all of them).
-    Two shingles share a 64-bit hash with a probability of about one in 10^19.
+    hashes are then read back from the first document holding each. The keys are stable,
+    so ``arrays`` may come from other processes or from storage. Two shingles share a
+    64-bit key with a probability of about one in 10^19.
 
     >>> from dupecheck.document import build_document
     >>> from dupecheck.model import Article
@@ -91,7 +102,8 @@ def common_from_hashes(
         if missing.isdisjoint(array.tolist()):
             continue
         for shingle in document_shingles(document):
-            if hash(shingle) in missing:
+            key = shingle_key(shingle)
+            if key in missing:
                 found.add(shingle)
-                missing.discard(hash(shingle))
+                missing.discard(key)
     return frozenset(found)

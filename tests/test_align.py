@@ -3,16 +3,19 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import SAMPLES
 from synthetic import corpus_with_planted_copies
 
-from dupecheck.align import compare_documents, match_view, may_relate
+from dupecheck.align import compare_documents, evidence_hashes, match_view, may_relate
 from dupecheck.document import build_document
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
 from dupecheck.settings import Settings
+from dupecheck.shingle import shingle_hashes, shingle_key
+from dupecheck.vocabulary import document_shingles
 
 SETTINGS = Settings()
 
@@ -132,3 +135,17 @@ def test_may_relate_is_false_only_for_pairs_compare_documents_leaves_unrelated()
                 ).relation
                 assert relation is None, (articles[i].id, articles[j].id)
     assert pruned > len(pairs)  # the test exercises the pruning, not only the related pairs
+
+
+@given(st.integers(0, 10_000), st.sampled_from([1, 3, 8]))
+@settings(max_examples=25, deadline=None)
+def test_evidence_hashes_are_the_hashes_of_the_match_views_sets(seed: int, min_terms: int) -> None:
+    articles, _ = corpus_with_planted_copies(12, seed=seed)
+    documents = [build_document(article, Settings(min_terms=min_terms)) for article in articles]
+    rng = random.Random(seed)
+    every = sorted({s for document in documents for s in document_shingles(document)})
+    common = frozenset(rng.sample(every, k=len(every) // 3))
+    keys = np.array(sorted(shingle_key(s) for s in common), dtype=np.uint64)
+    for document, found in zip(documents, evidence_hashes(documents, keys, min_terms)):
+        view = match_view(document, common, min_terms)
+        assert [set(values.tolist()) for values in found] == [set(shingle_hashes(s)) for s in view.sets]

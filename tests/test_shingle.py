@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import zlib
+from itertools import pairwise
+
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.shingle import shingle_hashes, shingles
+from dupecheck.shingle import first_of_each, is_in, shingle_codes, shingle_hashes, shingle_key, shingles
 from dupecheck.text import content_terms
 
 
@@ -19,3 +23,41 @@ def test_hashes_are_stable_across_processes() -> None:
 def test_shingling_never_fails(text: str) -> None:
     hashes = shingle_hashes(shingles(content_terms(text)))
     assert all(0 <= h < 2**32 for h in hashes)
+
+
+_TERM = st.sampled_from(["council", "vote", "300,000", "東", "é", "x" * 70, "ÿ" * 40]) | st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=" "), min_size=1, max_size=80
+)
+
+
+@given(st.lists(st.lists(_TERM, max_size=12), max_size=5))
+def test_shingle_codes_are_the_hashes_of_the_shingle_strings(paragraphs: list[list[str]]) -> None:
+    codes = shingle_codes(paragraphs)
+    expected = [(n, t) for n, p in enumerate(paragraphs) for t in p]
+    expected += [(n, f"{a} {b}") for n, p in enumerate(paragraphs) for a, b in pairwise(p)]
+    assert codes.words == sum(len(p) for p in paragraphs)
+    assert codes.paragraph.tolist() == [n for n, _ in expected]
+    assert codes.crc.tolist() == [zlib.crc32(s.encode("utf-8")) for _, s in expected]
+    assert codes.key.tolist() == [shingle_key(s) for _, s in expected]
+
+
+def test_pair_keys_depend_on_the_order_of_the_words() -> None:
+    assert shingle_key("tidal barrier") != shingle_key("barrier tidal")
+    assert shingle_key("tidal barrier") not in {shingle_key("tidal"), shingle_key("barrier")}
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), max_size=40))
+def test_first_of_each_keeps_the_first_of_every_group_and_key(pairs: list[tuple[int, int]]) -> None:
+    groups = np.array([g for g, _ in pairs], dtype=np.int64)
+    keys = np.array([k for _, k in pairs], dtype=np.uint64)
+    first: dict[tuple[int, int], int] = {}
+    for position, pair in enumerate(pairs):
+        first.setdefault(pair, position)
+    expected = sorted(first.values(), key=lambda p: (pairs[p][0], p))
+    assert first_of_each(keys, groups).tolist() == expected
+
+
+@given(st.lists(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)))
+def test_is_in_is_membership(values: list[int], members: set[int]) -> None:
+    found = is_in(np.array(values, dtype=np.uint64), np.array(sorted(members), dtype=np.uint64))
+    assert found.tolist() == [v in members for v in values]

@@ -8,12 +8,14 @@ from dupecheck.document import build_document
 from dupecheck.model import Article, Document
 from dupecheck.parallel import ordered_map
 from dupecheck.settings import Settings
+from dupecheck.shingle import shingle_key
 from dupecheck.vocabulary import (
     common_from_hashes,
     common_limit,
     common_shingles,
     document_shingles,
     shingle_hash_array,
+    shingle_hash_arrays,
 )
 
 
@@ -58,3 +60,10 @@ def test_a_small_folder_has_no_corpus_vocabulary() -> None:
     documents = [build_document(a, Settings()) for a in _templated(30)]
     arrays = [shingle_hash_array(document) for document in documents]
     assert common_from_hashes(documents, arrays, Settings()) == frozenset()
+
+
+def test_shingle_hash_arrays_hold_each_content_shingles_key_once() -> None:
+    articles, _ = corpus_with_planted_copies(40)
+    documents = [build_document(article, Settings()) for article in articles]
+    for document, keys in zip(documents, shingle_hash_arrays(documents)):
+        assert sorted(keys.tolist()) == sorted(shingle_key(s) for s in document_shingles(document))

@@ -68,12 +68,15 @@ class Ignore:
     def __call__(self, path: Path) -> bool:
         """True when the ignore files that apply to ``path`` exclude it."""
         target = _absolute(path)
-        directory = target.is_dir()
-        excluded = False
         folder = target.parent
         if folder not in self._by_folder:
             self._by_folder[folder] = tuple(self._applying(folder))
-        for ignore_file in self._by_folder[folder]:
+        applying = self._by_folder[folder]
+        if not applying:
+            return False
+        directory = target.is_dir()
+        excluded = False
+        for ignore_file in applying:
             relative = target.relative_to(ignore_file.folder).as_posix() + ("/" if directory else "")
             decision = ignore_file.spec.check_file(relative).include
             if decision is not None:

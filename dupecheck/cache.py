@@ -1,11 +1,15 @@
-"""A cache of segmented articles in one SQLite file: a re-run skips segmenting and stemming.
+"""A cache of segmented and signed articles in one SQLite file: a re-run skips that work.
 
 An entry is keyed by a SHA-256 of the article's text together with everything else
 segmenting depends on (dupecheck's version, ``min_terms``, extra furniture patterns), so
 an entry is only ever reused for exactly the input that made it: renamed files hit the
-cache, edited ones and changed settings miss it. Signing is not cached: which shingles
-count as evidence depends on the whole corpus (see :mod:`dupecheck.vocabulary`), and
-signing all of them takes a fraction of a second per 10,000 articles.
+cache, edited ones and changed settings miss it.
+
+Beside the segmented article an entry keeps its shingle keys (what the corpus vocabulary
+counts) and its signatures. Signatures depend on more than the text: on the corpus
+vocabulary left out of them (see :mod:`dupecheck.vocabulary`) and the MinHash settings.
+They are stored with a digest of those (:class:`Signed`'s ``salt``) and reused only when
+this run's digest is the same, which it is for a folder that changed in a few files.
 
 Entries not used for :data:`KEEP_DAYS` days are removed at the end of a run. Several runs
 may share one file: writes are short transactions in WAL mode, and writers wait for each
@@ -21,7 +25,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from dupecheck.boilerplate import Patterns
 from dupecheck.errors import InputError
@@ -41,7 +48,28 @@ CREATE TABLE IF NOT EXISTS segments (
     used INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS segments_used ON segments (used);
+CREATE TABLE IF NOT EXISTS signed (
+    key TEXT PRIMARY KEY,
+    shingles BLOB NOT NULL,
+    salt TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    signatures BLOB NOT NULL
+) WITHOUT ROWID;
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """What a scan keeps of an article beyond its paragraphs: shingle keys and signatures."""
+
+    shingles: np.ndarray
+    """uint64: the key of each content shingle, once (:func:`~dupecheck.vocabulary.shingle_hash_arrays`)."""
+    salt: str
+    """Digest of the corpus vocabulary and MinHash settings the signatures were made under."""
+    identity: str
+    """Digest of the article's words (equal for word-for-word copies)."""
+    signatures: np.ndarray
+    """uint32 rows, one per signature."""
 
 
 class CacheError(InputError):
@@ -135,10 +163,46 @@ class SegmentCache(SqliteFile):
                 ((key, paragraphs, self._now) for key, paragraphs in entries.items()),
             )
 
+    def get_signed(self, keys: Iterable[str], num_perm: int) -> dict[str, Signed]:
+        """The stored shingle keys and signatures of the keys found (``num_perm`` values a row)."""
+        wanted = sorted(set(keys))
+        found: dict[str, Signed] = {}
+        with self._errors():
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT * FROM signed WHERE key IN ({marks})", chunk)
+                for key, shingles, salt, identity, signatures in rows:
+                    found[key] = Signed(
+                        np.frombuffer(shingles, dtype="<u8").astype(np.uint64),
+                        salt,
+                        identity,
+                        np.frombuffer(signatures, dtype="<u4").astype(np.uint32).reshape(-1, num_perm),
+                    )
+        return found
+
+    def put_signed(self, entries: Mapping[str, Signed]) -> None:
+        """Store shingle keys and signatures by key, in one transaction."""
+        with self._errors(), self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO signed VALUES (?, ?, ?, ?, ?)",
+                (
+                    (
+                        key,
+                        entry.shingles.astype("<u8").tobytes(),
+                        entry.salt,
+                        entry.identity,
+                        entry.signatures.astype("<u4").tobytes(),
+                    )
+                    for key, entry in entries.items()
+                ),
+            )
+
     def prune(self, keep_days: int = KEEP_DAYS) -> int:
         """Drop the entries not used for ``keep_days`` days; return how many."""
         with self._errors(), self._transaction():
             cursor = self._db.execute("DELETE FROM segments WHERE used < ?", (self._now - keep_days * 86400,))
+            if cursor.rowcount:
+                self._db.execute("DELETE FROM signed WHERE key NOT IN (SELECT key FROM segments)")
         return cursor.rowcount
 
 

@@ -294,9 +294,9 @@ CacheFile = Annotated[
     typer.Option(
         "--cache",
         metavar="FILE",
-        help="Keep segmented articles in this file (created if missing) and reuse them when the same "
-        "text is scanned again with the same settings: re-runs over a mostly unchanged folder skip "
-        "segmenting. Deleting it loses nothing.",
+        help="Keep segmented and signed articles in this file (created if missing) and reuse them "
+        "when the same text is scanned again with the same settings: re-runs over a mostly unchanged "
+        "folder skip segmenting, shingling and signing. Deleting it loses nothing.",
         dir_okay=False,
         show_default=False,
         rich_help_panel=_PERFORMANCE_PANEL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -23,7 +24,7 @@ from dupecheck.align import (
 )
 from dupecheck.bands import band_layout, colliding_pairs
 from dupecheck.boilerplate import Patterns
-from dupecheck.cache import SegmentCache
+from dupecheck.cache import SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
     ParagraphRow,
@@ -44,6 +45,8 @@ from dupecheck.sign import signature_matrix
 from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
 Progress = Callable[[str, int, int], None]
+_SIGNING = "evidence shingles 1"
+"""Names how signatures are made: change it when they change, so cached ones are not reused."""
 _VIEWS_KEPT = 4096
 """Match views each process keeps while verifying (the rest are made again when needed)."""
 
@@ -111,20 +114,8 @@ def find_duplicates(
         seen: set[str] = set()
         repeated = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
         raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
-    documents = _segmented(articles, settings, boilerplate, jobs, progress, cache)
-    if learn_boilerplate:
-        keys = ordered_map(key_hash_array, documents, jobs)
-        documents = list(repeated_from_hashes(documents, keys))
-        del keys
-
-    common = common_from_hashes(documents, map_batches(shingle_hash_arrays, documents, jobs), settings)
-    common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
-    progress("vocabulary", 1, 1)
-    signed = map_batches(
-        lambda batch: _signed(batch, common_keys, settings),
-        documents,
-        jobs,
-        lambda done: progress("shingle", done, len(documents)),
+    documents, common, signed = _prepared(
+        articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache
     )
     owners = np.repeat(np.arange(len(signed)), [len(rows) for _, rows in signed])
     matrix = (
@@ -176,15 +167,85 @@ def find_duplicates(
     )
 
 
+def _prepared(
+    articles: Sequence[Article],
+    settings: Settings,
+    boilerplate: Patterns,
+    learn_boilerplate: bool,
+    jobs: int,
+    progress: Progress,
+    cache: str | os.PathLike[str] | None,
+) -> tuple[list[Document], frozenset[str], list[tuple[str, np.ndarray]]]:
+    """The articles' documents, the corpus vocabulary, and each article's identity digest and signatures.
+
+    With a ``cache``, articles it holds are not segmented, shingled or signed again: their
+    signatures are reused when the corpus vocabulary is the one they were made under.
+    An article whose paragraphs learned boilerplate marks is shingled and signed anew.
+    """
+    with contextlib.ExitStack() as stack:
+        kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
+        keys: list[str | None] = (
+            [kept.key(a.text) for a in articles] if kept is not None else [None] * len(articles)
+        )
+        documents = _segmented(articles, settings, boilerplate, jobs, progress, kept, keys)
+        if learn_boilerplate:
+            learned = list(repeated_from_hashes(documents, ordered_map(key_hash_array, documents, jobs)))
+            keys = [key if new is old else None for key, new, old in zip(keys, learned, documents)]
+            documents = learned
+        stored = {} if kept is None else kept.get_signed([key for key in keys if key], settings.num_perm)
+        found = [stored.get(key) if key else None for key in keys]
+        missing = [number for number, entry in enumerate(found) if entry is None]
+        made = iter(map_batches(shingle_hash_arrays, [documents[number] for number in missing], jobs))
+        arrays = [entry.shingles if entry is not None else next(made) for entry in found]
+        common = common_from_hashes(documents, arrays, settings)
+        common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
+        salt = _signing_salt(common_keys, settings)
+        progress("vocabulary", 1, 1)
+        unsigned = [number for number, entry in enumerate(found) if entry is None or entry.salt != salt]
+        fresh = dict(
+            zip(
+                unsigned,
+                map_batches(
+                    lambda batch: _signed(batch, common_keys, settings),
+                    [documents[number] for number in unsigned],
+                    jobs,
+                    lambda done: progress("shingle", done, len(unsigned)),
+                ),
+            )
+        )
+        signed = [
+            (entry.identity, entry.signatures) if entry is not None and number not in fresh else fresh[number]
+            for number, entry in enumerate(found)
+        ]
+        if kept is not None:
+            kept.put_signed(
+                {
+                    key: Signed(arrays[number], salt, *fresh[number])
+                    for number in unsigned
+                    if (key := keys[number]) is not None
+                }
+            )
+            kept.prune()
+    return documents, common, signed
+
+
+def _signing_salt(common: np.ndarray, settings: Settings) -> str:
+    """A digest of everything an article's signatures depend on besides its paragraphs."""
+    salt = hashlib.blake2b(f"{_SIGNING} {settings.num_perm} {settings.seed} {settings.min_terms} ".encode())
+    salt.update(common.astype("<u8").tobytes())
+    return salt.hexdigest()
+
+
 def _segmented(
     articles: Sequence[Article],
     settings: Settings,
     boilerplate: Patterns,
     jobs: int,
     progress: Progress,
-    cache: str | os.PathLike[str] | None,
+    kept: SegmentCache | None,
+    keys: Sequence[str | None],
 ) -> list[Document]:
-    """Every article segmented, from the cache when it holds the same text under the same settings."""
+    """Every article segmented, from the cache when it holds its text (``keys``) under the same settings."""
 
     # Workers send paragraphs back as plain tuples, not Documents: cheaper to pickle, each
     # distinct term goes once per batch, and the article text, which this process has,
@@ -196,17 +257,14 @@ def _segmented(
         rows = ordered_map(segment, chosen, jobs, lambda done: progress("segment", done, len(chosen)))
         return [document_of_rows(article, paragraphs) for article, paragraphs in zip(chosen, rows)]
 
-    if cache is None:
+    if kept is None:
         return segment_all(articles)
-    with SegmentCache(cache, settings, boilerplate) as kept:
-        keys = [kept.key(article.text) for article in articles]
-        found = kept.get(keys)
-        missing = {key: article for key, article in zip(keys, articles) if key not in found}
-        made = dict(zip(missing, segment_all(list(missing.values()))))
-        kept.put({key: paragraphs_json(document) for key, document in made.items()})
-        kept.prune()
+    found = kept.get(key for key in keys if key)
+    missing = {key: article for key, article in zip(keys, articles) if key not in found}
+    made = dict(zip(missing, segment_all(list(missing.values()))))
+    kept.put({key: paragraphs_json(document) for key, document in made.items() if key})
     return [
-        dataclasses.replace(made[key], article=article) if key in made else document_from(article, found[key])
+        dataclasses.replace(made[key], article=article) if key in made else document_from(article, found[key])  # type: ignore[index]
         for article, key in zip(articles, keys)
     ]
 

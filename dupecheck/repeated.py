@@ -85,7 +85,10 @@ def unrelated(others: Sequence[frozenset[str]]) -> bool:
 
 
 def mark_repeated(document: Document, learned: Mapping[str, int]) -> Document:
-    """``document`` with its content paragraphs whose key is in ``learned`` (key: carriers) marked."""
+    """``document`` with its content paragraphs whose key is in ``learned`` (key: carriers) marked.
+
+    A document with none of them is returned as it is (the same object).
+    """
     paragraphs = tuple(
         dataclasses.replace(
             paragraph,
@@ -96,6 +99,8 @@ def mark_repeated(document: Document, learned: Mapping[str, int]) -> Document:
         else paragraph
         for paragraph in document.paragraphs
     )
+    if all(new is old for new, old in zip(paragraphs, document.paragraphs)):
+        return document
     return dataclasses.replace(document, paragraphs=paragraphs)
 
 

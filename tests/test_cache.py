@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 from paths import SAMPLES
+from synthetic import corpus_with_planted_copies
 
 from dupecheck import core
 from dupecheck.boilerplate import read_patterns
 from dupecheck.cache import KEEP_DAYS, CacheError, SegmentCache
 from dupecheck.core import find_duplicates
 from dupecheck.load import load_paths
-from dupecheck.model import Article
+from dupecheck.model import Article, Document
 from dupecheck.settings import Settings
 
 
@@ -96,3 +97,75 @@ def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
         cache.put({cache.key("new text"): "[]"})
         assert cache.prune() == 1
         assert list(cache.get([cache.key("old text"), cache.key("new text")]).values()) == ["[]"]
+
+
+@pytest.fixture
+def signed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the articles shingled and signed from scratch (not taken from a cache)."""
+    seen: list[str] = []
+    original = core._signed
+
+    def counting(documents: list[Document], *args: object) -> object:
+        seen.extend(document.id for document in documents)
+        return original(documents, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "_signed", counting)
+    return seen
+
+
+def test_a_second_scan_signs_nothing_again(tmp_path: Path, signed: list[str]) -> None:
+    articles, _ = corpus_with_planted_copies(300)
+    cache = tmp_path / "cache"
+    plain = find_duplicates(articles, jobs=1)
+    signed.clear()
+    first = find_duplicates(articles, jobs=1, cache=cache)
+    assert len(signed) == len(articles)
+    second = find_duplicates(articles, jobs=2, cache=cache)
+    assert len(signed) == len(articles)
+    assert plain == first == second
+    assert plain.pairs
+
+
+def test_signatures_are_made_again_when_the_corpus_vocabulary_changes(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    templated = [
+        Article(
+            f"n{n}", f"Company{n} declared a quarterly dividend of {n} cents a share, payable to holders."
+        )
+        for n in range(40)
+    ]
+    settings = Settings(common_min_docs=10, common_share=0.2)
+    cache = tmp_path / "cache"
+    find_duplicates(templated[:8], settings=settings, jobs=1, cache=cache)  # no vocabulary yet
+    signed.clear()
+    report = find_duplicates(templated, settings=settings, jobs=1, cache=cache)  # the wording is now common
+    assert len(signed) == len(templated)
+    assert report == find_duplicates(templated, settings=settings, jobs=1)
+
+
+def test_other_minhash_settings_do_not_reuse_signatures(tmp_path: Path, signed: list[str]) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    signed.clear()
+    other = Settings(num_perm=64, seed=3)
+    report = find_duplicates(articles, settings=other, jobs=1, cache=cache)
+    assert len(signed) == len(articles)
+    assert report == find_duplicates(articles, settings=other, jobs=1)
+
+
+def test_articles_whose_paragraphs_are_learned_as_boilerplate_are_signed_again(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    articles, _ = corpus_with_planted_copies(60, seed=11)
+    furniture = "\n\nSign up for our morning newsletter and follow the city desk on every platform today."
+    carrying = [Article(a.id, a.text + furniture) if n % 3 == 0 else a for n, a in enumerate(articles)]
+    cache = tmp_path / "cache"
+    alone = [carrying[0], *articles[1:3]]  # the furniture in one article: not learned
+    find_duplicates(alone, jobs=1, cache=cache)
+    signed.clear()
+    report = find_duplicates(carrying, jobs=1, cache=cache)
+    assert carrying[0].id in signed
+    assert report == find_duplicates(carrying, jobs=1)
+    assert any("repeated in" in p.reason for d in report.documents for p in d.paragraphs)

@@ -6,6 +6,7 @@ stored index proposes the same paragraph collisions as a scan does in memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -70,11 +71,13 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return z
 
 
-def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+def band_keys(signatures: np.ndarray, bands: int, rows: int, *, first: int = 0) -> np.ndarray:
     """One signed 64-bit key per band of each signature (rows of ``signatures``).
 
     Two signatures get the same key in a band when the band's values agree (the band's
-    number is mixed in, so equal values in different bands do not collide).
+    number is mixed in, so equal values in different bands do not collide). With
+    ``first``, ``signatures`` holds the columns of bands ``first``, ``first + 1`` ... only,
+    and their keys are those bands' keys.
 
     >>> values = np.arange(16, dtype=np.uint32).reshape(2, 8)
     >>> keys = band_keys(values, 2, 4)
@@ -82,9 +85,11 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     ((2, 2), 'int64')
     >>> bool((band_keys(values[:1], 2, 4) == keys[0]).all())
     True
+    >>> bool((band_keys(values[:, 4:], 1, 4, first=1) == keys[:, 1:]).all())
+    True
     """
     matrix = np.atleast_2d(np.asarray(signatures))
-    seeds = _mix(np.arange(1, bands + 1, dtype=np.uint64))
+    seeds = _mix(np.arange(first + 1, first + bands + 1, dtype=np.uint64))
     out = np.empty((len(matrix), bands), dtype=np.uint64)
     # A block of signatures at a time, so the mixing works in the CPU's cache.
     for first in range(0, len(matrix), _KEY_BLOCK):
@@ -95,6 +100,17 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
             keys = _mix(keys ^ block[:, row : bands * rows : rows].astype(np.uint64))
         out[first : first + len(block)] = keys
     return out.view(np.int64)
+
+
+_BANDS_AT_ONCE = 8
+
+
+def _keys_by_band(signatures: np.ndarray, bands: int, rows: int) -> Iterator[np.ndarray]:
+    """The keys of each band in turn, made a few bands at a time (not all bands' keys at once)."""
+    for first in range(0, bands, _BANDS_AT_ONCE):
+        count = min(_BANDS_AT_ONCE, bands - first)
+        columns = signatures[:, first * rows : (first + count) * rows]
+        yield from np.ascontiguousarray(band_keys(columns, count, rows, first=first).T)
 
 
 def colliding_pairs(
@@ -116,7 +132,7 @@ def colliding_pairs(
         return []
     width = int(owners.max()) + 1
     found: list[np.ndarray] = []
-    for keys in np.ascontiguousarray(band_keys(signatures, bands, rows).T):
+    for keys in _keys_by_band(signatures, bands, rows):
         # Sort by key only, then look closer at the few rows whose key is shared.
         order = np.argsort(keys)
         sorted_keys = keys[order]

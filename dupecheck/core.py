@@ -198,6 +198,8 @@ def _prepared(
         made = iter(map_batches(shingle_hash_arrays, [documents[number] for number in missing], jobs))
         arrays = [entry.shingles if entry is not None else next(made) for entry in found]
         common = common_from_hashes(documents, arrays, settings)
+        if kept is None:
+            arrays.clear()  # a key per shingle of every article: the largest thing a scan holds
         common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
         salt = _signing_salt(common_keys, settings)
         progress("vocabulary", 1, 1)

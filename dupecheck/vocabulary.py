@@ -71,16 +71,28 @@ def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
     return np.split(codes.key[first], np.searchsorted(owner[first], np.arange(1, len(documents))))
 
 
+_BUCKETS = 1 << 22
+_ARRAYS_AT_ONCE = 2000
+
+
+def _bucket(keys: np.ndarray) -> np.ndarray:
+    """The bucket of each key: its top 22 bits (keys are well mixed)."""
+    buckets: np.ndarray = (np.asarray(keys, dtype=np.uint64) >> np.uint64(64 - 22)).astype(np.intp)
+    return buckets
+
+
 def common_from_hashes(
     documents: Sequence[Document], arrays: Sequence[np.ndarray], settings: Settings
 ) -> frozenset[str]:
     """:func:`common_shingles`, counted over each document's :func:`shingle_hash_array` in numpy.
 
-    Document frequencies are counted over hashes, so the count is one numpy pass instead
-    of a Python dict of every shingle of the corpus; the shingles behind the common
-    hashes are then read back from the first document holding each. The keys are stable,
-    so ``arrays`` may come from other processes or from storage. Two shingles share a
-    64-bit key with a probability of about one in 10^19.
+    Document frequencies are counted over hashes in numpy instead of a Python dict of
+    every shingle of the corpus, in two passes that never hold all keys at once: the
+    first counts keys by bucket (a bucket's count bounds each of its keys'), the second
+    counts exactly the keys of the buckets over the limit. The shingles behind the
+    common keys are then read back from the first document holding each. The keys are
+    stable, so ``arrays`` may come from other processes or from storage. Two shingles
+    share a 64-bit key with a probability of about one in 10^19.
 
     >>> from dupecheck.document import build_document
     >>> from dupecheck.model import Article
@@ -93,13 +105,23 @@ def common_from_hashes(
     limit = common_limit(len(documents), settings)
     if len(documents) <= limit:
         return frozenset()
-    values, counts = np.unique(np.concatenate(arrays), return_counts=True)
+    totals = np.zeros(_BUCKETS, dtype=np.int64)
+    for start in range(0, len(arrays), _ARRAYS_AT_ONCE):
+        keys = np.concatenate(
+            [np.asarray(a, dtype=np.uint64) for a in arrays[start : start + _ARRAYS_AT_ONCE]]
+        )
+        totals += np.bincount(_bucket(keys), minlength=_BUCKETS)
+    heavy = totals > limit
+    if not heavy.any():
+        return frozenset()
+    hits = [array[heavy[_bucket(array)]] for array in arrays]
+    values, counts = np.unique(np.concatenate(hits), return_counts=True)
     missing = set(values[counts > limit].tolist())
     found: set[str] = set()
-    for document, array in zip(documents, arrays):
+    for document, hit in zip(documents, hits):
         if not missing:
             break
-        if missing.isdisjoint(array.tolist()):
+        if missing.isdisjoint(hit.tolist()):
             continue
         for shingle in document_shingles(document):
             key = shingle_key(shingle)

@@ -8,7 +8,6 @@ exit code; ``json`` is the scan JSON with a ``check`` object added; every other 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from dupecheck.group import groups_of
 from dupecheck.model import ScanReport
 from dupecheck.reporters import get_reporter
 from dupecheck.reporters.console import console_for
-from dupecheck.reporters.json import scan_data
+from dupecheck.reporters.json import dump, scan_data
 
 AUTO = "auto"
 """Format name that picks ``github`` inside GitHub Actions and ``console`` elsewhere."""
@@ -116,7 +115,7 @@ def render_json(result: CheckResult, out: TextIO, *, fail_on: FailOn) -> None:
     """The scan JSON (``dupecheck.scan/1``) with a ``check`` object, keys sorted, no timestamps."""
     data = scan_data(result.report)
     data["check"] = to_dict(result, fail_on)
-    out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    dump(data, out)
 
 
 def render_console(result: CheckResult, out: TextIO, *, fail_on: FailOn, exit_code: int, color: bool) -> None:

@@ -24,7 +24,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,21 +138,28 @@ class SegmentCache(SqliteFile):
         """The key of an article's text under this cache's settings."""
         return hashlib.sha256(self._salt + text.encode("utf-8", "surrogatepass")).hexdigest()
 
+    def _chunked(self, statement: str, keys: Iterable[str], *first: object) -> Iterator[sqlite3.Cursor]:
+        """``statement`` run on each chunk of the distinct ``keys`` (its ``{keys}``), after ``first``."""
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            yield self._db.execute(statement.format(keys=",".join("?" * len(chunk))), [*first, *chunk])
+
     def get(self, keys: Iterable[str]) -> dict[str, str]:
         """The stored paragraphs of the keys found (marked as used now)."""
-        wanted = sorted(set(keys))
-        found: dict[str, str] = {}
         with self._errors():
-            for chunk in _chunks(wanted):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key, paragraphs FROM segments WHERE key IN ({marks})", chunk)
-                found.update(rows.fetchall())
+            found = {
+                key: paragraphs
+                for cursor in self._chunked(
+                    "SELECT key, paragraphs FROM segments WHERE key IN ({keys})", keys
+                )
+                for key, paragraphs in cursor
+            }
             with self._transaction():
-                for chunk in _chunks(sorted(found)):
-                    marks = ",".join("?" * len(chunk))
-                    self._db.execute(
-                        f"UPDATE segments SET used = ? WHERE key IN ({marks})", [self._now, *chunk]
-                    )
+                for cursor in self._chunked(
+                    "UPDATE segments SET used = ? WHERE key IN ({keys})", found, self._now
+                ):
+                    cursor.close()
         return found
 
     def put(self, entries: Mapping[str, str]) -> None:
@@ -165,13 +172,10 @@ class SegmentCache(SqliteFile):
 
     def get_signed(self, keys: Iterable[str], num_perm: int) -> dict[str, Signed]:
         """The stored shingle keys and signatures of the keys found (``num_perm`` values a row)."""
-        wanted = sorted(set(keys))
         found: dict[str, Signed] = {}
         with self._errors():
-            for chunk in _chunks(wanted):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT * FROM signed WHERE key IN ({marks})", chunk)
-                for key, shingles, salt, identity, signatures in rows:
+            for cursor in self._chunked("SELECT * FROM signed WHERE key IN ({keys})", keys):
+                for key, shingles, salt, identity, signatures in cursor:
                     found[key] = Signed(
                         np.frombuffer(shingles, dtype="<u8").astype(np.uint64),
                         salt,
@@ -204,8 +208,3 @@ class SegmentCache(SqliteFile):
             if cursor.rowcount:
                 self._db.execute("DELETE FROM signed WHERE key NOT IN (SELECT key FROM segments)")
         return cursor.rowcount
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]

@@ -16,7 +16,7 @@ import numpy as np
 
 from dupecheck.model import Document, Overlap, PairResult, ParagraphKind, Relation
 from dupecheck.settings import Settings
-from dupecheck.shingle import first_of_each, is_in, shingle_codes, shingles
+from dupecheck.shingle import content_codes, first_of_each, is_in, shingles, split_by_owner
 from dupecheck.text import is_figure
 
 
@@ -86,19 +86,18 @@ def evidence_hashes(
     >>> sorted(found.tolist()) == sorted(shingle_hash_table(view.sets).values())
     True
     """
-    terms = [p.terms for document in documents for p in document.paragraphs if p.is_content]
-    counts = [sum(1 for p in document.paragraphs if p.is_content) for document in documents]
-    codes = shingle_codes(terms)
+    codes, counts = content_codes(documents)
+    paragraphs_in_all = sum(counts)
     kept = ~is_in(codes.key, common)
     # Distinct single words outside the vocabulary, per paragraph: the min_terms rule.
     words = np.flatnonzero(kept[: codes.words])
     owners = codes.paragraph[words]
     distinct = owners[first_of_each(codes.key[words], owners)]
-    enough = np.bincount(distinct, minlength=len(terms)) >= min_terms
+    enough = np.bincount(distinct, minlength=paragraphs_in_all) >= min_terms
     kept &= enough[codes.paragraph]
     order = np.argsort(codes.paragraph[kept], kind="stable")
     crcs, owners = codes.crc[kept][order], codes.paragraph[kept][order]
-    paragraphs = np.split(crcs, np.searchsorted(owners, np.arange(1, len(terms)))) if terms else []
+    paragraphs = split_by_owner(crcs, owners, paragraphs_in_all)
     ends = list(itertools.accumulate(counts))
     return [tuple(paragraphs[end - count : end]) for count, end in zip(counts, ends)]
 

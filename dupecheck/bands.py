@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from dupecheck.mix import mix64
+
 
 @lru_cache(maxsize=4)
 def _legendre(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
@@ -60,17 +62,6 @@ def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
 _KEY_BLOCK = 4096
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser, elementwise: spreads every input bit over the whole 64-bit word."""
-    z = values + np.uint64(0x9E3779B97F4A7C15)
-    z ^= z >> np.uint64(30)
-    z *= np.uint64(0xBF58476D1CE4E5B9)
-    z ^= z >> np.uint64(27)
-    z *= np.uint64(0x94D049BB133111EB)
-    z ^= z >> np.uint64(31)
-    return z
-
-
 def band_keys(signatures: np.ndarray, bands: int, rows: int, *, first: int = 0) -> np.ndarray:
     """One signed 64-bit key per band of each signature (rows of ``signatures``).
 
@@ -89,16 +80,16 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int, *, first: int = 0) 
     True
     """
     matrix = np.atleast_2d(np.asarray(signatures))
-    seeds = _mix(np.arange(first + 1, first + bands + 1, dtype=np.uint64))
+    seeds = mix64(np.arange(first + 1, first + bands + 1, dtype=np.uint64))
     out = np.empty((len(matrix), bands), dtype=np.uint64)
     # A block of signatures at a time, so the mixing works in the CPU's cache.
-    for first in range(0, len(matrix), _KEY_BLOCK):
-        block = matrix[first : first + _KEY_BLOCK]
+    for start in range(0, len(matrix), _KEY_BLOCK):
+        block = matrix[start : start + _KEY_BLOCK]
         keys = np.broadcast_to(seeds, (len(block), bands))
         for row in range(rows):
             # Value ``row`` of every band: columns row, row + rows, row + 2 * rows ...
-            keys = _mix(keys ^ block[:, row : bands * rows : rows].astype(np.uint64))
-        out[first : first + len(block)] = keys
+            keys = mix64(keys ^ block[:, row : bands * rows : rows].astype(np.uint64))
+        out[start : start + len(block)] = keys
     return out.view(np.int64)
 
 

@@ -7,6 +7,7 @@ phrasing, which independent reports of the same event rarely share.
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
+
+from dupecheck.mix import mix64, mix64_int
+from dupecheck.model import Document
 
 
 def shingles(terms: Sequence[str]) -> frozenset[str]:
@@ -47,26 +51,13 @@ def shingle_hash_table(shingle_sets: Iterable[frozenset[str]]) -> dict[str, int]
 # (a linear map, applied by table a byte at a time) XOR crc32(B), as zlib's
 # crc32_combine computes it. The values are exactly shingle_hash_table's.
 
+KEYS = "words: blake2b-64; pairs: splitmix64(a * 0x9E3779B97F4A7C15 ^ b)"
+"""How shingle keys are made: stored keys (:mod:`dupecheck.cache`) are only reused under the same."""
+
 _LONGEST = 64
 """Words up to this many UTF-8 bytes are combined by table; a pair ending in a longer one is hashed whole."""
 _TERMS_KEPT = 1_000_000
-_MASK64 = (1 << 64) - 1
-
-
-def _mix64(value: int) -> int:
-    """SplitMix64's finaliser on one 64-bit integer (:func:`_mix64_array` elementwise)."""
-    value = (value + 0x9E3779B97F4A7C15) & _MASK64
-    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK64
-    return value ^ (value >> 31)
-
-
-def _mix64_array(values: np.ndarray) -> np.ndarray:
-    z = values + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed: np.ndarray = z ^ (z >> np.uint64(31))
-    return mixed
+_MASK = (1 << 64) - 1
 
 
 _PAIR = 0x9E3779B97F4A7C15
@@ -95,33 +86,39 @@ class _Terms:
     """Every term seen in this process, numbered, with its CRC-32s and 64-bit key in numpy columns."""
 
     def __init__(self) -> None:
-        self.number: dict[str, int] = {}
+        self._number: dict[str, int] = {}
         # Columns: crc32(term), crc32(term + " "), UTF-8 length, 64-bit key.
-        self.columns = np.zeros((4, 1024), dtype=np.uint64)
+        self._columns = np.zeros((4, 1024), dtype=np.uint64)
+        self._lock = threading.Lock()
 
-    def numbers(self, terms: Sequence[str]) -> np.ndarray:
-        number = self.number
-        unknown = set(terms).difference(number)
-        if unknown:
-            if len(number) + len(unknown) > _TERMS_KEPT:
-                number.clear()
-                unknown = set(terms)
-            self._add(sorted(unknown))
-        return np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+    def columns(self, terms: Sequence[str]) -> np.ndarray:
+        """The four columns of each of ``terms``, in order (a new array)."""
+        with self._lock:
+            number = self._number
+            unknown = set(terms).difference(number)
+            if unknown:
+                if len(number) + len(unknown) > _TERMS_KEPT:
+                    number.clear()
+                    unknown = set(terms)
+                self._add(sorted(unknown))
+            chosen = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+            return self._columns[:, chosen]
 
     def _add(self, unknown: list[str]) -> None:
-        first = len(self.number)
-        needed = first + len(unknown)
-        if needed > self.columns.shape[1]:
-            grown = np.zeros((4, max(needed, 2 * self.columns.shape[1])), dtype=np.uint64)
-            grown[:, :first] = self.columns[:, :first]
-            self.columns = grown
+        # Rows are written before the terms are numbered: an interruption leaves no term
+        # pointing at a row that was never filled.
         rows = []
-        for offset, term in enumerate(unknown):
+        for term in unknown:
             data = term.encode("utf-8", "surrogatepass")
-            self.number[term] = first + offset
             rows.append((zlib.crc32(data), zlib.crc32(b" ", zlib.crc32(data)), len(data), term_key(term)))
-        self.columns[:, first:needed] = np.array(rows, dtype=np.uint64).T
+        first = len(self._number)
+        needed = first + len(unknown)
+        if needed > self._columns.shape[1]:
+            grown = np.zeros((4, max(needed, 2 * self._columns.shape[1])), dtype=np.uint64)
+            grown[:, :first] = self._columns[:, :first]
+            self._columns = grown
+        self._columns[:, first:needed] = np.array(rows, dtype=np.uint64).T
+        self._number.update(zip(unknown, range(first, needed)))
 
 
 _TERMS = _Terms()
@@ -144,7 +141,7 @@ def first_of_each(keys: np.ndarray, groups: np.ndarray) -> np.ndarray:
     >>> first_of_each(np.array([5, 5, 7, 5], dtype=np.uint64), np.array([0, 0, 0, 1])).tolist()
     [0, 2, 3]
     """
-    mixed = keys ^ _mix64_array(groups.astype(np.uint64))
+    mixed = keys ^ mix64(groups.astype(np.uint64))
     order = np.argsort(mixed)
     ordered = mixed[order]
     keep = np.ones(len(order), dtype=bool)
@@ -161,7 +158,12 @@ _BITMAP = 1 << 18
 
 
 def is_in(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are among ``sorted_values`` (sorted, distinct): ``np.isin`` by binary search."""
+    """Which of ``values`` are among ``sorted_values`` (sorted, distinct): ``np.isin`` by binary search.
+
+    Both are taken as uint64 (shingle keys).
+    """
+    values = np.asarray(values, dtype=np.uint64)
+    sorted_values = np.asarray(sorted_values, dtype=np.uint64)
     found = np.zeros(len(values), dtype=bool)
     if not len(sorted_values):
         return found
@@ -183,15 +185,15 @@ def shingle_key(shingle: str) -> int:
     first, _, second = shingle.partition(" ")
     if not second:
         return term_key(first)
-    return _mix64(((term_key(first) * _PAIR) & _MASK64) ^ term_key(second))
+    return mix64_int(((term_key(first) * _PAIR) & _MASK) ^ term_key(second))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ShingleCodes:
     """Every shingle occurrence of some paragraphs as numbers, words first, then adjacent pairs.
 
     A shingle found twice in a paragraph is listed twice: keys count as a set, and a
-    MinHash of the CRCs is the same whatever repeats.
+    MinHash of the CRCs is the same whatever repeats. (Arrays: compared by identity.)
     """
 
     paragraph: np.ndarray
@@ -202,6 +204,26 @@ class ShingleCodes:
     """uint64: its 64-bit key (:func:`shingle_key`), what document frequencies are counted over."""
     words: int
     """How many of the shingles (the first ones) are single words."""
+
+
+def split_by_owner(values: np.ndarray, owners: np.ndarray, count: int) -> list[np.ndarray]:
+    """``values`` cut into one array per owner ``0 .. count - 1`` (``owners`` sorted, one per value).
+
+    >>> [a.tolist() for a in split_by_owner(np.array([5, 6, 7]), np.array([0, 0, 2]), 3)]
+    [[5, 6], [], [7]]
+    >>> split_by_owner(np.array([]), np.array([]), 0)
+    []
+    """
+    if count == 0:
+        return []
+    return np.split(values, np.searchsorted(owners, np.arange(1, count)))
+
+
+def content_codes(documents: Sequence[Document]) -> tuple[ShingleCodes, list[int]]:
+    """The :func:`shingle_codes` of the documents' content paragraphs, and how many each document has."""
+    terms = [p.terms for document in documents for p in document.paragraphs if p.is_content]
+    counts = [sum(1 for p in document.paragraphs if p.is_content) for document in documents]
+    return shingle_codes(terms), counts
 
 
 def shingle_codes(paragraphs: Sequence[Sequence[str]]) -> ShingleCodes:
@@ -218,8 +240,7 @@ def shingle_codes(paragraphs: Sequence[Sequence[str]]) -> ShingleCodes:
     """
     terms = [term for paragraph in paragraphs for term in paragraph]
     owner = np.repeat(np.arange(len(paragraphs), dtype=np.int32), [len(p) for p in paragraphs])
-    numbers = _TERMS.numbers(terms)  # first: it may grow the columns
-    columns = _TERMS.columns[:, numbers]
+    columns = _TERMS.columns(terms)
     crc, crc_spaced, length, key = columns[0], columns[1], columns[2], columns[3]
     first = np.flatnonzero(owner[:-1] == owner[1:])
     second = first + 1
@@ -236,7 +257,7 @@ def shingle_codes(paragraphs: Sequence[Sequence[str]]) -> ShingleCodes:
     for at in np.flatnonzero(length[second] > _LONGEST).tolist():
         pair = f"{terms[first[at]]} {terms[second[at]]}"
         pair_crc[at] = zlib.crc32(pair.encode("utf-8", "surrogatepass"))
-    pair_key = _mix64_array((key[first] * np.uint64(_PAIR)) ^ key[second])
+    pair_key = mix64((key[first] * np.uint64(_PAIR)) ^ key[second])
     return ShingleCodes(
         paragraph=np.concatenate([owner, owner[first]]),
         crc=np.concatenate([crc.astype(np.uint32), pair_crc]),

@@ -15,7 +15,7 @@ import numpy as np
 
 from dupecheck.model import Document
 from dupecheck.settings import Settings
-from dupecheck.shingle import first_of_each, shingle_codes, shingle_key, shingles
+from dupecheck.shingle import content_codes, first_of_each, shingle_key, shingles, split_by_owner
 
 
 def common_limit(articles: int, settings: Settings) -> float:
@@ -63,12 +63,10 @@ def shingle_hash_array(document: Document) -> np.ndarray:
 
 def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
     """:func:`shingle_hash_array` of each document, made in numpy for all of them together."""
-    terms = [p.terms for document in documents for p in document.paragraphs if p.is_content]
-    counts = [sum(1 for p in document.paragraphs if p.is_content) for document in documents]
-    codes = shingle_codes(terms)
+    codes, counts = content_codes(documents)
     owner = np.repeat(np.arange(len(documents)), counts)[codes.paragraph]
     first = first_of_each(codes.key, owner)
-    return np.split(codes.key[first], np.searchsorted(owner[first], np.arange(1, len(documents))))
+    return split_by_owner(codes.key[first], owner[first], len(documents))
 
 
 _BUCKETS = 1 << 22
@@ -87,9 +85,10 @@ def common_from_hashes(
     """:func:`common_shingles`, counted over each document's :func:`shingle_hash_array` in numpy.
 
     Document frequencies are counted over hashes in numpy instead of a Python dict of
-    every shingle of the corpus, in two passes that never hold all keys at once: the
-    first counts keys by bucket (a bucket's count bounds each of its keys'), the second
-    counts exactly the keys of the buckets over the limit. The shingles behind the
+    every shingle of the corpus, in two passes that need no copy of all the keys
+    together and no sort of them: the first counts keys by bucket (a bucket's count
+    bounds each of its keys'), the second counts exactly the keys of the buckets over
+    the limit. The shingles behind the
     common keys are then read back from the first document holding each. The keys are
     stable, so ``arrays`` may come from other processes or from storage. Two shingles
     share a 64-bit key with a probability of about one in 10^19.
@@ -128,4 +127,6 @@ def common_from_hashes(
             if key in missing:
                 found.add(shingle)
                 missing.discard(key)
+    if missing:
+        raise RuntimeError(f"{len(missing)} shingle keys match no shingle of the documents they came with")
     return frozenset(found)

@@ -4,10 +4,20 @@ import zlib
 from itertools import pairwise
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.shingle import first_of_each, is_in, shingle_codes, shingle_hashes, shingle_key, shingles
+from dupecheck import shingle
+from dupecheck.shingle import (
+    first_of_each,
+    is_in,
+    shingle_codes,
+    shingle_hashes,
+    shingle_key,
+    shingles,
+    term_key,
+)
 from dupecheck.text import content_terms
 
 
@@ -61,3 +71,18 @@ def test_first_of_each_keeps_the_first_of_every_group_and_key(pairs: list[tuple[
 def test_is_in_is_membership(values: list[int], members: set[int]) -> None:
     found = is_in(np.array(values, dtype=np.uint64), np.array(sorted(members), dtype=np.uint64))
     assert found.tolist() == [v in members for v in values]
+
+
+def test_a_term_table_interrupted_while_adding_terms_gives_right_values_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def failing(term: str) -> int:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(shingle, "term_key", failing)
+        with pytest.raises(KeyboardInterrupt):
+            shingle_codes([["interrupted", "zebra"]])
+    codes = shingle_codes([["interrupted", "zebra"]])
+    assert codes.crc.tolist()[:2] == [zlib.crc32(b"interrupted"), zlib.crc32(b"zebra")]
+    assert codes.key.tolist()[:2] == [term_key("interrupted"), term_key("zebra")]

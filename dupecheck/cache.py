@@ -6,10 +6,12 @@ an entry is only ever reused for exactly the input that made it: renamed files h
 cache, edited ones and changed settings miss it.
 
 Beside the segmented article an entry keeps its shingle keys (what the corpus vocabulary
-counts) and its signatures. Signatures depend on more than the text: on the corpus
-vocabulary left out of them (see :mod:`dupecheck.vocabulary`) and the MinHash settings.
-They are stored with a digest of those (:class:`Signed`'s ``salt``) and reused only when
-this run's digest is the same, which it is for a folder that changed in a few files.
+counts) and its signatures. Signatures depend on more than the text: on which of the
+article's shingles are corpus vocabulary and left out (see :mod:`dupecheck.vocabulary`),
+and on the MinHash settings. They are stored with a digest of those (:class:`Signed`'s
+``salt``) and reused only when this run's digest for the article is the same: a few
+changed files re-sign the articles whose own shingles crossed the vocabulary's limit,
+not the whole folder.
 
 Entries not used for :data:`KEEP_DAYS` days are removed at the end of a run. Several runs
 may share one file: writes are short transactions in WAL mode, and writers wait for each
@@ -33,6 +35,7 @@ import numpy as np
 from dupecheck.boilerplate import Patterns
 from dupecheck.errors import InputError
 from dupecheck.settings import Settings
+from dupecheck.shingle import KEYS
 from dupecheck.sqlite_file import SqliteFile
 
 FORMAT = "dupecheck segment cache 1"
@@ -58,18 +61,32 @@ CREATE TABLE IF NOT EXISTS signed (
 """
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Signed:
-    """What a scan keeps of an article beyond its paragraphs: shingle keys and signatures."""
+    """What a scan keeps of an article beyond its paragraphs: shingle keys and signatures.
+
+    (It holds an array, so it is compared by identity.)
+    """
 
     shingles: np.ndarray
     """uint64: the key of each content shingle, once (:func:`~dupecheck.vocabulary.shingle_hash_arrays`)."""
     salt: str
-    """Digest of the corpus vocabulary and MinHash settings the signatures were made under."""
+    """Digest of what the signatures depend on besides the text (see ``core._signing_salt``)."""
     identity: str
     """Digest of the article's words (equal for word-for-word copies)."""
-    signatures: np.ndarray
-    """uint32 rows, one per signature."""
+    signatures: bytes
+    """The signatures' uint32 values, little-endian, row after row."""
+
+    @classmethod
+    def of(cls, shingles: np.ndarray, salt: str, identity: str, rows: np.ndarray) -> Signed:
+        """An entry for signature ``rows`` (uint32, one row per signature)."""
+        return cls(shingles, salt, identity, rows.astype("<u4").tobytes())
+
+    def rows(self, num_perm: int) -> np.ndarray | None:
+        """The signatures as rows of ``num_perm`` values, or None when the stored bytes cannot be."""
+        if len(self.signatures) % (4 * num_perm):
+            return None
+        return np.frombuffer(self.signatures, dtype="<u4").astype(np.uint32).reshape(-1, num_perm)
 
 
 class CacheError(InputError):
@@ -77,7 +94,7 @@ class CacheError(InputError):
 
 
 class SegmentCache(SqliteFile):
-    """Segmented articles (paragraph spans, kinds and terms, as JSON) by content key.
+    """Segmented articles (paragraph spans, kinds and terms, as JSON) and their signatures, by content key.
 
     >>> import tempfile
     >>> from dupecheck.settings import Settings
@@ -93,7 +110,7 @@ class SegmentCache(SqliteFile):
 
         self.path = Path(path)
         patterns = [[reason, pattern.pattern] for reason, pattern in boilerplate]
-        salt = json.dumps([FORMAT, __version__, settings.min_terms, patterns], ensure_ascii=False)
+        salt = json.dumps([FORMAT, __version__, KEYS, settings.min_terms, patterns], ensure_ascii=False)
         self._salt = hashlib.sha256(salt.encode("utf-8")).digest()
         self._now = int(time.time())
         with self._errors():
@@ -170,18 +187,20 @@ class SegmentCache(SqliteFile):
                 ((key, paragraphs, self._now) for key, paragraphs in entries.items()),
             )
 
-    def get_signed(self, keys: Iterable[str], num_perm: int) -> dict[str, Signed]:
-        """The stored shingle keys and signatures of the keys found (``num_perm`` values a row)."""
+    def get_signed(self, keys: Iterable[str]) -> dict[str, Signed]:
+        """The stored shingle keys and signatures of the keys found (a damaged entry is not found)."""
+        select = "SELECT key, shingles, salt, identity, signatures FROM signed WHERE key IN ({keys})"
         found: dict[str, Signed] = {}
         with self._errors():
-            for cursor in self._chunked("SELECT * FROM signed WHERE key IN ({keys})", keys):
+            for cursor in self._chunked(select, keys):
                 for key, shingles, salt, identity, signatures in cursor:
-                    found[key] = Signed(
-                        np.frombuffer(shingles, dtype="<u8").astype(np.uint64),
-                        salt,
-                        identity,
-                        np.frombuffer(signatures, dtype="<u4").astype(np.uint32).reshape(-1, num_perm),
-                    )
+                    if (
+                        isinstance(shingles, bytes)
+                        and isinstance(signatures, bytes)
+                        and not len(shingles) % 8
+                    ):
+                        keys_of = np.frombuffer(shingles, dtype="<u8").astype(np.uint64)
+                        found[key] = Signed(keys_of, salt, identity, signatures)
         return found
 
     def put_signed(self, entries: Mapping[str, Signed]) -> None:
@@ -195,7 +214,7 @@ class SegmentCache(SqliteFile):
                         entry.shingles.astype("<u8").tobytes(),
                         entry.salt,
                         entry.identity,
-                        entry.signatures.astype("<u4").tobytes(),
+                        entry.signatures,
                     )
                     for key, entry in entries.items()
                 ),

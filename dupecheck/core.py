@@ -40,7 +40,7 @@ from dupecheck.model import Article, CompareReport, Document, PairResult, ScanRe
 from dupecheck.parallel import default_jobs, map_batches, ordered_map
 from dupecheck.repeated import key_hash_array, repeated_from_hashes
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingle_key
+from dupecheck.shingle import is_in, shingle_key, split_by_owner
 from dupecheck.sign import signature_matrix
 from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
@@ -179,31 +179,38 @@ def _prepared(
     """The articles' documents, the corpus vocabulary, and each article's identity digest and signatures.
 
     With a ``cache``, articles it holds are not segmented, shingled or signed again: their
-    signatures are reused when the corpus vocabulary is the one they were made under.
-    An article whose paragraphs learned boilerplate marks is shingled and signed anew.
+    signatures are reused when the same of their shingles are corpus vocabulary and the
+    MinHash settings are the same. An article whose paragraphs learned boilerplate marks
+    is shingled and signed anew.
     """
     with contextlib.ExitStack() as stack:
         kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
-        keys: list[str | None] = (
-            [kept.key(a.text) for a in articles] if kept is not None else [None] * len(articles)
-        )
-        documents = _segmented(articles, settings, boilerplate, jobs, progress, kept, keys)
+        text_keys = [] if kept is None else [kept.key(article.text) for article in articles]
+        documents = _segmented(articles, settings, boilerplate, jobs, progress, kept, text_keys)
+        keys: list[str | None] = [*text_keys] if kept is not None else [None] * len(articles)
         if learn_boilerplate:
             learned = list(repeated_from_hashes(documents, ordered_map(key_hash_array, documents, jobs)))
             keys = [key if new is old else None for key, new, old in zip(keys, learned, documents)]
             documents = learned
-        stored = {} if kept is None else kept.get_signed([key for key in keys if key], settings.num_perm)
+        stored = {} if kept is None else kept.get_signed(key for key in keys if key)
         found = [stored.get(key) if key else None for key in keys]
         missing = [number for number, entry in enumerate(found) if entry is None]
         made = iter(map_batches(shingle_hash_arrays, [documents[number] for number in missing], jobs))
         arrays = [entry.shingles if entry is not None else next(made) for entry in found]
         common = common_from_hashes(documents, arrays, settings)
+        common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
+        progress("vocabulary", 1, 1)
+        reused: dict[int, tuple[str, np.ndarray]] = {}
+        salts: list[str] = []
         if kept is None:
             arrays.clear()  # a key per shingle of every article: the largest thing a scan holds
-        common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
-        salt = _signing_salt(common_keys, settings)
-        progress("vocabulary", 1, 1)
-        unsigned = [number for number, entry in enumerate(found) if entry is None or entry.salt != salt]
+        else:
+            salts = _signing_salts(arrays, common_keys, settings)
+            for number, (entry, salt) in enumerate(zip(found, salts)):
+                rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
+                if entry is not None and rows is not None:
+                    reused[number] = (entry.identity, rows)
+        unsigned = [number for number in range(len(documents)) if number not in reused]
         fresh = dict(
             zip(
                 unsigned,
@@ -215,27 +222,37 @@ def _prepared(
                 ),
             )
         )
-        signed = [
-            (entry.identity, entry.signatures) if entry is not None and number not in fresh else fresh[number]
-            for number, entry in enumerate(found)
-        ]
         if kept is not None:
             kept.put_signed(
                 {
-                    key: Signed(arrays[number], salt, *fresh[number])
+                    key: Signed.of(arrays[number], salts[number], *fresh[number])
                     for number in unsigned
                     if (key := keys[number]) is not None
                 }
             )
             kept.prune()
-    return documents, common, signed
+    return documents, common, [reused[n] if n in reused else fresh[n] for n in range(len(documents))]
 
 
-def _signing_salt(common: np.ndarray, settings: Settings) -> str:
-    """A digest of everything an article's signatures depend on besides its paragraphs."""
-    salt = hashlib.blake2b(f"{_SIGNING} {settings.num_perm} {settings.seed} {settings.min_terms} ".encode())
-    salt.update(common.astype("<u8").tobytes())
-    return salt.hexdigest()
+def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: Settings) -> list[str]:
+    """For each article, a digest of everything its signatures depend on besides its paragraphs.
+
+    That is the MinHash settings, ``min_terms``, and which of the article's own shingle
+    keys (``arrays``) are corpus vocabulary (``common``): the rest of the corpus
+    vocabulary does not touch this article's signatures.
+    """
+    if not arrays:
+        return []
+    flat = np.concatenate(arrays)
+    owners = np.repeat(np.arange(len(arrays)), [len(array) for array in arrays])
+    chosen = is_in(flat, common)
+    own, owners = flat[chosen], owners[chosen]
+    order = np.lexsort((own, owners))
+    prefix = f"{_SIGNING} {settings.num_perm} {settings.seed} {settings.min_terms} ".encode()
+    return [
+        hashlib.blake2b(prefix + keys.astype("<u8").tobytes()).hexdigest()
+        for keys in split_by_owner(own[order], owners[order], len(arrays))
+    ]
 
 
 def _segmented(
@@ -245,7 +262,7 @@ def _segmented(
     jobs: int,
     progress: Progress,
     kept: SegmentCache | None,
-    keys: Sequence[str | None],
+    keys: Sequence[str],
 ) -> list[Document]:
     """Every article segmented, from the cache when it holds its text (``keys``) under the same settings."""
 
@@ -261,12 +278,12 @@ def _segmented(
 
     if kept is None:
         return segment_all(articles)
-    found = kept.get(key for key in keys if key)
+    found = kept.get(keys)
     missing = {key: article for key, article in zip(keys, articles) if key not in found}
     made = dict(zip(missing, segment_all(list(missing.values()))))
-    kept.put({key: paragraphs_json(document) for key, document in made.items() if key})
+    kept.put({key: paragraphs_json(document) for key, document in made.items()})
     return [
-        dataclasses.replace(made[key], article=article) if key in made else document_from(article, found[key])  # type: ignore[index]
+        dataclasses.replace(made[key], article=article) if key in made else document_from(article, found[key])
         for article, key in zip(articles, keys)
     ]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -79,8 +80,6 @@ def test_a_file_that_is_not_a_cache_is_an_error_and_left_alone(tmp_path: Path) -
 
 
 def test_an_sqlite_file_of_something_else_is_not_taken_for_a_cache(tmp_path: Path) -> None:
-    import sqlite3
-
     other = tmp_path / "app.sqlite"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE things (x)")
@@ -169,3 +168,30 @@ def test_articles_whose_paragraphs_are_learned_as_boilerplate_are_signed_again(
     assert carrying[0].id in signed
     assert report == find_duplicates(carrying, jobs=1)
     assert any("repeated in" in p.reason for d in report.documents for p in d.paragraphs)
+
+
+def test_only_articles_whose_own_shingles_turn_common_are_signed_again(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    articles, _ = corpus_with_planted_copies(300)
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    notice = "Quarterly dividend declared, payable to holders of record on the usual date. Notice {n}."
+    notices = [Article(f"notice{n}", notice.format(n=n)) for n in range(60)]
+    signed.clear()
+    report = find_duplicates([*articles, *notices], jobs=1, cache=cache)
+    assert sorted(signed) == sorted(a.id for a in notices)  # their wording is now common; the rest is not
+    assert report == find_duplicates([*articles, *notices], jobs=1)
+
+
+def test_signatures_stored_under_other_sizes_or_damaged_are_made_again(tmp_path: Path) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    other = Settings(num_perm=100)  # 128-value rows do not divide into 100-value ones
+    assert find_duplicates(articles, settings=other, jobs=1, cache=cache) == find_duplicates(
+        articles, settings=other, jobs=1
+    )
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE signed SET shingles = x'0102', signatures = x'03'")
+    assert find_duplicates(articles, jobs=1, cache=cache) == find_duplicates(articles, jobs=1)

@@ -60,8 +60,16 @@ def dump(data: Mapping[str, Any], out: TextIO) -> None:
 
 
 def _compact(value: Any) -> str:
-    """One value on one line (json's C encoder: it does not indent)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    r"""One value on one line (json's C encoder: it does not indent).
+
+    The two Unicode line separators are escaped too, so that tools splitting on them
+    (``str.splitlines``) still see one line.
+
+    >>> _compact(["a\u2028b"])
+    '["a\\u2028b"]'
+    """
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def scan_data(report: ScanReport) -> dict[str, Any]:

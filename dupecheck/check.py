@@ -153,8 +153,14 @@ def classify(
     """
     today = today or datetime.date.today()
     baseline = baseline or Baseline()
-    fingerprints = {document.id: content_fingerprint(document) for document in report.documents}
-    names = {document.id: article_names(document) for document in report.documents}
+    # Every article's fingerprint is needed only to tell which baseline entries are gone.
+    paired = {name for pair in report.pairs for name in (pair.a, pair.b)} | set(changed or ())
+    fingerprints = {
+        document.id: content_fingerprint(document)
+        for document in report.documents
+        if baseline.entries or document.id in paired
+    }
+    names = {document.id: article_names(document) for document in report.documents if document.id in paired}
     accepted = baseline.keys()
     findings = []
     for pair in report.pairs:

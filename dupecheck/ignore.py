@@ -63,17 +63,18 @@ class Ignore:
         self._roots = tuple(dict.fromkeys(folders))
         self._files: dict[Path, IgnoreFile | None] = {}
         self._tops: dict[Path, Path | None] = {}
-        self._by_folder: dict[Path, tuple[IgnoreFile, ...]] = {}
+        self._by_folder: dict[str, tuple[IgnoreFile, ...]] = {}
 
     def __call__(self, path: Path) -> bool:
         """True when the ignore files that apply to ``path`` exclude it."""
-        target = _absolute(path)
-        folder = target.parent
-        if folder not in self._by_folder:
-            self._by_folder[folder] = tuple(self._applying(folder))
-        applying = self._by_folder[folder]
+        absolute = os.path.abspath(path)
+        folder_name = os.path.dirname(absolute)
+        if folder_name not in self._by_folder:
+            self._by_folder[folder_name] = tuple(self._applying(Path(folder_name)))
+        applying = self._by_folder[folder_name]
         if not applying:
             return False
+        target = Path(absolute)
         directory = target.is_dir()
         excluded = False
         for ignore_file in applying:

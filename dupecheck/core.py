@@ -40,7 +40,7 @@ from dupecheck.model import Article, CompareReport, Document, PairResult, ScanRe
 from dupecheck.parallel import default_jobs, map_batches, ordered_map
 from dupecheck.repeated import key_hash_array, repeated_from_hashes
 from dupecheck.settings import Settings
-from dupecheck.shingle import is_in, shingle_key, split_by_owner
+from dupecheck.shingle import is_in, shingle_keys, split_by_owner
 from dupecheck.sign import signature_matrix
 from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
@@ -198,7 +198,7 @@ def _prepared(
         made = iter(map_batches(shingle_hash_arrays, [documents[number] for number in missing], jobs))
         arrays = [entry.shingles if entry is not None else next(made) for entry in found]
         common = common_from_hashes(documents, arrays, settings)
-        common_keys = np.unique(np.array([shingle_key(shingle) for shingle in common], dtype=np.uint64))
+        common_keys = shingle_keys(common)
         progress("vocabulary", 1, 1)
         reused: dict[int, tuple[str, np.ndarray]] = {}
         salts: list[str] = []
@@ -215,7 +215,7 @@ def _prepared(
             zip(
                 unsigned,
                 map_batches(
-                    lambda batch: _signed(batch, common_keys, settings),
+                    lambda batch: sign_documents(batch, common_keys, settings),
                     [documents[number] for number in unsigned],
                     jobs,
                     lambda done: progress("shingle", done, len(unsigned)),
@@ -288,10 +288,13 @@ def _segmented(
     ]
 
 
-def _signed(
+def sign_documents(
     documents: Sequence[Document], common: np.ndarray, settings: Settings
 ) -> list[tuple[str, np.ndarray]]:
     """For each document, a digest of its words and the signatures of its evidence shingles.
+
+    Both engines sign with this: the local one in its worker processes, the Spark one in
+    its executors. ``common`` holds the corpus vocabulary's keys (:func:`~dupecheck.shingle.shingle_keys`).
 
     The digest is equal for word-for-word copies, and "" for an article without words.
     There is one signature per content paragraph, and one for the whole article when it

@@ -2,7 +2,7 @@
 
 Every stage calls the same functions as the local engine — :func:`~dupecheck.document.build_document`,
 the learned-boilerplate and corpus-vocabulary decisions (their pure helpers), ``match_view``,
-``shingle_hashes``, ``signatures``, ``band_keys`` and ``compare_documents`` — inside Spark tasks;
+:func:`~dupecheck.core.sign_documents`, ``band_keys`` and ``compare_documents`` — inside Spark tasks;
 what the local engine does with whole-corpus dictionaries (paragraph carriers, document
 frequencies, LSH buckets, identical texts, connected components) is done here by grouping and
 joining RDDs. So the report is the local engine's, byte for byte, and only the work is spread.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
-import hashlib
 import itertools
 import os
 import shutil
@@ -33,7 +32,7 @@ from dupecheck import repeated, vocabulary
 from dupecheck.align import MatchView, compare_documents, match_view
 from dupecheck.bands import band_keys, band_layout
 from dupecheck.boilerplate import Patterns, read_patterns
-from dupecheck.core import SAME_SOURCE, comparable
+from dupecheck.core import SAME_SOURCE, comparable, sign_documents
 from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.load import (
@@ -49,8 +48,7 @@ from dupecheck.load import (
 from dupecheck.model import Article, Document, Group, PairResult, ScanReport, Skipped
 from dupecheck.reporters import get_reporter
 from dupecheck.settings import Settings
-from dupecheck.shingle import shingle_hashes
-from dupecheck.sign import signatures
+from dupecheck.shingle import shingle_keys
 
 if TYPE_CHECKING:
     from pyspark import RDD, Broadcast, SparkContext
@@ -62,6 +60,8 @@ ARTICLE_COLUMNS = ("id", "text", "source", "title", "date", "url", "outlet", "au
 """Columns of a DataFrame of articles: the fields of :class:`~dupecheck.model.Article` (id, text needed)."""
 POSITION = "position"
 """Optional DataFrame column giving the articles' order (else they are taken in ``id`` order)."""
+_SIGN_BATCH = 256
+"""Documents an executor signs at once (numpy over a batch's shingles)."""
 _MAX_ROUNDS = 200
 _EDGES_PER_SLICE = 100_000
 
@@ -213,12 +213,15 @@ def scan_numbered(
     count = built.count() if count is None else count
     documents = _learned_boilerplate(built, count).cache() if learn_boilerplate else built
     common = context.broadcast(_common_shingles(documents, count, settings))
+    common_keys = context.broadcast(shingle_keys(common.value))
     min_terms = settings.min_terms
     viewed: RDD[tuple[int, Viewed]] = documents.mapValues(
         lambda document: (document, match_view(document, common.value, min_terms))
     ).cache()
 
-    candidates = _candidates(viewed, settings)
+    candidates = _candidates(
+        documents.mapPartitions(lambda items: _signed_partition(items, common_keys.value, settings))
+    )
     focused = frozenset(focus) if focus is not None else None
 
     def wanted(a: Article, b: Article) -> bool:
@@ -244,6 +247,7 @@ def scan_numbered(
     for rdd in (built, documents, viewed):
         rdd.unpersist()
     common.unpersist()
+    common_keys.unpersist()
     ids = [document.id for _, document in collected]
     return ScanReport(
         documents=tuple(document for _, document in collected),
@@ -388,42 +392,41 @@ def _common_shingles(documents: RDD[tuple[int, Document]], count: int, settings:
     return frozenset(frequencies.filter(lambda item: item[1] > limit).keys().collect())
 
 
-def document_band_keys(view: MatchView, settings: Settings) -> list[tuple[int, int]]:
-    """The distinct ``(band, key)`` buckets of a document's signatures, as the local engine signs it.
+def _signed_partition(
+    items: Iterable[tuple[int, Document]], common: np.ndarray, settings: Settings
+) -> Iterator[tuple[int, tuple[str, list[tuple[int, int]]]]]:
+    """Each document's identity digest and distinct ``(band, key)`` buckets, signed as the local engine signs.
 
-    One signature per paragraph, and one for the whole article when it has several paragraphs.
+    Documents are signed a batch at a time by :func:`~dupecheck.core.sign_documents`, the
+    function the local engine's workers run.
     """
-    shingle_sets = [paragraph_set for paragraph_set in view.sets if paragraph_set]
-    if len(view.sets) > 1 and any(view.sets):
-        shingle_sets.append(frozenset().union(*view.sets))
-    if not shingle_sets:
-        return []
     bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
-    minhashes = signatures([shingle_hashes(s) for s in shingle_sets], settings)
-    keys = band_keys(np.vstack([m.hashvalues for m in minhashes]), bands, rows)
-    return sorted({(band, key) for row in keys.tolist() for band, key in enumerate(row)})
+    batch: list[tuple[int, Document]] = []
+    for item in itertools.chain(items, [None]):
+        if item is not None:
+            batch.append(item)
+            if len(batch) < _SIGN_BATCH:
+                continue
+        signed = sign_documents([document for _, document in batch], common, settings)
+        for (number, _), (identity, matrix) in zip(batch, signed):
+            keys = band_keys(matrix, bands, rows).tolist() if len(matrix) else []
+            yield number, (identity, sorted({(band, key) for row in keys for band, key in enumerate(row)}))
+        batch = []
 
 
 def _pairs_within(members: Iterable[int]) -> Iterator[tuple[int, int]]:
     return itertools.combinations(sorted(set(members)), 2)
 
 
-def _identity_key(view: MatchView) -> list[tuple[bytes, None]]:
-    # Grouped by the SHA-256 of the words, not the words: a smaller shuffle, and no collision in practice.
-    return [(hashlib.sha256(view.identity.encode("utf-8")).digest(), None)] if view.identity else []
-
-
-def _candidates(viewed: RDD[tuple[int, Viewed]], settings: Settings) -> RDD[tuple[int, int]]:
+def _candidates(signed: RDD[tuple[int, tuple[str, list[tuple[int, int]]]]]) -> RDD[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, sharing an LSH bucket or the same words outside boilerplate."""
     colliding = (
-        viewed.flatMap(
-            lambda item: [(bucket, item[0]) for bucket in document_band_keys(item[1][1], settings)]
-        )
+        signed.flatMap(lambda item: [(bucket, item[0]) for bucket in item[1][1]])
         .groupByKey()
         .flatMap(lambda item: _pairs_within(item[1]))
     )
     identical = (
-        viewed.flatMap(lambda item: [(key, item[0]) for key, _ in _identity_key(item[1][1])])
+        signed.flatMap(lambda item: [(item[1][0], item[0])] if item[1][0] else [])
         .groupByKey()
         .flatMap(lambda item: _pairs_within(item[1]))
     )

@@ -188,6 +188,16 @@ def shingle_key(shingle: str) -> int:
     return mix64_int(((term_key(first) * _PAIR) & _MASK) ^ term_key(second))
 
 
+def shingle_keys(shingle_set: Iterable[str]) -> np.ndarray:
+    """The keys (:func:`shingle_key`) of some shingles, sorted and distinct, as uint64.
+
+    >>> keys = shingle_keys(["vote", "council", "vote"])
+    >>> keys.tolist() == sorted({shingle_key("vote"), shingle_key("council")})
+    True
+    """
+    return np.unique(np.array([shingle_key(shingle) for shingle in shingle_set], dtype=np.uint64))
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class ShingleCodes:
     """Every shingle occurrence of some paragraphs as numbers, words first, then adjacent pairs.

@@ -102,13 +102,13 @@ def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
 def signed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the articles shingled and signed from scratch (not taken from a cache)."""
     seen: list[str] = []
-    original = core._signed
+    original = core.sign_documents
 
     def counting(documents: list[Document], *args: object) -> object:
         seen.extend(document.id for document in documents)
         return original(documents, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(core, "_signed", counting)
+    monkeypatch.setattr(core, "sign_documents", counting)
     return seen
 
 

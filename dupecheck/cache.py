@@ -86,7 +86,7 @@ class Signed:
         """The signatures as rows of ``num_perm`` values, or None when the stored bytes cannot be."""
         if len(self.signatures) % (4 * num_perm):
             return None
-        return np.frombuffer(self.signatures, dtype="<u4").astype(np.uint32).reshape(-1, num_perm)
+        return np.frombuffer(self.signatures, dtype="<u4").astype(np.uint32, copy=False).reshape(-1, num_perm)
 
 
 class CacheError(InputError):
@@ -199,7 +199,7 @@ class SegmentCache(SqliteFile):
                         and isinstance(signatures, bytes)
                         and not len(shingles) % 8
                     ):
-                        keys_of = np.frombuffer(shingles, dtype="<u8").astype(np.uint64)
+                        keys_of = np.frombuffer(shingles, dtype="<u8").astype(np.uint64, copy=False)
                         found[key] = Signed(keys_of, salt, identity, signatures)
         return found
 

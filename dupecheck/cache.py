@@ -5,8 +5,9 @@ segmenting depends on (dupecheck's version, ``min_terms``, extra furniture patte
 an entry is only ever reused for exactly the input that made it: renamed files hit the
 cache, edited ones and changed settings miss it.
 
-Beside the segmented article an entry keeps its shingle keys (what the corpus vocabulary
-counts) and its signatures. Signatures depend on more than the text: on which of the
+Beside the segmented article an entry keeps the hashes of its paragraph keys (what
+learned boilerplate counts), its shingle keys (what the corpus vocabulary counts) and
+its signatures. Signatures depend on more than the text: on which of the
 article's shingles are corpus vocabulary and left out (see :mod:`dupecheck.vocabulary`),
 and on the MinHash settings. They are stored with a digest of those (:class:`Signed`'s
 ``salt``) and reused only when this run's digest for the article is the same: a few
@@ -32,10 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
+from dupecheck import repeated, shingle
 from dupecheck.boilerplate import Patterns
 from dupecheck.errors import InputError
 from dupecheck.settings import Settings
-from dupecheck.shingle import KEYS
 from dupecheck.sqlite_file import SqliteFile
 
 FORMAT = "dupecheck segment cache 1"
@@ -51,6 +52,10 @@ CREATE TABLE IF NOT EXISTS segments (
     used INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS segments_used ON segments (used);
+CREATE TABLE IF NOT EXISTS paragraph_keys (
+    key TEXT PRIMARY KEY,
+    hashes BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS signed (
     key TEXT PRIMARY KEY,
     shingles BLOB NOT NULL,
@@ -110,7 +115,8 @@ class SegmentCache(SqliteFile):
 
         self.path = Path(path)
         patterns = [[reason, pattern.pattern] for reason, pattern in boilerplate]
-        salt = json.dumps([FORMAT, __version__, KEYS, settings.min_terms, patterns], ensure_ascii=False)
+        schemes = [shingle.KEYS, repeated.KEYS]
+        salt = json.dumps([FORMAT, __version__, schemes, settings.min_terms, patterns], ensure_ascii=False)
         self._salt = hashlib.sha256(salt.encode("utf-8")).digest()
         self._now = int(time.time())
         with self._errors():
@@ -187,6 +193,25 @@ class SegmentCache(SqliteFile):
                 ((key, paragraphs, self._now) for key, paragraphs in entries.items()),
             )
 
+    def get_paragraph_keys(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored hashes of the articles' paragraph keys (what learned boilerplate counts), by key."""
+        select = "SELECT key, hashes FROM paragraph_keys WHERE key IN ({keys})"
+        with self._errors():
+            return {
+                key: np.frombuffer(hashes, dtype="<u8").astype(np.uint64, copy=False)
+                for cursor in self._chunked(select, keys)
+                for key, hashes in cursor
+                if isinstance(hashes, bytes) and not len(hashes) % 8
+            }
+
+    def put_paragraph_keys(self, entries: Mapping[str, np.ndarray]) -> None:
+        """Store the hashes of articles' paragraph keys by key, in one transaction."""
+        with self._errors(), self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO paragraph_keys VALUES (?, ?)",
+                ((key, hashes.astype("<u8").tobytes()) for key, hashes in entries.items()),
+            )
+
     def get_signed(self, keys: Iterable[str]) -> dict[str, Signed]:
         """The stored shingle keys and signatures of the keys found (a damaged entry is not found)."""
         select = "SELECT key, shingles, salt, identity, signatures FROM signed WHERE key IN ({keys})"
@@ -225,5 +250,6 @@ class SegmentCache(SqliteFile):
         with self._errors(), self._transaction():
             cursor = self._db.execute("DELETE FROM segments WHERE used < ?", (self._now - keep_days * 86400,))
             if cursor.rowcount:
-                self._db.execute("DELETE FROM signed WHERE key NOT IN (SELECT key FROM segments)")
+                for table in ("paragraph_keys", "signed"):
+                    self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM segments)")
         return cursor.rowcount

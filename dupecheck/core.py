@@ -189,7 +189,7 @@ def _prepared(
         documents = _segmented(articles, settings, boilerplate, jobs, progress, kept, text_keys)
         keys: list[str | None] = [*text_keys] if kept is not None else [None] * len(articles)
         if learn_boilerplate:
-            learned = list(repeated_from_hashes(documents, ordered_map(key_hash_array, documents, jobs)))
+            learned = list(repeated_from_hashes(documents, _paragraph_keys(documents, keys, kept, jobs)))
             keys = [key if new is old else None for key, new, old in zip(keys, learned, documents)]
             documents = learned
         stored = {} if kept is None else kept.get_signed(key for key in keys if key)
@@ -232,6 +232,18 @@ def _prepared(
             )
             kept.prune()
     return documents, common, [reused[n] if n in reused else fresh[n] for n in range(len(documents))]
+
+
+def _paragraph_keys(
+    documents: Sequence[Document], keys: Sequence[str | None], kept: SegmentCache | None, jobs: int
+) -> list[np.ndarray]:
+    """Each document's :func:`~dupecheck.repeated.key_hash_array`, from the cache (by ``keys``) when there."""
+    stored = {} if kept is None else kept.get_paragraph_keys(key for key in keys if key)
+    missing = [number for number, key in enumerate(keys) if key not in stored]
+    made = dict(zip(missing, ordered_map(key_hash_array, [documents[number] for number in missing], jobs)))
+    if kept is not None:
+        kept.put_paragraph_keys({key: made[n] for n in missing if (key := keys[n]) is not None})
+    return [stored[key] if key is not None and key in stored else made[n] for n, key in enumerate(keys)]
 
 
 def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: Settings) -> list[str]:

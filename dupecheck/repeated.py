@@ -11,6 +11,7 @@ Jaccard similarity below 0.2 on average).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import math
 from collections import defaultdict
@@ -127,16 +128,26 @@ def repeated_paragraphs(documents: Sequence[Document]) -> tuple[Document, ...]:
     return repeated_from_hashes(documents, [key_hash_array(document) for document in documents])
 
 
+KEYS = "blake2b-64 of paragraph_key"
+"""How paragraph keys are hashed: stored hashes (:mod:`dupecheck.cache`) are only reused under the same."""
+
+
+def key_hash(key: str) -> int:
+    """A paragraph key's stable 64-bit hash (the first 8 bytes of its BLAKE2b digest)."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
 def key_hash_array(document: Document) -> np.ndarray:
-    """Python's ``hash`` of each content paragraph key of the document (see :func:`repeated_from_hashes`)."""
-    return np.fromiter((hash(key) for key in content_keys(document)), dtype=np.int64)
+    """The :func:`key_hash` of each content paragraph key (see :func:`repeated_from_hashes`)."""
+    return np.fromiter((key_hash(key) for key in content_keys(document)), dtype=np.uint64)
 
 
 def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> tuple[Document, ...]:
     """:func:`repeated_paragraphs`, carriers counted over each document's :func:`key_hash_array` in numpy.
 
     Only the articles holding a key carried often enough are read again for their keys.
-    ``arrays`` may come from processes forked from this one (the string hash is the same);
+    The hashes are stable, so ``arrays`` may come from other processes or from storage;
     :func:`repeated_paragraphs` shows an example.
     """
     needed = carriers_needed(len(documents))
@@ -150,7 +161,7 @@ def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndar
     for number, (document, array) in enumerate(zip(documents, arrays)):
         if not wanted.isdisjoint(array.tolist()):
             for key in content_keys(document):
-                if hash(key) in wanted:
+                if key_hash(key) in wanted:
                     carriers[key].add(number)
     frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
     return _marked(documents, frequent)

@@ -195,3 +195,23 @@ def test_signatures_stored_under_other_sizes_or_damaged_are_made_again(tmp_path:
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE signed SET shingles = x'0102', signatures = x'03'")
     assert find_duplicates(articles, jobs=1, cache=cache) == find_duplicates(articles, jobs=1)
+
+
+def test_paragraph_key_hashes_of_cached_articles_are_not_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    hashed: list[str] = []
+    original = core.key_hash_array
+
+    def counting(document: Document) -> object:
+        hashed.append(document.id)
+        return original(document)
+
+    monkeypatch.setattr(core, "key_hash_array", counting)
+    edited = [Article(articles[0].id, articles[0].text + "\n\nA correction was added."), *articles[1:]]
+    report = find_duplicates(edited, jobs=1, cache=cache)
+    assert hashed == [articles[0].id]
+    assert report == find_duplicates(edited, jobs=1)

@@ -1,8 +1,8 @@
 """Speed of dupecheck scan, stage by stage, beside the textbook MinHash LSH pipeline.
 
 Run: make bench-speed (or python benchmarks/speed.py --sizes 10000 100000 --repeat 3). For
-Reuters-21578 and for synthetic corpora made at run time from Reuters sentences, with planted
-rewrites so recall is printed too, it prints wall time, CPU time, articles/s and peak RSS of an
+Reuters-21578 and for synthetic corpora made at run time from Reuters-21578's words (drawn by
+their frequency), with planted rewrites so recall is printed too, it prints wall time, CPU time, articles/s and peak RSS of an
 end-to-end scan (read a JSON Lines file, scan, write the JSON report), each stage's seconds, and
 the textbook pipeline's time on the same articles. Every run is a fresh process, so peak RSS is
 that run's own (the largest worker's is printed beside it); figures are medians of --repeat runs.

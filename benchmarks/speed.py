@@ -6,6 +6,8 @@ their frequency), with planted rewrites so recall is printed too, it prints wall
 end-to-end scan (read a JSON Lines file, scan, write the JSON report), each stage's seconds, and
 the textbook pipeline's time on the same articles. Every run is a fresh process, so peak RSS is
 that run's own (the largest worker's is printed beside it); figures are medians of --repeat runs.
+It also times `dupecheck check --changed-since HEAD` on a git folder of 10,000 Reuters-21578
+articles with one edited, with a warm --cache and without (skip with --no-check).
 Measured, not claimed.
 """
 
@@ -208,6 +210,43 @@ def measure(path: Path, label: str, jobs: int, repeat: int, textbook_repeat: int
         )
 
 
+_CHECK_FILES = 10_000
+
+
+def _timed(command: list[str], folder: Path) -> float:
+    started = time.perf_counter()
+    finished = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if finished.returncode not in (0, 1):  # 1: near-duplicates found, which a check may well report
+        raise SystemExit(f"{' '.join(command)} failed ({finished.returncode}): {finished.stderr.strip()}")
+    return seconds
+
+
+def measure_check(corpus: list[Article], repeat: int) -> None:
+    """Time ``dupecheck check --changed-since HEAD`` over a git folder of 10,000 articles, one of them edited."""
+    with tempfile.TemporaryDirectory(prefix="dupecheck-check-") as where:
+        folder = Path(where) / "content"
+        folder.mkdir()
+        for number, article in enumerate(corpus[:_CHECK_FILES]):
+            (folder / f"article{number}.txt").write_text(article.text, encoding="utf-8")
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+        for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "articles"]):
+            subprocess.run([*git, *step], cwd=folder, check=True, capture_output=True)
+        with (folder / "article0.txt").open("a", encoding="utf-8") as edited:
+            edited.write("\n\nThis story was corrected to give the right date of the meeting.\n")
+        check = [sys.executable, "-m", "dupecheck", "check", ".", "--changed-since", "HEAD"]
+        cached = [*check, "--cache", str(Path(where) / "cache.db")]
+        cold = _timed(cached, folder)
+        warm = [_timed(cached, folder) for _ in range(repeat)]
+        plain = [_timed(check, folder) for _ in range(repeat)]
+        count = min(len(corpus), _CHECK_FILES)
+        print(
+            f"check --changed-since HEAD, {count:,} files, one edited, median of {repeat}: "
+            f"warm --cache {statistics.median(warm):.2f} s (runs {min(warm):.2f}-{max(warm):.2f} s), "
+            f"no cache {statistics.median(plain):.2f} s; the run filling the cache {cold:.2f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,6 +259,9 @@ def main() -> None:
     )
     parser.add_argument("--no-textbook", action="store_true", help="skip the textbook pipeline")
     parser.add_argument("--no-reuters", action="store_true", help="skip Reuters-21578")
+    parser.add_argument(
+        "--no-check", action="store_true", help="skip timing `dupecheck check` on a folder of 10,000 files"
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--planted", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--textbook", type=Path, help=argparse.SUPPRESS)
@@ -238,6 +280,8 @@ def main() -> None:
         if not args.no_reuters:
             path = _write(Path(folder), "reuters21578", reuters, None)
             measure(path, "reuters21578", args.jobs, args.repeat, books)
+        if not args.no_check:
+            measure_check(reuters, max(args.repeat, 5))
         words, shares = word_frequencies(reuters)
         for size in args.sizes:
             corpus, planted = synthetic(words, shares, size)

@@ -178,10 +178,10 @@ def _prepared(
 ) -> tuple[list[Document], frozenset[str], list[tuple[str, np.ndarray]]]:
     """The articles' documents, the corpus vocabulary, and each article's identity digest and signatures.
 
-    With a ``cache``, articles it holds are not segmented, shingled or signed again: their
-    signatures are reused when the same of their shingles are corpus vocabulary and the
-    MinHash settings are the same. An article whose paragraphs learned boilerplate marks
-    is shingled and signed anew.
+    With a ``cache``, articles it holds are not segmented, shingled or signed again. Their
+    stored signatures are reused when the MinHash settings are the same and the same ones
+    of their shingles are corpus vocabulary as when they were made. An article whose
+    paragraphs learned boilerplate marks is shingled and signed anew.
     """
     with contextlib.ExitStack() as stack:
         kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))

@@ -76,7 +76,7 @@ class Signed:
     shingles: np.ndarray
     """uint64: the key of each content shingle, once (:func:`~dupecheck.vocabulary.shingle_hash_arrays`)."""
     salt: str
-    """Digest of what the signatures depend on besides the text (see ``core._signing_salt``)."""
+    """Digest of what the signatures depend on besides the text (see ``core._signing_salts``)."""
     identity: str
     """Digest of the article's words (equal for word-for-word copies)."""
     signatures: bytes
@@ -197,19 +197,17 @@ class SegmentCache(SqliteFile):
         """The stored hashes of the articles' paragraph keys (what learned boilerplate counts), by key."""
         select = "SELECT key, hashes FROM paragraph_keys WHERE key IN ({keys})"
         with self._errors():
-            return {
-                key: np.frombuffer(hashes, dtype="<u8").astype(np.uint64, copy=False)
-                for cursor in self._chunked(select, keys)
-                for key, hashes in cursor
-                if isinstance(hashes, bytes) and not len(hashes) % 8
+            found = {
+                key: _keys_of(hashes) for cursor in self._chunked(select, keys) for key, hashes in cursor
             }
+        return {key: hashes for key, hashes in found.items() if hashes is not None}
 
     def put_paragraph_keys(self, entries: Mapping[str, np.ndarray]) -> None:
         """Store the hashes of articles' paragraph keys by key, in one transaction."""
         with self._errors(), self._transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO paragraph_keys VALUES (?, ?)",
-                ((key, hashes.astype("<u8").tobytes()) for key, hashes in entries.items()),
+                ((key, _blob(hashes)) for key, hashes in entries.items()),
             )
 
     def get_signed(self, keys: Iterable[str]) -> dict[str, Signed]:
@@ -219,13 +217,9 @@ class SegmentCache(SqliteFile):
         with self._errors():
             for cursor in self._chunked(select, keys):
                 for key, shingles, salt, identity, signatures in cursor:
-                    if (
-                        isinstance(shingles, bytes)
-                        and isinstance(signatures, bytes)
-                        and not len(shingles) % 8
-                    ):
-                        keys_of = np.frombuffer(shingles, dtype="<u8").astype(np.uint64, copy=False)
-                        found[key] = Signed(keys_of, salt, identity, signatures)
+                    stored = _keys_of(shingles)
+                    if stored is not None and isinstance(signatures, bytes):
+                        found[key] = Signed(stored, salt, identity, signatures)
         return found
 
     def put_signed(self, entries: Mapping[str, Signed]) -> None:
@@ -234,13 +228,7 @@ class SegmentCache(SqliteFile):
             self._db.executemany(
                 "INSERT OR REPLACE INTO signed VALUES (?, ?, ?, ?, ?)",
                 (
-                    (
-                        key,
-                        entry.shingles.astype("<u8").tobytes(),
-                        entry.salt,
-                        entry.identity,
-                        entry.signatures,
-                    )
+                    (key, _blob(entry.shingles), entry.salt, entry.identity, entry.signatures)
                     for key, entry in entries.items()
                 ),
             )
@@ -253,3 +241,15 @@ class SegmentCache(SqliteFile):
                 for table in ("paragraph_keys", "signed"):
                     self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM segments)")
         return cursor.rowcount
+
+
+def _blob(keys: np.ndarray) -> bytes:
+    """64-bit keys as stored: little-endian, one after another."""
+    return np.asarray(keys, dtype=np.uint64).astype("<u8").tobytes()
+
+
+def _keys_of(blob: object) -> np.ndarray | None:
+    """The 64-bit keys of a stored blob (:func:`_blob`), or None when it cannot hold them."""
+    if not isinstance(blob, bytes) or len(blob) % 8:
+        return None
+    return np.frombuffer(blob, dtype="<u8").astype(np.uint64, copy=False)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-_MASK = (1 << 64) - 1
+MASK = (1 << 64) - 1
+"""The 64 bits of a key, for arithmetic on Python integers."""
 _ADD, _FIRST, _SECOND = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 
 
@@ -29,7 +30,7 @@ def mix64(values: np.ndarray) -> np.ndarray:
 
 def mix64_int(value: int) -> int:
     """The finaliser of one 64-bit integer (:func:`mix64` of one value)."""
-    value = (value + _ADD) & _MASK
-    value = ((value ^ (value >> 30)) * _FIRST) & _MASK
-    value = ((value ^ (value >> 27)) * _SECOND) & _MASK
+    value = (value + _ADD) & MASK
+    value = ((value ^ (value >> 30)) * _FIRST) & MASK
+    value = ((value ^ (value >> 27)) * _SECOND) & MASK
     return value ^ (value >> 31)

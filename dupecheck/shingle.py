@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from dupecheck.mix import mix64, mix64_int
+from dupecheck.mix import MASK, mix64, mix64_int
 from dupecheck.model import Document
 
 
@@ -57,9 +57,6 @@ KEYS = "words: blake2b-64; pairs: splitmix64(a * 0x9E3779B97F4A7C15 ^ b)"
 _LONGEST = 64
 """Words up to this many UTF-8 bytes are combined by table; a pair ending in a longer one is hashed whole."""
 _TERMS_KEPT = 1_000_000
-_MASK = (1 << 64) - 1
-
-
 _PAIR = 0x9E3779B97F4A7C15
 """Odd multiplier that makes a pair's key depend on the order of its words."""
 
@@ -185,7 +182,7 @@ def shingle_key(shingle: str) -> int:
     first, _, second = shingle.partition(" ")
     if not second:
         return term_key(first)
-    return mix64_int(((term_key(first) * _PAIR) & _MASK) ^ term_key(second))
+    return mix64_int(((term_key(first) * _PAIR) & MASK) ^ term_key(second))
 
 
 def shingle_keys(shingle_set: Iterable[str]) -> np.ndarray:

@@ -69,13 +69,14 @@ def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
     return split_by_owner(codes.key[first], owner[first], len(documents))
 
 
-_BUCKETS = 1 << 22
+_BUCKET_BITS = 22
+_BUCKETS = 1 << _BUCKET_BITS
 _ARRAYS_AT_ONCE = 2000
 
 
 def _bucket(keys: np.ndarray) -> np.ndarray:
-    """The bucket of each key: its top 22 bits (keys are well mixed)."""
-    buckets: np.ndarray = (np.asarray(keys, dtype=np.uint64) >> np.uint64(64 - 22)).astype(np.intp)
+    """The bucket of each key: its top bits (keys are well mixed)."""
+    buckets: np.ndarray = (np.asarray(keys, dtype=np.uint64) >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
     return buckets
 
 
@@ -88,10 +89,10 @@ def common_from_hashes(
     every shingle of the corpus, in two passes that need no copy of all the keys
     together and no sort of them: the first counts keys by bucket (a bucket's count
     bounds each of its keys'), the second counts exactly the keys of the buckets over
-    the limit. The shingles behind the
-    common keys are then read back from the first document holding each. The keys are
-    stable, so ``arrays`` may come from other processes or from storage. Two shingles
-    share a 64-bit key with a probability of about one in 10^19.
+    the limit. The shingles behind the common keys are then read back from the first
+    document holding each. The keys are stable, so ``arrays`` may come from other
+    processes or from storage. Two shingles share a 64-bit key with a probability of
+    about one in 10^19.
 
     >>> from dupecheck.document import build_document
     >>> from dupecheck.model import Article

@@ -494,6 +494,136 @@ def _place(article: Article) -> tuple[str, int | None]:
     return (path, int(line)) if path and line.isdigit() else (article.source, None)
 
 
+class ArticleStream:
+    r"""The articles under ``paths``, read one at a time while the stream is iterated (once).
+
+    The rules are :func:`load_paths`'s, which reads through one: the same formats, ids,
+    repeated ids skipped with the place first read, ``exclude`` and ``max_bytes``. No more
+    than one article is held at a time (and, to skip repeated ids, each id with the place
+    it was read). ``skipped`` and ``files`` grow as the stream goes, so they are complete
+    once it is exhausted: a scan can read a corpus larger than memory.
+
+    >>> feed = io.BytesIO(b'{"id": "a", "text": "One."}\n{"id": "a", "text": "Two."}\n')
+    >>> stream = ArticleStream(["-"], stdin=feed)
+    >>> [article.text for article in stream], stream.files, [s.reason for s in stream.skipped]
+    (['One.'], 1, ["duplicate id 'a' (first read from -:1); give each article its own id"])
+    """
+
+    __slots__ = (
+        "_exclude",
+        "_exhausted",
+        "_fields",
+        "_input_format",
+        "_max_bytes",
+        "_skipped",
+        "_started",
+        "_stdin",
+        "count",
+        "files",
+        "paths",
+    )
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        id_field: str = "id",
+        text_field: str = "text",
+        title_field: str = "title",
+        date_field: str = "date",
+        source_field: str = "source",
+        input_format: str | None = None,
+        exclude: Callable[[Path], bool] | None = None,
+        max_bytes: int = MAX_BYTES,
+        stdin: BinaryIO | None = None,
+    ) -> None:
+        if input_format is not None and input_format not in FORMATS:
+            raise InputError(f"unknown input format '{input_format}'; use one of {', '.join(FORMATS)}")
+        self.paths = tuple(paths)
+        """The paths read, as given."""
+        self.count = 0
+        """Articles passed on so far."""
+        self.files = 0
+        """Files read so far (standard input counts as one)."""
+        self._fields = Fields(
+            id=id_field, text=text_field, title=title_field, date=date_field, source=source_field
+        )
+        self._input_format = input_format
+        self._exclude = exclude
+        self._max_bytes = max_bytes
+        self._stdin = stdin
+        self._skipped: list[Skipped] = []
+        self._started = False
+        self._exhausted = False
+
+    @property
+    def skipped(self) -> tuple[Skipped, ...]:
+        """The inputs that could not be read so far, in the order met."""
+        return tuple(self._skipped)
+
+    @property
+    def exhausted(self) -> bool:
+        """True once every path has been read: ``skipped`` and ``files`` are complete."""
+        return self._exhausted
+
+    def __iter__(self) -> Iterator[Article]:
+        if self._started:
+            raise RuntimeError("an ArticleStream is read once; make another to read the paths again")
+        self._started = True
+        return self._articles()
+
+    def required(self, *, strict: bool = False) -> Iterator[Article]:
+        """The articles, then, once all is read, :func:`require_articles`'s error if one applies.
+
+        With ``strict``, articles stop being passed on at the first skipped input (the scan
+        fails anyway), but reading goes on so the error counts every unreadable input.
+        """
+        for article in self:
+            if not (strict and self._skipped):
+                yield article
+        _require(self.count, self._skipped, self.files, self.paths, strict=strict)
+
+    def _articles(self) -> Iterator[Article]:
+        first_seen: dict[str, str] = {}
+        for given in self.paths:
+            if os.fspath(given) == STDIN:
+                self.files += 1
+                handle = self._stdin if self._stdin is not None else sys.stdin.buffer
+                yield from self._kept(
+                    _jsonl_articles(handle, STDIN, self._fields, self._max_bytes), first_seen
+                )
+                continue
+            root = Path(given)
+            if root.is_file():
+                found = [(root, root.as_posix())]
+            elif root.is_dir():
+                found = _walk(root, len(self.paths) > 1, self._exclude, self._skipped)
+            else:
+                self._skipped.append(_missing(root))
+                continue
+            for path, identifier in found:
+                self.files += 1
+                form = format_of(path, self._input_format) or "txt"
+                yield from self._kept(
+                    _read_file(path, identifier, form, self._fields, self._max_bytes), first_seen
+                )
+        self._exhausted = True
+
+    def _kept(self, items: Iterable[Article | Skipped], first_seen: dict[str, str]) -> Iterator[Article]:
+        """The articles among ``items``; the rest, and articles whose id was read before, go to skipped."""
+        for item in items:
+            if isinstance(item, Skipped):
+                self._skipped.append(item)
+            elif item.id in first_seen:
+                reason = f"duplicate id '{item.id}' (first read from {first_seen[item.id]})"
+                source, line = _place(item)
+                self._skipped.append(Skipped(source, f"{reason}; give each article its own id", line))
+            else:
+                first_seen[item.id] = item.source
+                self.count += 1
+                yield item
+
+
 def load_paths(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -519,46 +649,22 @@ def load_paths(
     Markdown front matter under the same names, web pages in their metadata.
     ``exclude`` skips files and folders found while walking a folder (ignore
     files); paths given are always read. No article larger than ``max_bytes``
-    is read into memory.
+    is read into memory. :class:`ArticleStream` reads the same without holding them all.
     """
-    if input_format is not None and input_format not in FORMATS:
-        raise InputError(f"unknown input format '{input_format}'; use one of {', '.join(FORMATS)}")
-    fields = Fields(id=id_field, text=text_field, title=title_field, date=date_field, source=source_field)
-    articles: list[Article] = []
-    skipped: list[Skipped] = []
-    first_seen: dict[str, str] = {}
-    files = 0
-
-    def keep(items: Iterable[Article | Skipped]) -> None:
-        for item in items:
-            if isinstance(item, Skipped):
-                skipped.append(item)
-            elif item.id in first_seen:
-                reason = f"duplicate id '{item.id}' (first read from {first_seen[item.id]})"
-                source, line = _place(item)
-                skipped.append(Skipped(source, f"{reason}; give each article its own id", line))
-            else:
-                first_seen[item.id] = item.source
-                articles.append(item)
-
-    for given in paths:
-        if os.fspath(given) == STDIN:
-            files += 1
-            handle = stdin if stdin is not None else sys.stdin.buffer
-            keep(_jsonl_articles(handle, STDIN, fields, max_bytes))
-            continue
-        root = Path(given)
-        if root.is_file():
-            found = [(root, root.as_posix())]
-        elif root.is_dir():
-            found = _walk(root, len(paths) > 1, exclude, skipped)
-        else:
-            skipped.append(_missing(root))
-            continue
-        for path, identifier in found:
-            files += 1
-            keep(_read_file(path, identifier, format_of(path, input_format) or "txt", fields, max_bytes))
-    return Loaded(tuple(articles), tuple(skipped), files)
+    stream = ArticleStream(
+        paths,
+        id_field=id_field,
+        text_field=text_field,
+        title_field=title_field,
+        date_field=date_field,
+        source_field=source_field,
+        input_format=input_format,
+        exclude=exclude,
+        max_bytes=max_bytes,
+        stdin=stdin,
+    )
+    articles = tuple(stream)
+    return Loaded(articles, stream.skipped, stream.files)
 
 
 def describe(skipped: Skipped) -> str:
@@ -575,13 +681,25 @@ def require_articles(
     A scan or check that read no article must not pass silently, and in strict mode
     every input has to be readable.
     """
-    shown = "; ".join(describe(s) for s in loaded.skipped[:3])
-    more = f"; and {len(loaded.skipped) - 3} more" if len(loaded.skipped) > 3 else ""
-    if strict and loaded.skipped:
-        raise InputError(f"{len(loaded.skipped)} input(s) could not be read (--strict): {shown}{more}")
-    if not loaded.articles:
-        where = ", ".join(os.fspath(path) for path in paths)
-        files = f"{loaded.files} file{'s' if loaded.files != 1 else ''} found"
-        why = f"; {shown}{more}" if shown else ""
-        raise InputError(f"no articles read from {where} ({files}){why}")
+    _require(len(loaded.articles), loaded.skipped, loaded.files, paths, strict=strict)
     return loaded
+
+
+def _require(
+    count: int,
+    skipped: Sequence[Skipped],
+    files: int,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    strict: bool,
+) -> None:
+    """Raise :func:`require_articles`'s error for ``count`` articles read and ``skipped`` inputs, if any."""
+    shown = "; ".join(describe(s) for s in skipped[:3])
+    more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+    if strict and skipped:
+        raise InputError(f"{len(skipped)} input(s) could not be read (--strict): {shown}{more}")
+    if not count:
+        where = ", ".join(os.fspath(path) for path in paths)
+        found = f"{files} file{'s' if files != 1 else ''} found"
+        why = f"; {shown}{more}" if shown else ""
+        raise InputError(f"no articles read from {where} ({found}){why}")

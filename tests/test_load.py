@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dupecheck.errors import InputError
-from dupecheck.load import load_paths
+from dupecheck.load import ArticleStream, load_paths, require_articles
 
 
 def test_folders_are_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
@@ -244,3 +244,72 @@ def test_html_metadata_comes_from_the_page(tmp_path: Path) -> None:
         "https://gazette.example/ferry",
         "2026-03-02",
     )
+
+
+def _mixed_folder(root: Path) -> Path:
+    """A folder with an article, an empty file, and feeds repeating an id (within one and across two)."""
+    root.mkdir()
+    (root / "a.txt").write_text("The ferry timetable changes in March.", encoding="utf-8")
+    (root / "b.txt").write_text("  \n", encoding="utf-8")
+    twice = [{"id": "f1", "text": "First record."}, {"id": "f1", "text": "Again."}]
+    (root / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in twice), encoding="utf-8")
+    (root / "d.jsonl").write_text(json.dumps({"id": "f1", "text": "Elsewhere."}) + "\n", encoding="utf-8")
+    return root
+
+
+def test_a_stream_reads_what_load_paths_reads(tmp_path: Path) -> None:
+    folder = _mixed_folder(tmp_path / "in")
+    paths = [folder, tmp_path / "missing"]
+    loaded = load_paths(paths)
+    stream = ArticleStream(paths)
+    assert tuple(stream) == loaded.articles
+    assert (stream.skipped, stream.files, stream.count) == (
+        loaded.skipped,
+        loaded.files,
+        len(loaded.articles),
+    )
+    assert [a.id for a in loaded.articles] == [f"{folder.as_posix()}/a.txt", "f1"]
+    first = f"{(folder / 'c.jsonl').as_posix()}"
+    assert [(s.source, s.line, s.reason.split(";")[0]) for s in loaded.skipped] == [
+        (f"{folder.as_posix()}/b.txt", None, "empty file"),
+        (first, 2, f"duplicate id 'f1' (first read from {first}:1)"),
+        ((folder / "d.jsonl").as_posix(), 1, f"duplicate id 'f1' (first read from {first}:1)"),
+        ((tmp_path / "missing").as_posix(), None, "No such file or directory"),
+    ]
+    assert loaded.files == 4
+
+
+def test_a_stream_reads_as_it_is_iterated_and_only_once(tmp_path: Path) -> None:
+    folder = _mixed_folder(tmp_path / "in")
+    stream = ArticleStream([folder])
+    articles = iter(stream)
+    assert next(articles).id == "a.txt"
+    assert (stream.count, stream.files, stream.skipped, stream.exhausted) == (1, 1, (), False)
+    assert [article.id for article in articles] == ["f1"]
+    assert (stream.count, stream.files, len(stream.skipped), stream.exhausted) == (2, 4, 3, True)
+    assert stream.skipped[-1].source.endswith("d.jsonl")  # skipped after the last article passed on
+    with pytest.raises(RuntimeError, match="read once"):
+        iter(stream)
+
+
+def test_required_raises_require_articles_error_once_everything_is_read(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    with pytest.raises(InputError) as expected:
+        require_articles(load_paths([tmp_path]), [tmp_path])
+    articles = ArticleStream([tmp_path]).required()
+    with pytest.raises(InputError) as raised:
+        next(articles)
+    assert str(raised.value) == str(expected.value)
+    assert "no articles read from" in str(raised.value) and "(1 file found); " in str(raised.value)
+
+
+def test_required_strict_passes_nothing_on_after_a_skip_and_counts_every_skip(tmp_path: Path) -> None:
+    folder = _mixed_folder(tmp_path / "in")
+    with pytest.raises(InputError) as expected:
+        require_articles(load_paths([folder]), [folder], strict=True)
+    passed = []
+    with pytest.raises(InputError) as raised:
+        passed.extend(article.id for article in ArticleStream([folder]).required(strict=True))
+    assert passed == ["a.txt"]  # "f1" comes after the empty file: the scan fails anyway
+    assert str(raised.value) == str(expected.value)
+    assert str(raised.value).startswith("3 input(s) could not be read (--strict): ")

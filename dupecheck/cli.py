@@ -12,7 +12,7 @@ import functools
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -36,7 +36,7 @@ from dupecheck.core import SameSource, find_duplicates
 from dupecheck.core import compare as compare_articles
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.ignore import Ignore
-from dupecheck.load import FORMATS, MAX_BYTES, load_paths, require_articles
+from dupecheck.load import FORMATS, MAX_BYTES, ArticleStream, load_paths
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.settings import Settings
@@ -503,7 +503,7 @@ def scan(
             raise SettingsError("--jobs and --cache apply to the local engine; Spark sizes its own executors")
         if engine is Engine.LOCAL and spark_master is not None:
             raise SettingsError("--spark-master applies to --engine spark")
-        loaded = load_paths(
+        stream = ArticleStream(
             paths,
             id_field=id_field,
             text_field=text_field,
@@ -513,25 +513,29 @@ def scan(
             input_format=input_format,
             max_bytes=max_bytes,
         )
-        require_articles(loaded, paths, strict=strict)
         with _progress_bar() as progress:
+            articles: Iterable[Article]
             scan_with: Callable[..., ScanReport]
             if engine is Engine.SPARK:
                 from dupecheck.engine_spark import find_duplicates_spark, session
 
+                # Spark is handed every article at once, so a bad input fails before it starts.
+                articles = tuple(stream.required(strict=strict))
                 scan_with = functools.partial(find_duplicates_spark, spark=session(spark_master))
             else:
+                # Read while the scan's first stage goes; input errors are raised once all is read.
+                articles = stream.required(strict=strict)
                 scan_with = functools.partial(find_duplicates, progress=progress, jobs=jobs, cache=cache)
             report = scan_with(
-                loaded.articles,
+                articles,
                 settings=settings,
-                skipped=loaded.skipped,
-                files=loaded.files,
                 same_source=same_source,
                 window=window,
                 boilerplate=patterns,
                 learn_boilerplate=learn_boilerplate,
             )
+        # What was skipped, and how many files were read, is known only once the scan has read them.
+        report = dataclasses.replace(report, skipped=stream.skipped, files=stream.files)
         _write(report, reporter, output)
         if actions_file is not None:
             rows = actions(report, canonical)

@@ -312,3 +312,40 @@ def test_spark_master_belongs_to_the_spark_engine() -> None:
     result = runner.invoke(app, ["scan", str(SAMPLES), "--spark-master", "local[2]"])
     assert result.exit_code == EXIT_ERROR
     assert "--spark-master applies to --engine spark" in result.output
+
+
+def test_scan_of_a_folder_without_articles_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "json"])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert result.stdout == ""
+    empty = (tmp_path / "empty.txt").as_posix()
+    assert f"error: no articles read from {tmp_path} (1 file found); {empty}: empty file" in result.stderr
+
+
+def test_scan_strict_fails_on_an_input_skipped_after_the_last_article(tmp_path: Path) -> None:
+    (tmp_path / "zz-empty.txt").write_text("", encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = runner.invoke(app, ["scan", str(SAMPLES), str(tmp_path), "--strict", "-o", str(report)])
+    assert result.exit_code == EXIT_ERROR, result.output
+    empty = (tmp_path / "zz-empty.txt").as_posix()
+    assert f"error: 1 input(s) could not be read (--strict): {empty}: empty file" in result.stderr
+    assert not report.exists() and list(tmp_path.iterdir()) == [tmp_path / "zz-empty.txt"]
+
+
+def test_scan_json_lists_every_skipped_input_and_counts_every_file(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [{"id": "r", "text": REWRITE.read_text(encoding="utf-8")}, {"id": "r", "text": "Again."}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records) + "{not json\n", encoding="utf-8")
+    (tmp_path / "zz-empty.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(WIRE), str(tmp_path), "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(result.stdout)
+    assert report["summary"]["files"] == 3 and report["summary"]["articles"] == 2
+    assert [d["id"] for d in report["documents"]] == [WIRE.as_posix(), "r"]
+    assert [(s["source"], s["line"], s["reason"].split(" (")[0]) for s in report["skipped"]] == [
+        (feed.as_posix(), 2, "duplicate id 'r'"),
+        (feed.as_posix(), 3, "not valid JSON"),
+        ((tmp_path / "zz-empty.txt").as_posix(), None, "empty file"),
+    ]
+    assert report["summary"]["skipped"] == 3

@@ -1,10 +1,14 @@
 """Speed of dupecheck scan, stage by stage, beside the textbook MinHash LSH pipeline.
 
-Run: make bench-speed (or python benchmarks/speed.py --sizes 10000 100000 --repeat 3). For
-Reuters-21578 and for synthetic corpora made at run time from Reuters-21578's words (drawn by
-their frequency), with planted rewrites so recall is printed too, it prints wall time, CPU time, articles/s and peak RSS of an
-end-to-end scan (read a JSON Lines file, scan, write the JSON report), each stage's seconds, and
-the textbook pipeline's time on the same articles. Every run is a fresh process, so peak RSS is
+Run: make bench-speed (or python benchmarks/speed.py --sizes 10000 100000 --repeat 3), or
+make bench-speed-1m for one scan of 1,000,000 articles. For Reuters-21578 and for synthetic
+corpora made at run time from Reuters-21578's words (drawn by their frequency), with planted
+rewrites so recall is printed too, it prints wall time, CPU time, articles/s and peak RSS of an
+end-to-end scan (stream a JSON Lines file into the scan, write the JSON report), each stage's
+seconds (reading is part of the first stage, read+segment), and the textbook pipeline's time on
+the same articles (only up to --textbook-max articles: it takes about an hour at a million).
+A synthetic corpus is written straight to its file, and the time that takes is printed apart
+from the scan figures. Every run is a fresh process, so peak RSS is
 that run's own (the largest worker's is printed beside it); figures are medians of --repeat runs.
 It also times `dupecheck check --changed-since HEAD` on a git folder of 10,000 Reuters-21578
 articles with one edited, with a warm --cache and without (skip with --no-check).
@@ -24,6 +28,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -35,13 +42,15 @@ from datasketch import MinHash, MinHashLSH
 
 from dupecheck import __version__
 from dupecheck.core import find_duplicates
-from dupecheck.load import load_paths
+from dupecheck.load import ArticleStream, load_paths
 from dupecheck.model import Article
 from dupecheck.parallel import default_jobs
 from dupecheck.reporters import get_reporter
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d.,]*\d|\d")
-STAGES = ("load", "segment", "vocabulary", "shingle", "sign", "candidates", "verify", "group", "report")
+STAGES = ("segment", "vocabulary", "shingle", "sign", "candidates", "verify", "group", "report")
+_STAGE_NAMES = {"segment": "read+segment"}
+"""Articles are read while they are segmented: the first stage's time includes reading them."""
 
 
 def word_frequencies(corpus: list[Article]) -> tuple[np.ndarray, np.ndarray]:
@@ -52,47 +61,61 @@ def word_frequencies(corpus: list[Article]) -> tuple[np.ndarray, np.ndarray]:
     return words, shares / shares.sum()
 
 
-def synthetic(
-    words: np.ndarray, shares: np.ndarray, size: int, seed: int = 7
-) -> tuple[list[Article], set[frozenset[str]]]:
-    """``size`` articles of 6-10 paragraphs of 40-100 words drawn by their frequency; 5% rewrite another.
+def write_synthetic(
+    words: np.ndarray, shares: np.ndarray, size: int, path: Path, seed: int = 7
+) -> set[frozenset[str]]:
+    """Write ``size`` articles of 6-10 paragraphs of 40-100 words to JSON Lines at ``path``; 5% rewrite another.
 
     Words are drawn one by one with their Reuters frequencies, in sentences of 8-30 words,
     so articles have news-like length and vocabulary but unrelated ones share no phrasing,
     as in a real archive (reused real sentences would make every article a near-duplicate
     of many others as the corpus grows). A rewrite keeps each paragraph with probability
     0.85, drops 15% of the words of each kept one, and swaps the first two paragraphs.
+    Articles go to the file as they are made (a rewrite reads its source back from it), so
+    a corpus of millions needs little memory. Returns the planted (source, rewrite) pairs.
     """
     rng = np.random.default_rng(seed)
     cumulative = np.cumsum(shares)
-    out: list[Article] = []
+    vocabulary = words.tolist()
+    last = len(vocabulary) - 1
+    ends = np.zeros(size, dtype=np.int64)  # where each article's line ends in the file
     planted: set[frozenset[str]] = set()
-    for number in range(size):
-        if out and rng.random() < 0.05:
-            source = out[int(rng.integers(len(out)))]
-            paragraphs = source.text.split("\n\n")
-            kept = [p for p in paragraphs if rng.random() < 0.85] or paragraphs[:1]
-            reworded = [" ".join(w for w in p.split() if rng.random() > 0.15) for p in kept]
-            if len(reworded) > 2:
-                reworded[0], reworded[1] = reworded[1], reworded[0]
-            article = Article(f"s{number}", "\n\n".join(reworded))
-            planted.add(frozenset((source.id, article.id)))
-        else:
-            lengths = rng.integers(40, 101, size=int(rng.integers(6, 11)))
-            drawn = words[
-                np.minimum(np.searchsorted(cumulative, rng.random(int(lengths.sum()))), len(words) - 1)
-            ]
-            paragraphs = []
-            for chunk in np.split(drawn, np.cumsum(lengths)[:-1]):
-                cuts = np.cumsum(rng.integers(8, 31, size=len(chunk) // 8 + 1))
-                sentences = [" ".join(part) for part in np.split(chunk, cuts[cuts < len(chunk)]) if len(part)]
-                paragraphs.append(". ".join(sentences) + ".")
-            article = Article(f"s{number}", "\n\n".join(paragraphs))
-        out.append(article)
-    return out, planted
+    with path.open("w+b") as out:
+        written = 0
+        for number in range(size):
+            if number and rng.random() < 0.05:
+                source = int(rng.integers(number))
+                start = int(ends[source - 1]) if source else 0
+                out.flush()
+                line = os.pread(out.fileno(), int(ends[source]) - start, start)
+                paragraphs = json.loads(line)["text"].split("\n\n")
+                kept = [p for p in paragraphs if rng.random() < 0.85] or paragraphs[:1]
+                reworded = [" ".join(w for w in p.split() if rng.random() > 0.15) for p in kept]
+                if len(reworded) > 2:
+                    reworded[0], reworded[1] = reworded[1], reworded[0]
+                text = "\n\n".join(reworded)
+                planted.add(frozenset((f"s{source}", f"s{number}")))
+            else:
+                lengths = rng.integers(40, 101, size=int(rng.integers(6, 11)))
+                drawn = np.minimum(np.searchsorted(cumulative, rng.random(int(lengths.sum()))), last).tolist()
+                paragraphs = []
+                first = 0
+                for length in lengths.tolist():
+                    chunk = [vocabulary[i] for i in drawn[first : first + length]]
+                    first += length
+                    cuts = np.cumsum(rng.integers(8, 31, size=length // 8 + 1))
+                    bounds = [0, *cuts[cuts < length].tolist(), length]
+                    sentences = [" ".join(chunk[a:b]) for a, b in pairwise(bounds) if b > a]
+                    paragraphs.append(". ".join(sentences) + ".")
+                text = "\n\n".join(paragraphs)
+            line = (json.dumps({"id": f"s{number}", "text": text}, ensure_ascii=False) + "\n").encode()
+            out.write(line)
+            written += len(line)
+            ends[number] = written
+    return planted
 
 
-def textbook(corpus: list[Article]) -> float:
+def textbook(corpus: Iterable[Article]) -> float:
     """Seconds for the textbook pipeline: word 5-grams, MinHash.update per shingle, MinHashLSH @0.5."""
     started = time.perf_counter()
     lsh = MinHashLSH(threshold=0.5, num_perm=128)
@@ -124,9 +147,9 @@ def run_once(path: Path, jobs: int, planted_path: Path | None) -> dict[str, obje
         marks[stage] = time.perf_counter()
 
     wall, cpu = time.perf_counter(), time.process_time()
-    loaded = load_paths([path])
-    marks["load"] = time.perf_counter()
-    report = find_duplicates(loaded.articles, progress=progress, jobs=jobs, files=loaded.files)
+    stream = ArticleStream([path])
+    report = find_duplicates(stream.required(), progress=progress, jobs=jobs)
+    report = replace(report, skipped=stream.skipped, files=stream.files)
     with open(os.devnull, "w", encoding="utf-8") as sink:
         get_reporter("json")(report, sink, color=False)
     marks["report"] = time.perf_counter()
@@ -139,7 +162,7 @@ def run_once(path: Path, jobs: int, planted_path: Path | None) -> dict[str, obje
             seconds[stage] = marks[stage] - previous
             previous = marks[stage]
     result: dict[str, object] = {
-        "articles": len(loaded.articles),
+        "articles": len(report.documents),
         "wall": marks["report"] - wall,
         "cpu": cpu,
         "stages": seconds,
@@ -167,20 +190,27 @@ def _subprocess(*arguments: str) -> dict[str, object]:
     return result
 
 
-def _write(folder: Path, name: str, corpus: list[Article], planted: set[frozenset[str]] | None) -> Path:
+def _write(folder: Path, name: str, corpus: list[Article]) -> Path:
     path = folder / f"{name}.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for article in corpus:
             out.write(json.dumps({"id": article.id, "text": article.text}, ensure_ascii=False) + "\n")
-    if planted is not None:
-        (folder / f"{name}.planted.json").write_text(
-            json.dumps([sorted(p) for p in planted]), encoding="utf-8"
-        )
     return path
 
 
-def measure(path: Path, label: str, jobs: int, repeat: int, textbook_repeat: int) -> None:
-    """Print the medians of ``repeat`` scans of ``path`` (each in a fresh process)."""
+def _write_planted(path: Path, planted: set[frozenset[str]]) -> None:
+    """Write the planted pairs beside the corpus at ``path``, where :func:`measure` looks for them."""
+    path.with_name(path.stem + ".planted.json").write_text(
+        json.dumps([sorted(p) for p in planted]), encoding="utf-8"
+    )
+
+
+def measure(path: Path, label: str, jobs: int, repeat: int, textbook_repeat: int, textbook_max: int) -> None:
+    """Print the medians of ``repeat`` scans of ``path`` (each in a fresh process).
+
+    The textbook pipeline runs only on corpora of at most ``textbook_max`` articles: it holds
+    every article and signature in memory and takes about an hour at a million.
+    """
     planted = path.with_name(path.stem + ".planted.json")
     extra = ["--planted", str(planted)] if planted.exists() else []
     runs = [_subprocess("--one", str(path), "--jobs", str(jobs), *extra) for _ in range(repeat)]
@@ -198,10 +228,17 @@ def measure(path: Path, label: str, jobs: int, repeat: int, textbook_repeat: int
         stage: statistics.median(float(r["stages"].get(stage, 0.0)) for r in runs)  # type: ignore[attr-defined]
         for stage in STAGES
     }
-    print("    stages (s): " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in stages.items()))
+    print(
+        "    stages (s): "
+        + ", ".join(f"{_STAGE_NAMES.get(stage, stage)} {seconds:.2f}" for stage, seconds in stages.items())
+    )
     if "recall" in runs[0]:
         print(f"    recall of planted rewrites: {float(runs[0]['recall']):.3f}")  # type: ignore[arg-type]
-    if textbook_repeat:
+    if textbook_repeat and count > textbook_max:
+        print(
+            f"    textbook pipeline not run: {count:,} articles is more than --textbook-max {textbook_max:,}"
+        )
+    elif textbook_repeat:
         books = [_subprocess("--textbook", str(path)) for _ in range(textbook_repeat)]
         seconds = statistics.median(float(b["wall"]) for b in books)  # type: ignore[arg-type]
         print(
@@ -258,6 +295,13 @@ def main() -> None:
         "--textbook-repeat", type=int, help="runs of the textbook pipeline (default: --repeat)"
     )
     parser.add_argument("--no-textbook", action="store_true", help="skip the textbook pipeline")
+    parser.add_argument(
+        "--textbook-max",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="run the textbook pipeline only on corpora of at most N articles (default: 100000)",
+    )
     parser.add_argument("--no-reuters", action="store_true", help="skip Reuters-21578")
     parser.add_argument(
         "--no-check", action="store_true", help="skip timing `dupecheck check` on a folder of 10,000 files"
@@ -278,16 +322,21 @@ def main() -> None:
     reuters = articles("reuters21578")
     with tempfile.TemporaryDirectory(prefix="dupecheck-speed-") as folder:
         if not args.no_reuters:
-            path = _write(Path(folder), "reuters21578", reuters, None)
-            measure(path, "reuters21578", args.jobs, args.repeat, books)
+            path = _write(Path(folder), "reuters21578", reuters)
+            measure(path, "reuters21578", args.jobs, args.repeat, books, args.textbook_max)
         if not args.no_check:
             measure_check(reuters, max(args.repeat, 5))
         words, shares = word_frequencies(reuters)
         for size in args.sizes:
-            corpus, planted = synthetic(words, shares, size)
-            path = _write(Path(folder), f"synthetic-{size}", corpus, planted)
-            del corpus
-            measure(path, f"synthetic {size:,}", args.jobs, args.repeat, books)
+            path = Path(folder) / f"synthetic-{size}.jsonl"
+            started = time.perf_counter()
+            planted = write_synthetic(words, shares, size, path)
+            _write_planted(path, planted)
+            print(
+                f"synthetic {size:,}: corpus written in {time.perf_counter() - started:.1f} s "
+                f"({path.stat().st_size / 2**30:.2f} GiB of JSON Lines; not part of the scan figures)"
+            )
+            measure(path, f"synthetic {size:,}", args.jobs, args.repeat, books, args.textbook_max)
             path.unlink()
 
 

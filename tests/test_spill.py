@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from paths import SAMPLES
+
+from dupecheck import spill
+from dupecheck.document import build_document
+from dupecheck.load import load_paths
+from dupecheck.model import Article, Document
+from dupecheck.parallel import map_batches
+from dupecheck.settings import Settings
+from dupecheck.spill import DocumentStore, KeyArrays, key_chunks
+
+
+def _sample_documents() -> list[Document]:
+    articles = load_paths([SAMPLES]).articles
+    return [build_document(article, Settings()) for article in articles]
+
+
+def test_documents_come_back_as_they_went_in() -> None:
+    documents = _sample_documents()
+    assert any(p.reason for d in documents for p in d.paragraphs), "samples should have marked paragraphs"
+    store = DocumentStore()
+    store.extend(documents[:3])
+    store.extend(documents[3:])
+    assert len(store) == len(documents)
+    assert list(store) == documents
+    assert store[1:4] == documents[1:4]
+    assert store[::2] == documents[::2]
+    assert store[-1] == documents[-1]
+    assert store == tuple(documents)
+    assert store.ids == [document.id for document in documents]
+    assert store.position(documents[2].id) == 2
+    with pytest.raises(IndexError):
+        store[len(documents)]
+
+
+def test_a_replaced_document_is_read_back_and_its_neighbours_are_untouched() -> None:
+    documents = _sample_documents()
+    store = DocumentStore()
+    store.extend(documents)
+    shorter = Document(documents[1].article, documents[1].paragraphs[:1])
+    store.replace(1, shorter)
+    assert store[1] == shorter
+    assert list(store) == [documents[0], shorter, *documents[2:]]
+    with pytest.raises(ValueError, match="not"):
+        store.replace(1, documents[0])
+
+
+def test_paragraphs_without_terms_and_unusual_text_survive() -> None:
+    text = "Ünïcödé — “quotes” 300,000\n\n…\n\n東京で会議が開かれた。\n\nA line\u2028with a separator."
+    document = build_document(
+        Article("x", text, source="s", title="t", date="2026-01-02", outlet="o"), Settings()
+    )
+    assert any(not p.terms for p in document.paragraphs)
+    store = DocumentStore()
+    store.extend([document])
+    assert store[0] == document
+
+
+def test_worker_processes_read_the_store() -> None:
+    documents = _sample_documents() * 200  # enough items for map_batches to fork
+    store = DocumentStore()
+    store.extend(documents)
+    ids = map_batches(lambda numbers: [store[n].id for n in numbers], range(len(store)), jobs=2)
+    assert ids == [document.id for document in documents]
+
+
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=20), max_size=30))
+def test_key_arrays_come_back_as_they_went_in(values: list[list[int]]) -> None:
+    arrays = [np.array(v, dtype=np.uint64) for v in values]
+    stored = KeyArrays()
+    stored.extend(arrays)
+    assert [a.tolist() for a in stored] == values
+    assert [a.tolist() for a in stored[2:5]] == values[2:5]
+    if values:
+        stored.replace(0, np.array([7], dtype=np.uint64))
+        assert stored[0].tolist() == [7]
+        assert [a.tolist() for a in stored[1:]] == values[1:]
+    stored.close()
+
+
+def test_reading_in_order_crosses_read_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spill, "_READ_AT_ONCE", 24)
+    arrays = [np.arange(n, dtype=np.uint64) for n in range(10)]
+    stored = KeyArrays()
+    stored.extend(arrays)
+    assert [a.tolist() for a in stored] == [a.tolist() for a in arrays]
+
+
+def test_key_chunks_number_each_key_by_its_array(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spill, "_ARRAYS_AT_ONCE", 3)
+    arrays = [np.full(n % 3, n, dtype=np.uint64) for n in range(8)]
+    chunks = list(key_chunks(arrays))
+    assert len(chunks) == 3
+    keys = np.concatenate([k for k, _ in chunks])
+    owners = np.concatenate([o for _, o in chunks])
+    assert keys.tolist() == owners.tolist() == [n for n in range(8) for _ in range(n % 3)]

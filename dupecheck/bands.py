@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from dupecheck.mix import mix64
+from dupecheck.spill import Records
 
 
 @lru_cache(maxsize=4)
@@ -104,6 +105,79 @@ def _keys_by_band(signatures: np.ndarray, bands: int, rows: int) -> Iterator[np.
         yield from np.ascontiguousarray(band_keys(columns, count, rows, first=first).T)
 
 
+class BandCollisions:
+    """Signatures added a batch at a time; their band keys wait on disk until :meth:`pairs` sorts them.
+
+    A scan signs its articles in batches and never holds every signature: only the
+    owners (one number per signature) stay in memory, and each band's keys are read
+    back and sorted one band at a time.
+    """
+
+    def __init__(self, bands: int, rows: int, directory: str | None = None) -> None:
+        self.bands, self.rows = bands, rows
+        self._keys = Records(directory)
+        self._owners: list[np.ndarray] = []
+
+    def close(self) -> None:
+        """Remove the keys' file."""
+        self._keys.close()
+
+    def add(self, owners: np.ndarray, signatures: np.ndarray) -> None:
+        """Add ``signatures`` (rows), row ``k`` belonging to owner ``owners[k]``."""
+        if not len(owners):
+            return
+        self._owners.append(np.asarray(owners, dtype=np.int64))
+        self._keys.extend([keys.tobytes() for keys in _keys_by_band(signatures, self.bands, self.rows)])
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band (sorted)."""
+        if not self._owners:
+            return []
+        owners = np.concatenate(self._owners)
+        width = int(owners.max()) + 1
+        found: list[np.ndarray] = []
+        for band in range(self.bands):
+            parts = range(band, len(self._keys), self.bands)
+            keys = np.frombuffer(b"".join(self._keys.get(part) for part in parts), dtype=np.int64)
+            found += _band_pairs(keys, owners, width)
+        if not found:
+            return []
+        every = np.concatenate(found)
+        if not len(every):
+            return []
+        # Owners within a bucket are sorted, so each pair is (smaller, larger); one number per pair.
+        codes = np.unique(every[:, 0] * width + every[:, 1])
+        return list(zip((codes // width).tolist(), (codes % width).tolist()))
+
+
+def _band_pairs(keys: np.ndarray, owners: np.ndarray, width: int) -> list[np.ndarray]:
+    """Arrays of owner pairs ``(i, j)``, ``i < j``, whose rows share a key of one band."""
+    # Sort by key only, then look closer at the few rows whose key is shared.
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    same = sorted_keys[1:] == sorted_keys[:-1]
+    shared = np.zeros(len(keys), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    if not shared.any():
+        return []
+    shared_keys = sorted_keys[shared]
+    buckets = np.cumsum(np.r_[True, shared_keys[1:] != shared_keys[:-1]])
+    # One number per (bucket, owner): an owner's rows in one bucket count once, owners sorted.
+    codes = np.unique(buckets * width + owners[order[shared]])
+    bucket_of, members = codes // width, codes % width
+    starts = np.flatnonzero(np.r_[True, bucket_of[1:] != bucket_of[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes)])
+    # Most shared buckets hold two owners: their pairs are taken in one numpy step.
+    two = starts[sizes == 2]
+    found = [np.stack([members[two], members[two + 1]], axis=1)]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        first, second = np.triu_indices(size, 1)
+        group = members[start : start + size]
+        found.append(np.stack([group[first], group[second]], axis=1))
+    return found
+
+
 def colliding_pairs(
     owners: np.ndarray, signatures: np.ndarray, bands: int, rows: int
 ) -> list[tuple[int, int]]:
@@ -118,40 +192,9 @@ def colliding_pairs(
     >>> colliding_pairs(np.array([0, 1, 2, 0]), sigs, 2, 2)
     [(0, 1)]
     """
-    owners = np.asarray(owners, dtype=np.int64)
-    if not len(owners):
-        return []
-    width = int(owners.max()) + 1
-    found: list[np.ndarray] = []
-    for keys in _keys_by_band(signatures, bands, rows):
-        # Sort by key only, then look closer at the few rows whose key is shared.
-        order = np.argsort(keys)
-        sorted_keys = keys[order]
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        shared = np.zeros(len(keys), dtype=bool)
-        shared[1:] |= same
-        shared[:-1] |= same
-        if not shared.any():
-            continue
-        shared_keys = sorted_keys[shared]
-        buckets = np.cumsum(np.r_[True, shared_keys[1:] != shared_keys[:-1]])
-        # One number per (bucket, owner): an owner's rows in one bucket count once, owners sorted.
-        codes = np.unique(buckets * width + owners[order[shared]])
-        bucket_of, members = codes // width, codes % width
-        starts = np.flatnonzero(np.r_[True, bucket_of[1:] != bucket_of[:-1]])
-        sizes = np.diff(np.r_[starts, len(codes)])
-        # Most shared buckets hold two owners: their pairs are taken in one numpy step.
-        two = starts[sizes == 2]
-        found.append(np.stack([members[two], members[two + 1]], axis=1))
-        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            first, second = np.triu_indices(size, 1)
-            group = members[start : start + size]
-            found.append(np.stack([group[first], group[second]], axis=1))
-    if not found:
-        return []
-    every = np.concatenate(found)
-    if not len(every):
-        return []
-    # Owners within a bucket are sorted, so each pair is (smaller, larger); one number per pair.
-    codes = np.unique(every[:, 0] * width + every[:, 1])
-    return list(zip((codes // width).tolist(), (codes % width).tolist()))
+    collisions = BandCollisions(bands, rows)
+    try:
+        collisions.add(owners, signatures)
+        return collisions.pairs()
+    finally:
+        collisions.close()

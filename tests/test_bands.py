@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupecheck.bands import band_keys, band_layout, colliding_pairs
+from dupecheck.bands import BandCollisions, band_keys, band_layout, colliding_pairs
 
 
 def _reference(owners: np.ndarray, signatures: np.ndarray, bands: int, rows: int) -> list[tuple[int, int]]:
@@ -39,6 +39,21 @@ def test_colliding_pairs_are_the_pairs_sharing_a_band(
     signatures = rng.integers(0, values, size=(rows_count, 8), dtype=np.uint32)
     owners = rng.integers(0, owner_count, size=rows_count)
     assert colliding_pairs(owners, signatures, 4, 2) == _reference(owners, signatures, 4, 2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**16), st.lists(st.integers(min_value=0, max_value=15), max_size=6)
+)
+def test_signatures_added_in_batches_collide_as_if_added_at_once(seed: int, cuts: list[int]) -> None:
+    rng = np.random.default_rng(seed)
+    signatures = rng.integers(0, 3, size=(16, 8), dtype=np.uint32)
+    owners = np.sort(rng.integers(0, 9, size=16))
+    collisions = BandCollisions(4, 2)
+    for part in np.split(np.arange(16), sorted(set(cuts))):
+        collisions.add(owners[part], signatures[part])
+    assert collisions.pairs() == _reference(owners, signatures, 4, 2)
+    collisions.close()
 
 
 def test_no_rows_and_no_collisions_give_no_pairs() -> None:

@@ -20,6 +20,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 import numpy as np
 
 from dupecheck.model import Document, ParagraphKind
+from dupecheck.spill import key_chunks
 from dupecheck.text import normalize
 
 MIN_ARTICLES = 3
@@ -146,31 +147,42 @@ def key_hash_array(document: Document) -> np.ndarray:
 def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> tuple[Document, ...]:
     """:func:`repeated_paragraphs`, carriers counted over each document's :func:`key_hash_array` in numpy.
 
-    Only the articles holding a key carried often enough are read again for their keys.
     The hashes are stable, so ``arrays`` may come from other processes or from storage;
     :func:`repeated_paragraphs` shows an example.
     """
+    marked = learned_marks(documents, arrays)
+    return tuple(marked.get(number, document) for number, document in enumerate(documents))
+
+
+def learned_marks(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> dict[int, Document]:
+    """The documents :func:`repeated_from_hashes` changes, by number, as it changes them.
+
+    Only the articles holding a key carried often enough are read again, so ``documents``
+    may be kept on disk (:class:`~dupecheck.spill.DocumentStore`): most are never read.
+    """
     needed = carriers_needed(len(documents))
-    if len(documents) < needed or not arrays:
-        return tuple(documents)
-    values, counts = np.unique(np.concatenate(arrays), return_counts=True)
-    wanted = set(values[counts >= needed].tolist())
-    if not wanted:
-        return tuple(documents)
+    if len(documents) < needed or not len(arrays):
+        return {}
+    chunks = list(key_chunks(arrays))
+    flat = np.concatenate([keys for keys, _ in chunks])
+    owners = np.concatenate([numbers for _, numbers in chunks])
+    del chunks
+    values, counts = np.unique(flat, return_counts=True)
+    wanted_values = values[counts >= needed]
+    if not len(wanted_values):
+        return {}
+    wanted = set(wanted_values.tolist())
     carriers: dict[str, set[int]] = defaultdict(set)
-    for number, (document, array) in enumerate(zip(documents, arrays)):
-        if not wanted.isdisjoint(array.tolist()):
-            for key in content_keys(document):
-                if key_hash(key) in wanted:
-                    carriers[key].add(number)
+    for number in np.unique(owners[np.isin(flat, wanted_values)]).tolist():
+        for key in content_keys(documents[number]):
+            if key_hash(key) in wanted:
+                carriers[key].add(number)
     frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
     return _marked(documents, frequent)
 
 
-def _marked(documents: Sequence[Document], frequent: Mapping[str, list[int]]) -> tuple[Document, ...]:
-    """``documents`` with the ``frequent`` keys (key: carrying articles) marked where they are unrelated."""
-    if not frequent:
-        return tuple(documents)
+def _marked(documents: Sequence[Document], frequent: Mapping[str, list[int]]) -> dict[int, Document]:
+    """The documents carrying ``frequent`` keys (key: its carriers) where they are unrelated, marked."""
     others: dict[int, frozenset[str]] = {}  # only for the articles sampled
     learned: dict[str, int] = {}
     for key, found in frequent.items():
@@ -180,6 +192,5 @@ def _marked(documents: Sequence[Document], frequent: Mapping[str, list[int]]) ->
                 others[number] = other_terms(documents[number], frequent)
         if unrelated([others[number] for number in sample]):
             learned[key] = len(found)
-    if not learned:
-        return tuple(documents)
-    return tuple(mark_repeated(document, learned) for document in documents)
+    carrying = sorted({number for key in learned for number in frequent[key]})
+    return {number: mark_repeated(documents[number], learned) for number in carrying}

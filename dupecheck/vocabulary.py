@@ -15,7 +15,8 @@ import numpy as np
 
 from dupecheck.model import Document
 from dupecheck.settings import Settings
-from dupecheck.shingle import content_codes, first_of_each, shingle_key, shingles, split_by_owner
+from dupecheck.shingle import content_codes, first_of_each, is_in, shingle_key, shingles, split_by_owner
+from dupecheck.spill import key_chunks
 
 
 def common_limit(articles: int, settings: Settings) -> float:
@@ -106,28 +107,28 @@ def common_from_hashes(
     if len(documents) <= limit:
         return frozenset()
     totals = np.zeros(_BUCKETS, dtype=np.int64)
-    for start in range(0, len(arrays), _ARRAYS_AT_ONCE):
-        keys = np.concatenate(
-            [np.asarray(a, dtype=np.uint64) for a in arrays[start : start + _ARRAYS_AT_ONCE]]
-        )
+    for keys, _ in key_chunks(arrays):
         totals += np.bincount(_bucket(keys), minlength=_BUCKETS)
     heavy = totals > limit
     if not heavy.any():
         return frozenset()
-    hits = [array[heavy[_bucket(array)]] for array in arrays]
-    values, counts = np.unique(np.concatenate(hits), return_counts=True)
-    missing = set(values[counts > limit].tolist())
+    values, counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    for keys, _ in key_chunks(arrays):
+        more, times = np.unique(keys[heavy[_bucket(keys)]], return_counts=True)
+        values, where = np.unique(np.r_[values, more], return_inverse=True)
+        counts = np.bincount(where, weights=np.r_[counts, times], minlength=len(values)).astype(np.int64)
+    common = values[counts > limit]
+    missing = set(common.tolist())
     found: set[str] = set()
-    for document, hit in zip(documents, hits):
-        if not missing:
-            break
-        if missing.isdisjoint(hit.tolist()):
-            continue
-        for shingle in document_shingles(document):
-            key = shingle_key(shingle)
-            if key in missing:
-                found.add(shingle)
-                missing.discard(key)
+    for keys, owners in key_chunks(arrays):
+        for number in np.unique(owners[is_in(keys, common)]).tolist():
+            if not missing:
+                break
+            for shingle in document_shingles(documents[number]):
+                key = shingle_key(shingle)
+                if key in missing:
+                    found.add(shingle)
+                    missing.discard(key)
     if missing:
         raise RuntimeError(f"{len(missing)} shingle keys match no shingle of the documents they came with")
     return frozenset(found)

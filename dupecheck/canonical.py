@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from dupecheck.errors import SettingsError
-from dupecheck.model import Document, ScanReport
+from dupecheck.model import Document, ScanReport, documents_named
 
 RULES = ("earliest", "longest", "source:NAME")
 """How a canonical copy is chosen; ``source:NAME`` prefers the outlet NAME."""
@@ -73,7 +73,7 @@ def canonical_member(members: Sequence[Document], rule: str) -> Document:
 def actions(report: ScanReport, rule: str = "earliest") -> tuple[Action, ...]:
     """One action per grouped article, by group then id: keep or drop, and the canonical copy."""
     check_rule(rule)
-    by_id = {document.id: document for document in report.documents}
+    by_id = documents_named(report.documents, (member for group in report.groups for member in group.members))
     relations = {}
     for pair in report.pairs:
         if pair.relation is not None:

@@ -31,7 +31,7 @@ from dupecheck.core import Progress, find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.fingerprint import content_fingerprint
 from dupecheck.load import MAX_BYTES, load_paths, require_articles
-from dupecheck.model import Article, Document, PairResult, ScanReport, Skipped
+from dupecheck.model import Article, Document, PairResult, ScanReport, Skipped, documents_named
 from dupecheck.settings import Settings
 
 CHECK_SCHEMA = "dupecheck.check/1"
@@ -160,7 +160,9 @@ def classify(
         for document in report.documents
         if baseline.entries or document.id in paired
     }
-    names = {document.id: article_names(document) for document in report.documents if document.id in paired}
+    names = {
+        name: article_names(document) for name, document in documents_named(report.documents, paired).items()
+    }
     accepted = baseline.keys()
     findings = []
     for pair in report.pairs:
@@ -376,7 +378,10 @@ def baseline_of(result: CheckResult) -> Baseline:
 
     Allowed pairs stay out, so that when their allow entry expires they fail as new.
     """
-    documents = {document.id: document for document in result.report.documents}
+    documents = documents_named(
+        result.report.documents,
+        (name for finding in result.findings for name in (finding.pair.a, finding.pair.b)),
+    )
     return Baseline.of(
         entry(
             _baseline_article(documents[finding.pair.a], finding.fingerprints[0]),

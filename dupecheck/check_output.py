@@ -20,7 +20,7 @@ from rich.text import Text
 from dupecheck.check import CheckResult, FailOn, Finding, Status, to_dict
 from dupecheck.errors import SettingsError
 from dupecheck.group import groups_of
-from dupecheck.model import ScanReport
+from dupecheck.model import ScanReport, document_ids
 from dupecheck.reporters import get_reporter
 from dupecheck.reporters.console import console_for
 from dupecheck.reporters.json import dump, scan_data
@@ -104,7 +104,7 @@ def failing_report(result: CheckResult, fail_on: FailOn) -> ScanReport:
     """The scan report with only the pairs that fail the check, regrouped."""
     report = result.report
     pairs = tuple(finding.pair for finding in result.failing(fail_on))
-    ids = [document.id for document in report.documents]
+    ids = document_ids(report.documents)
     index = {identifier: number for number, identifier in enumerate(ids)}
     order = sorted(pairs, key=lambda pair: (index[pair.a], index[pair.b]))
     groups = groups_of(ids, [(index[pair.a], index[pair.b]) for pair in order])

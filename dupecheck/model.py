@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from dupecheck.settings import Settings
 
@@ -132,7 +134,8 @@ class Skipped:
 class ScanReport:
     """Everything a scan found: the documents, the confirmed pairs and their groups."""
 
-    documents: tuple[Document, ...]
+    documents: Sequence[Document]
+    """In input order; a scan keeps them on disk (:class:`~dupecheck.spill.DocumentStore`)."""
     groups: tuple[Group, ...]
     pairs: tuple[PairResult, ...]
     settings: Settings
@@ -150,3 +153,32 @@ class CompareReport:
     b: Document
     pair: PairResult
     settings: Settings
+
+
+@runtime_checkable
+class Indexed(Protocol):
+    """Documents that know their ids without being read (:class:`~dupecheck.spill.DocumentStore`)."""
+
+    ids: list[str]
+
+    def position(self, identifier: str) -> int:
+        """The number of the document with id ``identifier``."""
+        ...
+
+
+def document_ids(documents: Sequence[Document]) -> list[str]:
+    """The ids of ``documents`` in order, without reading documents kept on disk."""
+    return list(documents.ids) if isinstance(documents, Indexed) else [d.id for d in documents]
+
+
+def documents_named(documents: Sequence[Document], ids: Iterable[str]) -> dict[str, Document]:
+    """The documents with these ``ids``, by id; documents kept on disk are read only for those.
+
+    >>> found = documents_named([Document(Article("a", "..."), ()), Document(Article("b", "..."), ())], ["b"])
+    >>> [(name, document.id) for name, document in found.items()]
+    [('b', 'b')]
+    """
+    wanted = set(ids)
+    if isinstance(documents, Indexed):
+        return {identifier: documents[documents.position(identifier)] for identifier in sorted(wanted)}
+    return {document.id: document for document in documents if document.id in wanted}

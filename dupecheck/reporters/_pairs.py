@@ -17,6 +17,7 @@ from dupecheck.model import (
     ParagraphKind,
     Relation,
     ScanReport,
+    documents_named,
 )
 
 EXCERPT = 200
@@ -38,7 +39,9 @@ def confirmed_pairs(report: ScanReport | CompareReport) -> list[ConfirmedPair]:
     if isinstance(report, CompareReport):
         relation = report.pair.relation
         return [] if relation is None else [ConfirmedPair(report.pair, report.a, report.b, relation)]
-    documents = {document.id: document for document in report.documents}
+    documents = documents_named(
+        report.documents, (name for pair in report.pairs for name in (pair.a, pair.b))
+    )
     return [
         ConfirmedPair(pair, documents[pair.a], documents[pair.b], pair.relation)
         for pair in report.pairs

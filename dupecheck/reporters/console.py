@@ -16,6 +16,7 @@ from dupecheck.model import (
     Paragraph,
     Relation,
     ScanReport,
+    documents_named,
 )
 from dupecheck.reporters._pairs import (
     count,
@@ -74,7 +75,9 @@ def _render_scan(console: Console, report: ScanReport) -> None:
     if not report.pairs:
         console.print("No near-duplicates found.")
         return
-    documents = {document.id: document for document in report.documents}
+    documents = documents_named(
+        report.documents, (name for pair in report.pairs for name in (pair.a, pair.b))
+    )
     group_of = {member: number for number, group in enumerate(report.groups, 1) for member in group.members}
     for number, group in enumerate(report.groups, 1):
         console.print(Text(f"Group {number}: {count(len(group.members), 'article')}", style="bold"))

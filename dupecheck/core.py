@@ -8,7 +8,7 @@ import datetime
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from dupecheck.align import (
     match_view,
     may_relate,
 )
-from dupecheck.bands import band_layout, colliding_pairs
+from dupecheck.bands import BandCollisions, band_layout
 from dupecheck.boilerplate import Patterns
 from dupecheck.cache import SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
@@ -38,10 +38,11 @@ from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
 from dupecheck.parallel import default_jobs, map_batches, ordered_map
-from dupecheck.repeated import key_hash_array, repeated_from_hashes
+from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import is_in, shingle_keys, split_by_owner
 from dupecheck.sign import signature_matrix
+from dupecheck.spill import DocumentStore, KeyArrays
 from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
 Progress = Callable[[str, int, int], None]
@@ -108,34 +109,25 @@ def find_duplicates(
         jobs = default_jobs()
     elif jobs < 1:
         raise SettingsError(f"jobs must be 1 or more, not {jobs}")
-    articles = list(articles)
-    ids = [a.id for a in articles]
-    if len(set(ids)) != len(ids):
-        seen: set[str] = set()
-        repeated = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
-        raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
-    documents, common, signed = _prepared(
+    documents, common, identities, collisions = _prepared(
         articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache
     )
-    owners = np.repeat(np.arange(len(signed)), [len(rows) for _, rows in signed])
-    matrix = (
-        np.vstack([rows for _, rows in signed]) if signed else np.zeros((0, settings.num_perm), np.uint32)
-    )
-    identities = [identity for identity, _ in signed]
-    del signed
-    progress("sign", len(owners), len(owners))
-    bands, rows = band_layout(settings.candidate_threshold, settings.num_perm)
-    candidates = sorted(set(colliding_pairs(owners, matrix, bands, rows)) | set(identical_pairs(identities)))
-    del matrix, owners
+    try:
+        candidates = sorted(set(collisions.pairs()) | set(identical_pairs(identities)))
+    finally:
+        collisions.close()
+    del identities
     progress("candidates", 1, 1)
+    ids = documents.ids
     if focus is not None:
         focused = set(focus)
         candidates = [(i, j) for i, j in candidates if ids[i] in focused or ids[j] in focused]
     if same_source == "ignore" or window is not None:
+        article_of = lru_cache(maxsize=_VIEWS_KEPT)(lambda number: documents[number].article)
         candidates = [
             (i, j)
             for i, j in candidates
-            if comparable(articles[i], articles[j], same_source=same_source, window=window)
+            if comparable(article_of(i), article_of(j), same_source=same_source, window=window)
         ]
 
     # Views are made where pairs are verified, only for articles in candidate pairs; pairs
@@ -157,7 +149,7 @@ def find_duplicates(
     groups = groups_of(ids, [(i, j) for i, j, _ in pairs])
     progress("group", 1, 1)
     return ScanReport(
-        documents=tuple(documents),
+        documents=documents,
         groups=groups,
         pairs=tuple(result for _, _, result in pairs),
         settings=settings,
@@ -167,71 +159,197 @@ def find_duplicates(
     )
 
 
+_BATCH = 20_000
+"""Articles read, segmented and signed together: a batch's texts and signatures are what a scan holds."""
+
+
+def _batches(items: Iterable[Article]) -> Iterator[list[Article]]:
+    """``items`` a batch of :data:`_BATCH` at a time."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, _BATCH)):
+        yield batch
+
+
 def _prepared(
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     settings: Settings,
     boilerplate: Patterns,
     learn_boilerplate: bool,
     jobs: int,
     progress: Progress,
     cache: str | os.PathLike[str] | None,
-) -> tuple[list[Document], frozenset[str], list[tuple[str, np.ndarray]]]:
-    """The articles' documents, the corpus vocabulary, and each article's identity digest and signatures.
+) -> tuple[DocumentStore, frozenset[str], list[str], BandCollisions]:
+    """The articles' documents (on disk), the corpus vocabulary, identity digests, and band collisions.
 
-    With a ``cache``, articles it holds are not segmented, shingled or signed again. Their
-    stored signatures are reused when the MinHash settings are the same and the same ones
-    of their shingles are corpus vocabulary as when they were made. An article whose
-    paragraphs learned boilerplate marks is shingled and signed anew.
+    ``articles`` is read once, a batch at a time; texts, paragraphs and shingle keys go
+    to temporary files, and signatures only as far as their band keys, so memory holds
+    a batch and a few numbers an article. With a ``cache``, articles it holds are not
+    segmented, shingled or signed again. Their stored signatures are reused when the
+    MinHash settings are the same and the same ones of their shingles are corpus
+    vocabulary as when they were made. An article whose paragraphs learned boilerplate
+    marks is shingled and signed anew.
     """
+    documents = DocumentStore()
+    collisions = BandCollisions(*band_layout(settings.candidate_threshold, settings.num_perm))
+    try:
+        return _filled(
+            articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache, documents, collisions
+        )
+    except BaseException:
+        documents.close()
+        collisions.close()
+        raise
+
+
+def _filled(
+    articles: Iterable[Article],
+    settings: Settings,
+    boilerplate: Patterns,
+    learn_boilerplate: bool,
+    jobs: int,
+    progress: Progress,
+    cache: str | os.PathLike[str] | None,
+    documents: DocumentStore,
+    collisions: BandCollisions,
+) -> tuple[DocumentStore, frozenset[str], list[str], BandCollisions]:
+    """:func:`_prepared`'s work, filling ``documents`` and ``collisions``."""
     with contextlib.ExitStack() as stack:
         kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
-        text_keys = [] if kept is None else [kept.key(article.text) for article in articles]
-        documents = _segmented(articles, settings, boilerplate, jobs, progress, kept, text_keys)
-        keys: list[str | None] = [*text_keys] if kept is not None else [None] * len(articles)
+        paragraph_keys = stack.enter_context(contextlib.closing(KeyArrays()))
+        shingle_arrays = stack.enter_context(contextlib.closing(KeyArrays()))
+        text_keys: list[str | None] = []
+        seen: set[str] = set()
+        for batch in _batches(articles):
+            _check_unique(batch, seen)
+            text_keys += _taken(
+                batch, documents, paragraph_keys, shingle_arrays, settings, boilerplate, jobs, progress, kept
+            )
+        del seen
         if learn_boilerplate:
-            learned = list(repeated_from_hashes(documents, _paragraph_keys(documents, keys, kept, jobs)))
-            keys = [key if new is old else None for key, new, old in zip(keys, learned, documents)]
-            documents = learned
-        stored = {} if kept is None else kept.get_signed(key for key in keys if key)
-        found = [stored.get(key) if key else None for key in keys]
-        missing = [number for number, entry in enumerate(found) if entry is None]
-        made = iter(map_batches(shingle_hash_arrays, [documents[number] for number in missing], jobs))
-        arrays = [entry.shingles if entry is not None else next(made) for entry in found]
-        common = common_from_hashes(documents, arrays, settings)
+            for number, document in learned_marks(documents, paragraph_keys).items():
+                documents.replace(number, document)
+                [marked_keys] = shingle_hash_arrays([document])
+                shingle_arrays.replace(number, marked_keys)
+                text_keys[number] = None
+        common = common_from_hashes(documents, shingle_arrays, settings)
         common_keys = shingle_keys(common)
         progress("vocabulary", 1, 1)
-        reused: dict[int, tuple[str, np.ndarray]] = {}
-        salts: list[str] = []
-        if kept is None:
-            arrays.clear()  # a key per shingle of every article: the largest thing a scan holds
-        else:
-            salts = _signing_salts(arrays, common_keys, settings)
-            for number, (entry, salt) in enumerate(zip(found, salts)):
-                rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
-                if entry is not None and rows is not None:
-                    reused[number] = (entry.identity, rows)
-        unsigned = [number for number in range(len(documents)) if number not in reused]
-        fresh = dict(
-            zip(
-                unsigned,
-                map_batches(
-                    lambda batch: sign_documents(batch, common_keys, settings),
-                    [documents[number] for number in unsigned],
-                    jobs,
-                    lambda done: progress("shingle", done, len(unsigned)),
-                ),
+        identities: list[str] = []
+        for start in range(0, len(documents), _BATCH):
+            numbers = range(start, min(start + _BATCH, len(documents)))
+            signed = _signed(
+                documents,
+                numbers,
+                shingle_arrays[numbers.start : numbers.stop],
+                text_keys[numbers.start : numbers.stop],
+                common_keys,
+                settings,
+                jobs,
+                kept,
             )
-        )
+            identities += [identity for identity, _ in signed]
+            owners = np.repeat(np.array(numbers), [len(rows) for _, rows in signed])
+            matrix = [rows for _, rows in signed]
+            collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
+            progress("shingle", len(identities), len(documents))
+        progress("sign", len(documents), len(documents))
         if kept is not None:
-            kept.put_signed(
-                {
-                    key: Signed.of(arrays[number], salts[number], *fresh[number])
-                    for number in unsigned
-                    if (key := keys[number]) is not None
-                }
-            )
             kept.prune()
-    return documents, common, [reused[n] if n in reused else fresh[n] for n in range(len(documents))]
+    return documents, common, identities, collisions
+
+
+def _taken(
+    batch: Sequence[Article],
+    documents: DocumentStore,
+    paragraph_keys: KeyArrays,
+    shingle_arrays: KeyArrays,
+    settings: Settings,
+    boilerplate: Patterns,
+    jobs: int,
+    progress: Progress,
+    kept: SegmentCache | None,
+) -> list[str | None]:
+    """Segment a batch of articles into ``documents``, their keys into the key arrays; their cache keys."""
+    keys: list[str | None] = [None if kept is None else kept.key(article.text) for article in batch]
+    made = _segmented(
+        batch, settings, boilerplate, jobs, progress, kept, [key for key in keys if key], len(documents)
+    )
+    documents.extend(made)
+    paragraph_keys.extend(_paragraph_keys(made, keys, kept, jobs))
+    shingle_arrays.extend(_shingle_arrays(made, keys, kept, jobs))
+    return keys
+
+
+def _check_unique(batch: Sequence[Article], seen: set[str]) -> None:
+    """Add the batch's ids to ``seen``; an :class:`InputError` naming them if any was there already."""
+    repeated: set[str] = set()
+    for article in batch:
+        if article.id in seen:
+            repeated.add(article.id)
+        seen.add(article.id)
+    if repeated:
+        raise InputError(f"article ids must be unique; repeated: {', '.join(sorted(repeated)[:5])}")
+
+
+def _shingle_arrays(
+    documents: Sequence[Document], keys: Sequence[str | None], kept: SegmentCache | None, jobs: int
+) -> list[np.ndarray]:
+    """Each document's :func:`~dupecheck.vocabulary.shingle_hash_arrays`, from the cache when there."""
+    stored = {} if kept is None else kept.get_signed(key for key in keys if key)
+    missing = [number for number, key in enumerate(keys) if key not in stored]
+    made = dict(zip(missing, map_batches(shingle_hash_arrays, [documents[n] for n in missing], jobs)))
+    return [
+        stored[key].shingles if key is not None and key in stored else made[n] for n, key in enumerate(keys)
+    ]
+
+
+def _signed(
+    documents: Sequence[Document],
+    numbers: range,
+    arrays: Sequence[np.ndarray],
+    keys: Sequence[str | None],
+    common: np.ndarray,
+    settings: Settings,
+    jobs: int,
+    kept: SegmentCache | None,
+) -> list[tuple[str, np.ndarray]]:
+    """Identity digests and signatures (:func:`sign_documents`) of documents ``numbers``, cached ones reused.
+
+    ``arrays`` and ``keys`` hold those documents' shingle keys and cache keys. Workers
+    read the documents they sign themselves, so reading them back is shared out too.
+    """
+    reused: dict[int, tuple[str, np.ndarray]] = {}
+    salts: list[str] = []
+    if kept is not None:
+        salts = _signing_salts(arrays, common, settings)
+        stored = kept.get_signed(key for key in keys if key)
+        for offset, (key, salt) in enumerate(zip(keys, salts)):
+            entry = stored.get(key) if key else None
+            rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
+            if entry is not None and rows is not None:
+                reused[offset] = (entry.identity, rows)
+    unsigned = [offset for offset in range(len(numbers)) if offset not in reused]
+    fresh = dict(
+        zip(
+            unsigned,
+            map_batches(
+                lambda batch: sign_documents(
+                    [documents[numbers[offset]] for offset in batch], common, settings
+                ),
+                unsigned,
+                jobs,
+            ),
+        )
+    )
+    if kept is not None:
+        kept.put_signed(
+            {
+                key: Signed.of(arrays[offset], salts[offset], *fresh[offset])
+                for offset in unsigned
+                if (key := keys[offset]) is not None
+            }
+        )
+    return [reused[n] if n in reused else fresh[n] for n in range(len(numbers))]
 
 
 def _paragraph_keys(
@@ -275,8 +393,12 @@ def _segmented(
     progress: Progress,
     kept: SegmentCache | None,
     keys: Sequence[str],
+    before: int = 0,
 ) -> list[Document]:
-    """Every article segmented, from the cache when it holds its text (``keys``) under the same settings."""
+    """Every article segmented, from the cache when it holds its text (``keys``) under the same settings.
+
+    ``before`` articles were segmented before these (for progress).
+    """
 
     # Workers send paragraphs back as plain tuples, not Documents: cheaper to pickle, each
     # distinct term goes once per batch, and the article text, which this process has,
@@ -285,7 +407,9 @@ def _segmented(
         return paragraph_rows(build_document(article, settings, boilerplate=boilerplate))
 
     def segment_all(chosen: Sequence[Article]) -> list[Document]:
-        rows = ordered_map(segment, chosen, jobs, lambda done: progress("segment", done, len(chosen)))
+        rows = ordered_map(
+            segment, chosen, jobs, lambda done: progress("segment", before + done, before + done)
+        )
         return [document_of_rows(article, paragraphs) for article, paragraphs in zip(chosen, rows)]
 
     if kept is None:

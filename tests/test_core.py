@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
 from synthetic import corpus_with_planted_copies
 
+from dupecheck import core
 from dupecheck.core import compare, find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import load_paths
@@ -124,3 +126,33 @@ def test_the_report_is_the_same_for_any_number_of_jobs() -> None:
     one, two = find_duplicates(articles, jobs=1), find_duplicates(articles, jobs=2)
     assert one == two
     assert planted <= {frozenset((p.a, p.b)) for p in one.pairs}
+
+
+def test_articles_are_read_once_a_batch_at_a_time_with_the_same_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    articles, _ = corpus_with_planted_copies(400)
+    blurb = "Follow the Wrenmouth Gazette on every social network for breaking local news."
+    articles = [Article(a.id, f"{a.text}\n\n{blurb}") if n % 3 else a for n, a in enumerate(articles)]
+    whole = find_duplicates(articles, jobs=1)
+    assert any(p.reason.startswith("repeated in") for d in whole.documents for p in d.paragraphs)
+    monkeypatch.setattr(core, "_BATCH", 37)
+    read = []
+
+    def once() -> Iterator[Article]:
+        for article in articles:
+            read.append(article.id)
+            yield article
+
+    assert find_duplicates(once(), jobs=2) == whole
+    assert read == [a.id for a in articles]
+    cache = tmp_path / "cache.sqlite"
+    assert find_duplicates(articles, jobs=1, cache=cache) == whole
+    assert find_duplicates(articles, jobs=2, cache=cache) == whole
+
+
+def test_an_id_repeated_in_a_later_batch_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "_BATCH", 2)
+    articles = [Article(f"a{n}", "Some words here.") for n in range(5)] + [Article("a1", "Again.")]
+    with pytest.raises(InputError, match="repeated: a1"):
+        find_duplicates(articles)

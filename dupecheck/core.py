@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import hashlib
 import itertools
@@ -27,11 +26,8 @@ from dupecheck.boilerplate import Patterns
 from dupecheck.cache import SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
-    ParagraphRow,
     build_document,
     document_from,
-    document_of_rows,
-    paragraph_rows,
     paragraphs_json,
 )
 from dupecheck.errors import InputError, SettingsError
@@ -42,7 +38,7 @@ from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import is_in, shingle_keys, split_by_owner
 from dupecheck.sign import signature_matrix
-from dupecheck.spill import DocumentStore, KeyArrays
+from dupecheck.spill import DocumentStore, KeyArrays, encode_document
 from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
 Progress = Callable[[str, int, int], None]
@@ -240,7 +236,7 @@ def _filled(
             signed = _signed(
                 documents,
                 numbers,
-                shingle_arrays[numbers.start : numbers.stop],
+                shingle_arrays[numbers.start : numbers.stop] if kept is not None else (),
                 text_keys[numbers.start : numbers.stop],
                 common_keys,
                 settings,
@@ -269,14 +265,50 @@ def _taken(
     progress: Progress,
     kept: SegmentCache | None,
 ) -> list[str | None]:
-    """Segment a batch of articles into ``documents``, their keys into the key arrays; their cache keys."""
+    """Segment a batch of articles into ``documents`` and their keys into the key arrays; their cache keys.
+
+    With a cache, what it holds for an article's text (paragraphs, paragraph keys,
+    shingle keys) is taken from it, and what was made is stored. Workers do all of an
+    article's work and send back the stored form of its document, so this process only
+    writes it.
+    """
     keys: list[str | None] = [None if kept is None else kept.key(article.text) for article in batch]
-    made = _segmented(
-        batch, settings, boilerplate, jobs, progress, kept, [key for key in keys if key], len(documents)
+    known = [key for key in keys if key]
+    segments = {} if kept is None else kept.get(known)
+    stored_keys = {} if kept is None else kept.get_paragraph_keys(known)
+    signed = {} if kept is None else kept.get_signed(known)
+    before = len(documents)
+
+    def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, str]]:
+        made = [
+            document_from(batch[n], segments[key])
+            if (key := keys[n]) in segments
+            else build_document(batch[n], settings, boilerplate=boilerplate)
+            for n in numbers
+        ]
+        unsigned = [document for n, document in zip(numbers, made) if keys[n] not in signed]
+        shingled = iter(shingle_hash_arrays(unsigned))
+        return [
+            (
+                encode_document(document),
+                stored_keys[key] if (key := keys[n]) in stored_keys else key_hash_array(document),
+                signed[key].shingles if key in signed else next(shingled),
+                paragraphs_json(document) if key is not None and key not in segments else "",
+            )
+            for n, document in zip(numbers, made)
+        ]
+
+    prepared = map_batches(
+        prepare, range(len(batch)), jobs, lambda done: progress("segment", before + done, before + done)
     )
-    documents.extend(made)
-    paragraph_keys.extend(_paragraph_keys(made, keys, kept, jobs))
-    shingle_arrays.extend(_shingle_arrays(made, keys, kept, jobs))
+    documents.extend_encoded([article.id for article in batch], [blob for blob, *_ in prepared])
+    paragraph_keys.extend(hashes for _, hashes, _, _ in prepared)
+    shingle_arrays.extend(shingles for _, _, shingles, _ in prepared)
+    if kept is not None:
+        kept.put({key: made for key, (*_, made) in zip(known, prepared) if made})
+        kept.put_paragraph_keys(
+            {key: hashes for key, (_, hashes, _, _) in zip(known, prepared) if key not in stored_keys}
+        )
     return keys
 
 
@@ -289,18 +321,6 @@ def _check_unique(batch: Sequence[Article], seen: set[str]) -> None:
         seen.add(article.id)
     if repeated:
         raise InputError(f"article ids must be unique; repeated: {', '.join(sorted(repeated)[:5])}")
-
-
-def _shingle_arrays(
-    documents: Sequence[Document], keys: Sequence[str | None], kept: SegmentCache | None, jobs: int
-) -> list[np.ndarray]:
-    """Each document's :func:`~dupecheck.vocabulary.shingle_hash_arrays`, from the cache when there."""
-    stored = {} if kept is None else kept.get_signed(key for key in keys if key)
-    missing = [number for number, key in enumerate(keys) if key not in stored]
-    made = dict(zip(missing, map_batches(shingle_hash_arrays, [documents[n] for n in missing], jobs)))
-    return [
-        stored[key].shingles if key is not None and key in stored else made[n] for n, key in enumerate(keys)
-    ]
 
 
 def _signed(
@@ -352,18 +372,6 @@ def _signed(
     return [reused[n] if n in reused else fresh[n] for n in range(len(numbers))]
 
 
-def _paragraph_keys(
-    documents: Sequence[Document], keys: Sequence[str | None], kept: SegmentCache | None, jobs: int
-) -> list[np.ndarray]:
-    """Each document's :func:`~dupecheck.repeated.key_hash_array`, from the cache (by ``keys``) when there."""
-    stored = {} if kept is None else kept.get_paragraph_keys(key for key in keys if key)
-    missing = [number for number, key in enumerate(keys) if key not in stored]
-    made = dict(zip(missing, ordered_map(key_hash_array, [documents[number] for number in missing], jobs)))
-    if kept is not None:
-        kept.put_paragraph_keys({key: made[n] for n in missing if (key := keys[n]) is not None})
-    return [stored[key] if key is not None and key in stored else made[n] for n, key in enumerate(keys)]
-
-
 def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: Settings) -> list[str]:
     """For each article, a digest of everything its signatures depend on besides its paragraphs.
 
@@ -382,45 +390,6 @@ def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: S
     return [
         hashlib.blake2b(prefix + keys.astype("<u8").tobytes()).hexdigest()
         for keys in split_by_owner(own[order], owners[order], len(arrays))
-    ]
-
-
-def _segmented(
-    articles: Sequence[Article],
-    settings: Settings,
-    boilerplate: Patterns,
-    jobs: int,
-    progress: Progress,
-    kept: SegmentCache | None,
-    keys: Sequence[str],
-    before: int = 0,
-) -> list[Document]:
-    """Every article segmented, from the cache when it holds its text (``keys``) under the same settings.
-
-    ``before`` articles were segmented before these (for progress).
-    """
-
-    # Workers send paragraphs back as plain tuples, not Documents: cheaper to pickle, each
-    # distinct term goes once per batch, and the article text, which this process has,
-    # does not travel.
-    def segment(article: Article) -> tuple[ParagraphRow, ...]:
-        return paragraph_rows(build_document(article, settings, boilerplate=boilerplate))
-
-    def segment_all(chosen: Sequence[Article]) -> list[Document]:
-        rows = ordered_map(
-            segment, chosen, jobs, lambda done: progress("segment", before + done, before + done)
-        )
-        return [document_of_rows(article, paragraphs) for article, paragraphs in zip(chosen, rows)]
-
-    if kept is None:
-        return segment_all(articles)
-    found = kept.get(keys)
-    missing = {key: article for key, article in zip(keys, articles) if key not in found}
-    made = dict(zip(missing, segment_all(list(missing.values()))))
-    kept.put({key: paragraphs_json(document) for key, document in made.items()})
-    return [
-        dataclasses.replace(made[key], article=article) if key in made else document_from(article, found[key])
-        for article, key in zip(articles, keys)
     ]
 
 

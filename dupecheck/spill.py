@@ -19,11 +19,11 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from dupecheck.document import document_of_rows
-from dupecheck.model import Article, Document
+from dupecheck.model import Article, Document, Paragraph, ParagraphKind
 
 _SEPARATOR = "\x1f"
 """Joins a paragraph's terms on disk: terms are words and figures, never control characters."""
+_KINDS = {kind.value: kind for kind in ParagraphKind}
 _READ_AT_ONCE = 1 << 22
 """Bytes read at a time when going through every item in order."""
 
@@ -150,6 +150,27 @@ class _Spilled(Sequence[T]):
         return (self._decode(blob) for blob in self._records.span(0, len(self)))
 
 
+def encode_document(document: Document) -> bytes:
+    """A document as :class:`DocumentStore` keeps it."""
+    a = document.article
+    fields = (a.id, a.text, a.source, a.title, a.date, a.url, a.outlet, a.author)
+    # A paragraph's terms as one string: marshal then writes one object, not hundreds.
+    rows = [(p.start, p.end, p.kind.value, p.reason, _SEPARATOR.join(p.terms)) for p in document.paragraphs]
+    return marshal.dumps((fields, rows))
+
+
+def decode_document(blob: bytes) -> Document:
+    """The document :func:`encode_document` made ``blob`` of."""
+    fields, rows = marshal.loads(blob)  # made by encode_document, in this process or a forked worker
+    return Document(
+        Article(*fields),
+        tuple(
+            Paragraph(number, start, end, _KINDS[kind], tuple(terms.split(_SEPARATOR)) if terms else (), why)
+            for number, (start, end, kind, why, terms) in enumerate(rows)
+        ),
+    )
+
+
 class DocumentStore(_Spilled[Document]):
     """Documents, articles' texts included, kept on disk; an item is read back when indexed.
 
@@ -169,27 +190,22 @@ class DocumentStore(_Spilled[Document]):
         self._positions: dict[str, int] | None = None
 
     def _encode(self, item: Document) -> bytes:
-        a = item.article
-        fields = (a.id, a.text, a.source, a.title, a.date, a.url, a.outlet, a.author)
-        # A paragraph's terms as one string: marshal then writes one object, not hundreds.
-        rows = [(p.start, p.end, p.kind.value, p.reason, _SEPARATOR.join(p.terms)) for p in item.paragraphs]
-        return marshal.dumps((fields, rows))
+        return encode_document(item)
 
     def _decode(self, blob: bytes) -> Document:
-        fields, rows = marshal.loads(blob)  # written by this process
-        return document_of_rows(
-            Article(*fields),
-            (
-                (start, end, kind, reason, terms.split(_SEPARATOR) if terms else ())
-                for start, end, kind, reason, terms in rows
-            ),
-        )
+        return decode_document(blob)
 
     def extend(self, items: Iterable[Document]) -> None:
         """Append documents."""
         chosen = list(items)
         super().extend(chosen)
         self.ids += [document.id for document in chosen]
+        self._positions = None
+
+    def extend_encoded(self, ids: Sequence[str], blobs: Sequence[bytes]) -> None:
+        """Append documents already encoded (:func:`encode_document`, in worker processes), with their ids."""
+        self._records.extend(blobs)
+        self.ids += ids
         self._positions = None
 
     def replace(self, number: int, item: Document) -> None:

@@ -121,7 +121,9 @@ def common_from_hashes(
     missing = set(common.tolist())
     found: set[str] = set()
     for keys, owners in key_chunks(arrays):
-        for number in np.unique(owners[is_in(keys, common)]).tolist():
+        if not missing:
+            break
+        for number in np.unique(owners[is_in(keys, np.sort(np.fromiter(missing, np.uint64)))]).tolist():
             if not missing:
                 break
             for shingle in document_shingles(documents[number]):

@@ -10,9 +10,9 @@ indented ones.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 from dupecheck import __version__
 from dupecheck.model import CompareReport, Document, PairResult, ScanReport
@@ -49,14 +49,54 @@ def dump(data: Mapping[str, Any], out: TextIO) -> None:
     items = sorted(data.items())
     for number, (key, value) in enumerate(items):
         out.write(f"  {_compact(key)}: ")
-        if isinstance(value, list) and value:
-            out.write("[\n")
-            out.write(",\n".join(f"    {_compact(item)}" for item in value))
+        if isinstance(value, list | _Lazy) and len(value):
+            out.write("[")
+            for position, item in enumerate(value):
+                out.write(f"{',' if position else ''}\n    {_compact(item)}")
             out.write("\n  ]")
         else:
             out.write(_compact(value))
         out.write(",\n" if number < len(items) - 1 else "\n")
     out.write("}\n")
+
+
+class _Lazy(Sequence[dict[str, Any]]):
+    """A report's documents as JSON objects, each made when it is written: a scan's may not fit in memory."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._documents = documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [_scanned(document) for document in self._documents[index]]
+        return _scanned(self._documents[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(_scanned, self._documents)
+
+
+def _scanned(document: Document) -> dict[str, Any]:
+    """A document as a scan report lists it."""
+    return {
+        "id": document.id,
+        "source": document.article.source,
+        **_metadata(document),
+        "paragraphs": [[p.start, p.end] for p in document.paragraphs],
+        "boilerplate": [
+            {"paragraph": p.index, "kind": p.kind.value, "reason": p.reason}
+            for p in document.paragraphs
+            if not p.is_content
+        ],
+    }
 
 
 def _compact(value: Any) -> str:
@@ -73,7 +113,10 @@ def _compact(value: Any) -> str:
 
 
 def scan_data(report: ScanReport) -> dict[str, Any]:
-    """The ``dupecheck.scan/1`` object of a scan report (for formats that extend it)."""
+    """The ``dupecheck.scan/1`` object of a scan report (for formats that extend it), for :func:`dump`.
+
+    Its documents are made one at a time as :func:`dump` writes them.
+    """
     return {
         "schema": SCAN_SCHEMA,
         "version": __version__,
@@ -86,20 +129,7 @@ def scan_data(report: ScanReport) -> dict[str, Any]:
             "pairs": len(report.pairs),
             "groups": len(report.groups),
         },
-        "documents": [
-            {
-                "id": document.id,
-                "source": document.article.source,
-                **_metadata(document),
-                "paragraphs": [[p.start, p.end] for p in document.paragraphs],
-                "boilerplate": [
-                    {"paragraph": p.index, "kind": p.kind.value, "reason": p.reason}
-                    for p in document.paragraphs
-                    if not p.is_content
-                ],
-            }
-            for document in report.documents
-        ],
+        "documents": _Lazy(report.documents),
         "groups": [{"members": list(group.members)} for group in report.groups],
         "pairs": [{"a": pair.a, "b": pair.b, **_pair(pair)} for pair in report.pairs],
         "skipped": [

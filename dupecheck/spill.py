@@ -1,10 +1,11 @@
 """What a scan keeps per article, kept on disk: documents and arrays of keys, read back on demand.
 
 A scan of a million articles cannot hold their texts, paragraphs and shingle keys in
-memory (about 30 KB an article). These sequences write each item once to an unnamed
-temporary file (removed by the system when it is closed, even after a crash) and keep
-only its offset in memory; an item is read back when it is needed. Reads use
-``os.pread``, so worker processes forked from the scan read the same file safely.
+memory (about 30 KB an article). These sequences encode each item once, keep the bytes
+in memory up to a limit and then in an unnamed temporary file (removed by the system
+when it is closed, even after a crash), and keep only offsets; an item is read back
+when it is needed. Reads use ``os.pread``, so worker processes forked from the scan
+read the same file safely (or the same memory, which they inherit).
 """
 
 from __future__ import annotations
@@ -24,36 +25,67 @@ from dupecheck.model import Article, Document, Paragraph, ParagraphKind
 _SEPARATOR = "\x1f"
 """Joins a paragraph's terms on disk: terms are words and figures, never control characters."""
 _KINDS = {kind.value: kind for kind in ParagraphKind}
+IN_MEMORY = 1 << 27
+"""Bytes a :class:`Records` keeps in memory before it moves them to a file (128 MiB)."""
 _READ_AT_ONCE = 1 << 22
 """Bytes read at a time when going through every item in order."""
 
 
 class Records:
-    """Byte strings appended to an unnamed temporary file; one may be replaced by a later one."""
+    """Byte strings appended one after another; one may be replaced by a later one.
 
-    def __init__(self, directory: str | None = None) -> None:
-        descriptor, path = tempfile.mkstemp(prefix="dupecheck-", dir=directory)
-        os.unlink(path)
-        self._fd = descriptor
-        # Closed when the records are dropped, without a ResourceWarning: a report may outlive its scan.
-        self._closer = weakref.finalize(self, os.close, descriptor)
+    They are kept in memory up to ``in_memory`` bytes, then moved to an unnamed
+    temporary file in ``directory``: a small scan pays no disk writes, a large one
+    holds a few offsets an item.
+    """
+
+    def __init__(self, directory: str | None = None, in_memory: int | None = None) -> None:
+        self._directory = directory
+        self._in_memory = IN_MEMORY if in_memory is None else in_memory
+        self._memory: bytearray | None = bytearray()
+        self._fd = -1
+        self._closer: weakref.finalize[[int], Records] | None = None
         self._starts = array("q")
         self._sizes = array("q")
         self._end = 0
 
     def close(self) -> None:
-        """Give the file back to the system (the records cannot be read after)."""
-        self._closer()
+        """Give the memory or file back (the records cannot be read after)."""
+        self._memory = None
+        if self._closer is not None:
+            self._closer()
+        self._fd = -1
 
     def __len__(self) -> int:
         return len(self._starts)
 
-    def _write(self, blobs: Sequence[bytes]) -> int:
-        """Write ``blobs`` one after another at the end of the file; where the first one starts."""
-        start, data = self._end, b"".join(blobs)
+    def _spill(self) -> None:
+        """Move the records kept in memory to a new temporary file."""
+        descriptor, path = tempfile.mkstemp(prefix="dupecheck-", dir=self._directory)
+        os.unlink(path)
+        # Closed when the records are dropped, without a ResourceWarning: a report may outlive its scan.
+        self._closer = weakref.finalize(self, os.close, descriptor)
+        self._fd = descriptor
+        kept, self._memory = self._memory, None
+        if kept:
+            self._pwrite(bytes(kept), 0)
+
+    def _pwrite(self, data: bytes, start: int) -> None:
         written = 0
         while written < len(data):
             written += os.pwrite(self._fd, data[written:], start + written)
+
+    def _write(self, blobs: Sequence[bytes]) -> int:
+        """Write ``blobs`` one after another at the end; where the first one starts."""
+        start, data = self._end, b"".join(blobs)
+        if self._memory is not None and start + len(data) > self._in_memory:
+            self._spill()
+        if self._memory is not None:
+            self._memory += data
+        elif self._fd < 0:
+            raise ValueError("records written after they were closed")
+        else:
+            self._pwrite(data, start)
         self._end += len(data)
         return start
 
@@ -70,7 +102,21 @@ class Records:
         self._starts[number] = self._write([blob])
         self._sizes[number] = len(blob)
 
+    @property
+    def sizes(self) -> Sequence[int]:
+        """Each record's length in bytes."""
+        return self._sizes
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the records have moved to a file."""
+        return self._closer is not None
+
     def _read(self, start: int, size: int) -> bytes:
+        if self._memory is not None:
+            return bytes(memoryview(self._memory)[start : start + size])
+        if self._fd < 0:
+            raise ValueError("records read after they were closed")
         data = os.pread(self._fd, size, start)
         if len(data) != size:
             raise OSError(f"a scan's temporary file ended early: {len(data)} of {size} bytes read")
@@ -123,6 +169,10 @@ class _Spilled(Sequence[T]):
         """Append ``items``."""
         self._records.extend([self._encode(item) for item in items])
 
+    def stored_sizes(self) -> Sequence[int]:
+        """The bytes each item takes in storage (encoded), in order."""
+        return self._records.sizes
+
     def replace(self, number: int, item: T) -> None:
         """Make ``item`` item ``number`` (written anew at the end of the file)."""
         self._records.replace(number, self._encode(item))
@@ -174,20 +224,19 @@ def decode_document(blob: bytes) -> Document:
 class DocumentStore(_Spilled[Document]):
     """Documents, articles' texts included, kept on disk; an item is read back when indexed.
 
-    Ids stay in memory, so :meth:`position` finds a document without reading others.
+    Ids stay in memory, so :meth:`positions` finds documents without reading others.
 
     >>> from dupecheck.document import build_document
     >>> from dupecheck.settings import Settings
     >>> store = DocumentStore()
     >>> store.extend([build_document(Article("a", "Council votes to fund a barrier."), Settings())])
-    >>> store[0].article.text, store.ids, store.position("a")
-    ('Council votes to fund a barrier.', ['a'], 0)
+    >>> store[0].article.text, store.ids, store.positions(["a", "b"])
+    ('Council votes to fund a barrier.', ['a'], {'a': 0})
     """
 
     def __init__(self, directory: str | None = None) -> None:
         super().__init__(directory)
         self.ids: list[str] = []
-        self._positions: dict[str, int] | None = None
 
     def _encode(self, item: Document) -> bytes:
         return encode_document(item)
@@ -200,13 +249,11 @@ class DocumentStore(_Spilled[Document]):
         chosen = list(items)
         super().extend(chosen)
         self.ids += [document.id for document in chosen]
-        self._positions = None
 
     def extend_encoded(self, ids: Sequence[str], blobs: Sequence[bytes]) -> None:
         """Append documents already encoded (:func:`encode_document`, in worker processes), with their ids."""
         self._records.extend(blobs)
         self.ids += ids
-        self._positions = None
 
     def replace(self, number: int, item: Document) -> None:
         """Make ``item`` (an article's document, marked anew) item ``number``; its id must not change."""
@@ -223,11 +270,10 @@ class DocumentStore(_Spilled[Document]):
     def __hash__(self) -> int:
         return hash(tuple(self.ids))
 
-    def position(self, identifier: str) -> int:
-        """The number of the document with id ``identifier`` (a ``KeyError`` if there is none)."""
-        if self._positions is None:
-            self._positions = {identifier: number for number, identifier in enumerate(self.ids)}
-        return self._positions[identifier]
+    def positions(self, identifiers: Iterable[str]) -> dict[str, int]:
+        """The number of each document named in ``identifiers`` (unknown names are left out)."""
+        wanted = set(identifiers)
+        return {name: number for number, name in enumerate(self.ids) if name in wanted}
 
 
 class KeyArrays(_Spilled[np.ndarray]):
@@ -244,18 +290,3 @@ class KeyArrays(_Spilled[np.ndarray]):
 
     def _decode(self, blob: bytes) -> np.ndarray:
         return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
-
-
-_ARRAYS_AT_ONCE = 4096
-
-
-def key_chunks(arrays: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The keys of a few thousand of ``arrays`` at a time in one uint64 array, and each key's array number.
-
-    >>> [(keys.tolist(), owners.tolist()) for keys, owners in key_chunks([np.array([3, 1]), np.array([2])])]
-    [([3, 1, 2], [0, 0, 1])]
-    """
-    for start in range(0, len(arrays), _ARRAYS_AT_ONCE):
-        chosen = [np.asarray(a, dtype=np.uint64) for a in arrays[start : start + _ARRAYS_AT_ONCE]]
-        owners = np.repeat(np.arange(start, start + len(chosen)), [len(a) for a in chosen])
-        yield np.concatenate(chosen), owners

@@ -12,7 +12,15 @@ from dupecheck.load import load_paths
 from dupecheck.model import Article, Document
 from dupecheck.parallel import map_batches
 from dupecheck.settings import Settings
-from dupecheck.spill import DocumentStore, KeyArrays, key_chunks
+from dupecheck.spill import DocumentStore, KeyArrays
+
+
+@pytest.fixture(autouse=True, params=["in memory", "on disk"])
+def where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: records kept in memory, and records moved to a file at once."""
+    if request.param == "on disk":
+        monkeypatch.setattr(spill, "IN_MEMORY", 0)
+    return str(request.param)
 
 
 def _sample_documents() -> list[Document]:
@@ -33,7 +41,7 @@ def test_documents_come_back_as_they_went_in() -> None:
     assert store[-1] == documents[-1]
     assert store == tuple(documents)
     assert store.ids == [document.id for document in documents]
-    assert store.position(documents[2].id) == 2
+    assert store.positions([documents[2].id, "nobody"]) == {documents[2].id: 2}
     with pytest.raises(IndexError):
         store[len(documents)]
 
@@ -89,13 +97,3 @@ def test_reading_in_order_crosses_read_boundaries(monkeypatch: pytest.MonkeyPatc
     stored = KeyArrays()
     stored.extend(arrays)
     assert [a.tolist() for a in stored] == [a.tolist() for a in arrays]
-
-
-def test_key_chunks_number_each_key_by_its_array(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spill, "_ARRAYS_AT_ONCE", 3)
-    arrays = [np.full(n % 3, n, dtype=np.uint64) for n in range(8)]
-    chunks = list(key_chunks(arrays))
-    assert len(chunks) == 3
-    keys = np.concatenate([k for k, _ in chunks])
-    owners = np.concatenate([o for _, o in chunks])
-    assert keys.tolist() == owners.tolist() == [n for n in range(8) for _ in range(n % 3)]

@@ -1,0 +1,83 @@
+"""Keys carried by many articles, counted over per-article key arrays too large to hold at once.
+
+Learned boilerplate counts paragraph keys and the corpus vocabulary counts shingle keys,
+each over one array of distinct 64-bit keys per article, which a large scan keeps on disk
+(:class:`~dupecheck.spill.KeyArrays`). Counting goes through the arrays a few thousand at
+a time, in two passes that need no copy of all the keys together and no sort of them:
+the first counts keys by bucket (a bucket's count bounds each of its keys'), the second
+counts exactly the keys of the buckets over the limit. Keys are well mixed hashes; two
+distinct ones are equal with a probability of about one in 10^19.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from dupecheck.shingle import is_in
+
+_BUCKET_BITS = 22
+_BUCKETS = 1 << _BUCKET_BITS
+_ARRAYS_AT_ONCE = 4096
+
+
+def key_chunks(arrays: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The keys of a few thousand of ``arrays`` at a time in one uint64 array, and each key's array number.
+
+    >>> [(keys.tolist(), owners.tolist()) for keys, owners in key_chunks([np.array([3, 1]), np.array([2])])]
+    [([3, 1, 2], [0, 0, 1])]
+    """
+    for start in range(0, len(arrays), _ARRAYS_AT_ONCE):
+        chosen = [np.asarray(a, dtype=np.uint64) for a in arrays[start : start + _ARRAYS_AT_ONCE]]
+        owners = np.repeat(np.arange(start, start + len(chosen)), [len(a) for a in chosen])
+        yield np.concatenate(chosen), owners
+
+
+def _bucket(keys: np.ndarray) -> np.ndarray:
+    """The bucket of each key: its top bits."""
+    buckets: np.ndarray = (keys >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
+    return buckets
+
+
+def frequent_keys(arrays: Sequence[np.ndarray], more_than: float) -> np.ndarray:
+    """The keys (sorted uint64) found in more than ``more_than`` of ``arrays`` (each holds a key once).
+
+    >>> arrays = [np.array([1, 2], dtype=np.uint64), np.array([2, 3], dtype=np.uint64), np.array([2, 1])]
+    >>> frequent_keys(arrays, 1).tolist(), frequent_keys(arrays, 2).tolist()
+    ([1, 2], [2])
+    """
+    totals = np.zeros(_BUCKETS, dtype=np.int64)
+    for keys, _ in key_chunks(arrays):
+        totals += np.bincount(_bucket(keys), minlength=_BUCKETS)
+    heavy = totals > more_than
+    values, counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    if not heavy.any():
+        return values
+    for keys, _ in key_chunks(arrays):
+        more, times = np.unique(keys[heavy[_bucket(keys)]], return_counts=True)
+        values, where = np.unique(np.r_[values, more], return_inverse=True)
+        counts = np.bincount(where, weights=np.r_[counts, times], minlength=len(values)).astype(np.int64)
+    return values[counts > more_than]
+
+
+def carriers(arrays: Sequence[np.ndarray], keys: np.ndarray) -> dict[int, np.ndarray]:
+    """For each of ``keys`` (sorted uint64), the numbers of the arrays holding it, in order.
+
+    >>> arrays = [np.array([1, 2], dtype=np.uint64), np.array([2, 3], dtype=np.uint64), np.array([2, 1])]
+    >>> {key: found.tolist() for key, found in carriers(arrays, np.array([1, 2], dtype=np.uint64)).items()}
+    {1: [0, 2], 2: [0, 1, 2]}
+    """
+    found_keys, found_owners = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)]
+    for chunk, owners in key_chunks(arrays):
+        chosen = is_in(chunk, keys)
+        found_keys.append(chunk[chosen])
+        found_owners.append(owners[chosen])
+    every_key, every_owner = np.concatenate(found_keys), np.concatenate(found_owners)
+    order = np.lexsort((every_owner, every_key))
+    every_key, every_owner = every_key[order], every_owner[order]
+    if not len(every_key):
+        return {}
+    bounds = [*np.flatnonzero(np.r_[True, every_key[1:] != every_key[:-1]]).tolist(), len(every_key)]
+    return {int(every_key[a]): every_owner[a:b] for a, b in itertools.pairwise(bounds)}

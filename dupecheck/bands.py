@@ -136,9 +136,13 @@ class BandCollisions:
         owners = np.concatenate(self._owners)
         width = int(owners.max()) + 1
         found: list[np.ndarray] = []
+        keys = np.empty(len(owners), dtype=np.int64)
         for band in range(self.bands):
-            parts = range(band, len(self._keys), self.bands)
-            keys = np.frombuffer(b"".join(self._keys.get(part) for part in parts), dtype=np.int64)
+            filled = 0
+            for part in range(band, len(self._keys), self.bands):
+                chunk = np.frombuffer(self._keys.get(part), dtype=np.int64)
+                keys[filled : filled + len(chunk)] = chunk
+                filled += len(chunk)
             found += _band_pairs(keys, owners, width)
         if not found:
             return []

@@ -5,6 +5,7 @@ The only module that imports MinHashLSH (for the Redis index).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -17,22 +18,32 @@ if TYPE_CHECKING:
     from datasketch import MinHashLSH
 
 
-def identical_pairs(contents: Sequence[str]) -> list[tuple[int, int]]:
+def identical_pairs(contents: Sequence[str] | np.ndarray) -> list[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose content is the same, word for word.
 
-    Exact copies are found this way even when every word they hold is corpus
-    vocabulary that LSH never sees (a re-sent table of figures).
+    ``contents`` holds a digest of each document's words (empty for a document without
+    any). Exact copies are found this way even when every word they hold is corpus
+    vocabulary that LSH never sees (a re-sent table of figures). Digests are sorted in
+    numpy, not put in a dict, so a million of them take a few megabytes.
 
     >>> identical_pairs(["a b", "c", "a b", ""])
     [(0, 2)]
+    >>> identical_pairs(np.array([b"x", b"", b"x", b"x", b""], dtype="S16"))
+    [(0, 2), (0, 3), (2, 3)]
     """
-    by_content: dict[str, list[int]] = {}
-    for index, content in enumerate(contents):
-        if content:
-            by_content.setdefault(content, []).append(index)
-    return sorted(
-        (first, other) for same in by_content.values() for first in same for other in same if first < other
-    )
+    values = np.asarray(contents)
+    if not len(values):
+        return []
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    pairs: list[tuple[int, int]] = []
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+        if ordered[start]:
+            same = sorted(order[start : start + size].tolist())
+            pairs += itertools.combinations(same, 2)
+    return sorted(pairs)
 
 
 def redis_lsh(settings: Settings, basename: bytes, connection: dict[str, object]) -> MinHashLSH:

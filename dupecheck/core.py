@@ -109,6 +109,41 @@ def find_duplicates(
         articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache
     )
     try:
+        return _verified(
+            documents,
+            common,
+            identities,
+            collisions,
+            settings,
+            skipped,
+            progress,
+            focus,
+            files,
+            same_source,
+            window,
+            jobs,
+        )
+    except BaseException:
+        documents.close()
+        raise
+
+
+def _verified(
+    documents: DocumentStore,
+    common: frozenset[str],
+    identities: np.ndarray,
+    collisions: BandCollisions,
+    settings: Settings,
+    skipped: Iterable[Skipped],
+    progress: Progress,
+    focus: Collection[str] | None,
+    files: int,
+    same_source: str,
+    window: int | None,
+    jobs: int,
+) -> ScanReport:
+    """:func:`find_duplicates` from the candidates on: verify them, group the pairs, report."""
+    try:
         candidates = sorted(set(collisions.pairs()) | set(identical_pairs(identities)))
     finally:
         collisions.close()
@@ -155,15 +190,41 @@ def find_duplicates(
     )
 
 
+_MARKED_AT_ONCE = 2048
 _BATCH = 20_000
 """Articles read, segmented and signed together: a batch's texts and signatures are what a scan holds."""
+_BATCH_CHARACTERS = 64 << 20
+"""...and fewer when their texts are long, so memory does not grow with the articles' length."""
 
 
 def _batches(items: Iterable[Article]) -> Iterator[list[Article]]:
-    """``items`` a batch of :data:`_BATCH` at a time."""
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, _BATCH)):
+    """``items`` a batch at a time: :data:`_BATCH` articles, or fewer holding :data:`_BATCH_CHARACTERS`."""
+    batch: list[Article] = []
+    characters = 0
+    for article in items:
+        batch.append(article)
+        characters += len(article.text)
+        if len(batch) >= _BATCH or characters >= _BATCH_CHARACTERS:
+            yield batch
+            batch, characters = [], 0
+    if batch:
         yield batch
+
+
+def _ranges(sizes: Sequence[int], limit: int) -> Iterator[range]:
+    """Consecutive ranges of item numbers: :data:`_BATCH` items, or fewer whose ``sizes`` reach ``limit``.
+
+    >>> [list(r) for r in _ranges([5, 5, 20, 1], 10)]
+    [[0, 1], [2], [3]]
+    """
+    start, total = 0, 0
+    for number, size in enumerate(sizes):
+        total += size
+        if number + 1 - start >= _BATCH or total >= limit:
+            yield range(start, number + 1)
+            start, total = number + 1, 0
+    if start < len(sizes):
+        yield range(start, len(sizes))
 
 
 def _prepared(
@@ -174,7 +235,7 @@ def _prepared(
     jobs: int,
     progress: Progress,
     cache: str | os.PathLike[str] | None,
-) -> tuple[DocumentStore, frozenset[str], list[str], BandCollisions]:
+) -> tuple[DocumentStore, frozenset[str], np.ndarray, BandCollisions]:
     """The articles' documents (on disk), the corpus vocabulary, identity digests, and band collisions.
 
     ``articles`` is read once, a batch at a time; texts, paragraphs and shingle keys go
@@ -207,7 +268,7 @@ def _filled(
     cache: str | os.PathLike[str] | None,
     documents: DocumentStore,
     collisions: BandCollisions,
-) -> tuple[DocumentStore, frozenset[str], list[str], BandCollisions]:
+) -> tuple[DocumentStore, frozenset[str], np.ndarray, BandCollisions]:
     """:func:`_prepared`'s work, filling ``documents`` and ``collisions``."""
     with contextlib.ExitStack() as stack:
         kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
@@ -222,17 +283,19 @@ def _filled(
             )
         del seen
         if learn_boilerplate:
-            for number, document in learned_marks(documents, paragraph_keys).items():
-                documents.replace(number, document)
-                [marked_keys] = shingle_hash_arrays([document])
-                shingle_arrays.replace(number, marked_keys)
-                text_keys[number] = None
+            marks = learned_marks(documents, paragraph_keys)
+            while marked := list(itertools.islice(marks, _MARKED_AT_ONCE)):
+                for (number, document), keys in zip(
+                    marked, map_batches(shingle_hash_arrays, [d for _, d in marked], jobs)
+                ):
+                    documents.replace(number, document)
+                    shingle_arrays.replace(number, keys)
+                    text_keys[number] = None
         common = common_from_hashes(documents, shingle_arrays, settings)
         common_keys = shingle_keys(common)
         progress("vocabulary", 1, 1)
-        identities: list[str] = []
-        for start in range(0, len(documents), _BATCH):
-            numbers = range(start, min(start + _BATCH, len(documents)))
+        identities: list[np.ndarray] = []
+        for numbers in _ranges(documents.stored_sizes(), 2 * _BATCH_CHARACTERS):
             signed = _signed(
                 documents,
                 numbers,
@@ -243,15 +306,16 @@ def _filled(
                 jobs,
                 kept,
             )
-            identities += [identity for identity, _ in signed]
+            # An identity digest's first 16 bytes are enough to tell copies apart; "" stays empty.
+            identities.append(np.array([bytes.fromhex(identity[:32]) for identity, _ in signed], dtype="S16"))
             owners = np.repeat(np.array(numbers), [len(rows) for _, rows in signed])
             matrix = [rows for _, rows in signed]
             collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
-            progress("shingle", len(identities), len(documents))
+            progress("shingle", numbers.stop, len(documents))
         progress("sign", len(documents), len(documents))
         if kept is not None:
             kept.prune()
-    return documents, common, identities, collisions
+    return documents, common, np.concatenate([np.zeros(0, dtype="S16"), *identities]), collisions
 
 
 def _taken(
@@ -305,9 +369,9 @@ def _taken(
     paragraph_keys.extend(hashes for _, hashes, _, _ in prepared)
     shingle_arrays.extend(shingles for _, _, shingles, _ in prepared)
     if kept is not None:
-        kept.put({key: made for key, (*_, made) in zip(known, prepared) if made})
+        kept.put({key: made for key, (*_, made) in zip(keys, prepared) if key and made})
         kept.put_paragraph_keys(
-            {key: hashes for key, (_, hashes, _, _) in zip(known, prepared) if key not in stored_keys}
+            {key: hashes for key, (_, hashes, _, _) in zip(keys, prepared) if key and key not in stored_keys}
         )
     return keys
 

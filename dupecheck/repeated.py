@@ -14,13 +14,12 @@ import dataclasses
 import hashlib
 import itertools
 import math
-from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from dupecheck.model import Document, ParagraphKind
-from dupecheck.spill import key_chunks
+from dupecheck.frequent import carriers, frequent_keys
+from dupecheck.model import Document, ParagraphKind, document_ids
 from dupecheck.text import normalize
 
 MIN_ARTICLES = 3
@@ -150,47 +149,46 @@ def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndar
     The hashes are stable, so ``arrays`` may come from other processes or from storage;
     :func:`repeated_paragraphs` shows an example.
     """
-    marked = learned_marks(documents, arrays)
+    marked = dict(learned_marks(documents, arrays))
     return tuple(marked.get(number, document) for number, document in enumerate(documents))
 
 
-def learned_marks(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> dict[int, Document]:
-    """The documents :func:`repeated_from_hashes` changes, by number, as it changes them.
+def learned_marks(
+    documents: Sequence[Document], arrays: Sequence[np.ndarray]
+) -> Iterator[tuple[int, Document]]:
+    """The documents :func:`repeated_from_hashes` changes, by number, as it changes them, one at a time.
 
-    Only the articles holding a key carried often enough are read again, so ``documents``
-    may be kept on disk (:class:`~dupecheck.spill.DocumentStore`): most are never read.
+    Carriers are counted over the hashes (:mod:`dupecheck.frequent`); a document is read
+    only to name a frequent key, to judge a sample of its carriers, or to be marked, so
+    ``documents`` may be kept on disk (:class:`~dupecheck.spill.DocumentStore`).
     """
     needed = carriers_needed(len(documents))
     if len(documents) < needed or not len(arrays):
-        return {}
-    chunks = list(key_chunks(arrays))
-    flat = np.concatenate([keys for keys, _ in chunks])
-    owners = np.concatenate([numbers for _, numbers in chunks])
-    del chunks
-    values, counts = np.unique(flat, return_counts=True)
-    wanted_values = values[counts >= needed]
-    if not len(wanted_values):
-        return {}
-    wanted = set(wanted_values.tolist())
-    carriers: dict[str, set[int]] = defaultdict(set)
-    for number in np.unique(owners[np.isin(flat, wanted_values)]).tolist():
-        for key in content_keys(documents[number]):
-            if key_hash(key) in wanted:
-                carriers[key].add(number)
-    frequent = {key: sorted(found) for key, found in carriers.items() if len(found) >= needed}
-    return _marked(documents, frequent)
-
-
-def _marked(documents: Sequence[Document], frequent: Mapping[str, list[int]]) -> dict[int, Document]:
-    """The documents carrying ``frequent`` keys (key: its carriers) where they are unrelated, marked."""
+        return
+    found = carriers(arrays, frequent_keys(arrays, needed - 1))
+    if not found:
+        return
+    ids = document_ids(documents)
+    samples = {
+        hashed: judged_sample((ids[n], n) for n in numbers.tolist()) for hashed, numbers in found.items()
+    }
+    frequent: dict[str, np.ndarray] = {}
+    for hashed, sample in samples.items():
+        key = next(key for key in content_keys(documents[sample[0]]) if key_hash(key) == hashed)
+        frequent[key] = found[hashed]
     others: dict[int, frozenset[str]] = {}  # only for the articles sampled
     learned: dict[str, int] = {}
-    for key, found in frequent.items():
-        sample = judged_sample((documents[number].id, number) for number in found)
+    for key, numbers in frequent.items():
+        sample = samples[key_hash(key)]
         for number in sample:
             if number not in others:
                 others[number] = other_terms(documents[number], frequent)
         if unrelated([others[number] for number in sample]):
-            learned[key] = len(found)
-    carrying = sorted({number for key in learned for number in frequent[key]})
-    return {number: mark_repeated(documents[number], learned) for number in carrying}
+            learned[key] = len(numbers)
+    if not learned:
+        return
+    for number in np.unique(np.concatenate([frequent[key] for key in learned])).tolist():
+        document = documents[number]
+        marked = mark_repeated(document, learned)
+        if marked is not document:
+            yield number, marked

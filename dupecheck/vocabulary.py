@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dupecheck.frequent import frequent_keys, key_chunks
 from dupecheck.model import Document
 from dupecheck.settings import Settings
 from dupecheck.shingle import content_codes, first_of_each, is_in, shingle_key, shingles, split_by_owner
-from dupecheck.spill import key_chunks
 
 
 def common_limit(articles: int, settings: Settings) -> float:
@@ -70,30 +70,15 @@ def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
     return split_by_owner(codes.key[first], owner[first], len(documents))
 
 
-_BUCKET_BITS = 22
-_BUCKETS = 1 << _BUCKET_BITS
-_ARRAYS_AT_ONCE = 2000
-
-
-def _bucket(keys: np.ndarray) -> np.ndarray:
-    """The bucket of each key: its top bits (keys are well mixed)."""
-    buckets: np.ndarray = (np.asarray(keys, dtype=np.uint64) >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
-    return buckets
-
-
 def common_from_hashes(
     documents: Sequence[Document], arrays: Sequence[np.ndarray], settings: Settings
 ) -> frozenset[str]:
     """:func:`common_shingles`, counted over each document's :func:`shingle_hash_array` in numpy.
 
-    Document frequencies are counted over hashes in numpy instead of a Python dict of
-    every shingle of the corpus, in two passes that need no copy of all the keys
-    together and no sort of them: the first counts keys by bucket (a bucket's count
-    bounds each of its keys'), the second counts exactly the keys of the buckets over
-    the limit. The shingles behind the common keys are then read back from the first
-    document holding each. The keys are stable, so ``arrays`` may come from other
-    processes or from storage. Two shingles share a 64-bit key with a probability of
-    about one in 10^19.
+    Document frequencies are counted over hashes in numpy (:func:`~dupecheck.frequent.frequent_keys`)
+    instead of a Python dict of every shingle of the corpus. The shingles behind the
+    common keys are then read back from the first document holding each. The keys are
+    stable, so ``arrays`` may come from other processes or from storage.
 
     >>> from dupecheck.document import build_document
     >>> from dupecheck.model import Article
@@ -106,18 +91,7 @@ def common_from_hashes(
     limit = common_limit(len(documents), settings)
     if len(documents) <= limit:
         return frozenset()
-    totals = np.zeros(_BUCKETS, dtype=np.int64)
-    for keys, _ in key_chunks(arrays):
-        totals += np.bincount(_bucket(keys), minlength=_BUCKETS)
-    heavy = totals > limit
-    if not heavy.any():
-        return frozenset()
-    values, counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    for keys, _ in key_chunks(arrays):
-        more, times = np.unique(keys[heavy[_bucket(keys)]], return_counts=True)
-        values, where = np.unique(np.r_[values, more], return_inverse=True)
-        counts = np.bincount(where, weights=np.r_[counts, times], minlength=len(values)).astype(np.int64)
-    common = values[counts > limit]
+    common = frequent_keys(arrays, limit)
     missing = set(common.tolist())
     found: set[str] = set()
     for keys, owners in key_chunks(arrays):

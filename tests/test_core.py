@@ -8,7 +8,7 @@ import pytest
 from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
 from synthetic import corpus_with_planted_copies
 
-from dupecheck import core
+from dupecheck import core, spill
 from dupecheck.core import compare, find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import load_paths
@@ -137,6 +137,7 @@ def test_articles_are_read_once_a_batch_at_a_time_with_the_same_report(
     whole = find_duplicates(articles, jobs=1)
     assert any(p.reason.startswith("repeated in") for d in whole.documents for p in d.paragraphs)
     monkeypatch.setattr(core, "_BATCH", 37)
+    monkeypatch.setattr(spill, "IN_MEMORY", 4096)  # documents and keys move to files part way
     read = []
 
     def once() -> Iterator[Article]:
@@ -146,6 +147,8 @@ def test_articles_are_read_once_a_batch_at_a_time_with_the_same_report(
 
     assert find_duplicates(once(), jobs=2) == whole
     assert read == [a.id for a in articles]
+    monkeypatch.setattr(core, "_BATCH_CHARACTERS", 5000)  # batches cut by length, not count
+    assert find_duplicates(articles, jobs=1) == whole
     cache = tmp_path / "cache.sqlite"
     assert find_duplicates(articles, jobs=1, cache=cache) == whole
     assert find_duplicates(articles, jobs=2, cache=cache) == whole

@@ -51,21 +51,8 @@ def build_document(article: Article, settings: Settings, *, boilerplate: Pattern
     return Document(article, tuple(paragraphs))
 
 
-ParagraphRow = tuple[int, int, str, str, tuple[str, ...]]
-"""A paragraph as plain values: start, end, kind, reason, terms (how workers send documents back)."""
-
-
-def paragraph_rows(document: Document) -> tuple[ParagraphRow, ...]:
-    """A document's paragraphs as plain tuples, cheap to pickle.
-
-    A worker's terms are shared objects (stems come from one table), so pickle writes
-    each distinct term once per batch of documents.
-    """
-    return tuple((p.start, p.end, p.kind.value, p.reason, p.terms) for p in document.paragraphs)
-
-
 def document_of_rows(article: Article, rows: Iterable[Sequence[Any]]) -> Document:
-    """The Document of ``article`` with the paragraphs in ``rows`` (as :func:`paragraph_rows` gives)."""
+    """The Document of ``article`` with the paragraphs in ``rows``: start, end, kind, reason, terms."""
     return Document(
         article,
         tuple(

@@ -1,10 +1,10 @@
 """Run a per-item function over many items in worker processes, results in input order.
 
-Workers are forked from the scanning process, so they see its articles, documents and
-views without copying them through a pipe: only item numbers go out and results come
-back. Where ``fork`` is not available (Windows) the work runs in this process. Results
-are the same for every number of jobs: each item is computed the same way, and the
-results are put back in input order.
+Workers are forked from the scanning process, so they see what it holds (a batch of
+articles, the document store's offsets, match views) without copying it through a pipe:
+only item numbers go out and results come back. Where ``fork`` is not available
+(Windows) the work runs in this process. Results are the same for every number of jobs:
+each item is computed the same way, and the results are put back in input order.
 """
 
 from __future__ import annotations

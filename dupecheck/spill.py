@@ -71,9 +71,14 @@ class Records:
             self._pwrite(bytes(kept), 0)
 
     def _pwrite(self, data: bytes, start: int) -> None:
-        written = 0
+        view, written = memoryview(data), 0
         while written < len(data):
-            written += os.pwrite(self._fd, data[written:], start + written)
+            count = os.pwrite(self._fd, view[written:], start + written)
+            if count <= 0:
+                raise OSError(
+                    f"cannot write a scan's temporary file ({written} of {len(data)} bytes written)"
+                )
+            written += count
 
     def _write(self, blobs: Sequence[bytes]) -> int:
         """Write ``blobs`` one after another at the end; where the first one starts."""

@@ -275,13 +275,11 @@ def _filled(
         paragraph_keys = stack.enter_context(contextlib.closing(KeyArrays()))
         shingle_arrays = stack.enter_context(contextlib.closing(KeyArrays()))
         text_keys: list[str | None] = []
-        seen: set[str] = set()
         for batch in _batches(articles):
-            _check_unique(batch, seen)
             text_keys += _taken(
                 batch, documents, paragraph_keys, shingle_arrays, settings, boilerplate, jobs, progress, kept
             )
-        del seen
+        _check_unique(documents.ids)
         if learn_boilerplate:
             marks = learned_marks(documents, paragraph_keys)
             while marked := list(itertools.islice(marks, _MARKED_AT_ONCE)):
@@ -376,15 +374,12 @@ def _taken(
     return keys
 
 
-def _check_unique(batch: Sequence[Article], seen: set[str]) -> None:
-    """Add the batch's ids to ``seen``; an :class:`InputError` naming them if any was there already."""
-    repeated: set[str] = set()
-    for article in batch:
-        if article.id in seen:
-            repeated.add(article.id)
-        seen.add(article.id)
+def _check_unique(ids: Sequence[str]) -> None:
+    """An :class:`InputError` naming the repeated ids, if any (sorting them needs no set of every id)."""
+    ordered = sorted(ids)
+    repeated = sorted({a for a, b in itertools.pairwise(ordered) if a == b})
     if repeated:
-        raise InputError(f"article ids must be unique; repeated: {', '.join(sorted(repeated)[:5])}")
+        raise InputError(f"article ids must be unique; repeated: {', '.join(repeated[:5])}")
 
 
 def _signed(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -161,8 +162,8 @@ class Indexed(Protocol):
 
     ids: list[str]
 
-    def position(self, identifier: str) -> int:
-        """The number of the document with id ``identifier``."""
+    def positions(self, identifiers: Iterable[str]) -> dict[str, int]:
+        """The number of each document named in ``identifiers`` (unknown names are left out)."""
         ...
 
 
@@ -171,14 +172,65 @@ def document_ids(documents: Sequence[Document]) -> list[str]:
     return list(documents.ids) if isinstance(documents, Indexed) else [d.id for d in documents]
 
 
-def documents_named(documents: Sequence[Document], ids: Iterable[str]) -> dict[str, Document]:
-    """The documents with these ``ids``, by id; documents kept on disk are read only for those.
+def document_positions(documents: Sequence[Document], ids: Iterable[str]) -> dict[str, int]:
+    """The number of each document named in ``ids``, in document order; unknown names are left out.
+
+    Documents kept on disk are not read: their ids are in memory.
+
+    >>> document_positions([Document(Article("a", "..."), ()), Document(Article("b", "..."), ())], ["b", "z"])
+    {'b': 1}
+    """
+    if isinstance(documents, Indexed):
+        return documents.positions(ids)
+    wanted = set(ids)
+    return {document.id: number for number, document in enumerate(documents) if document.id in wanted}
+
+
+KEPT_DOCUMENTS = 32
+"""Documents a :class:`DocumentsNamed` keeps decoded: reporters ask for a pair's two several times."""
+
+
+class DocumentsNamed(Mapping[str, Document]):
+    """Some documents of a report by id, each read only when asked for: a scan keeps them on disk.
+
+    The last :data:`KEPT_DOCUMENTS` read are kept, so asking for the same few again costs nothing,
+    and a report of a million articles never holds more than those.
+    """
+
+    def __init__(
+        self, documents: Sequence[Document], ids: Iterable[str], *, keep: int = KEPT_DOCUMENTS
+    ) -> None:
+        self._documents = documents
+        self._positions = document_positions(documents, ids)
+        self._keep = keep
+        self._kept: OrderedDict[str, Document] = OrderedDict()
+
+    def __getitem__(self, identifier: str) -> Document:
+        document = self._kept.get(identifier)
+        if document is not None:
+            self._kept.move_to_end(identifier)
+            return document
+        document = self._documents[self._positions[identifier]]
+        self._kept[identifier] = document
+        if len(self._kept) > self._keep:
+            self._kept.popitem(last=False)
+        return document
+
+    def __contains__(self, identifier: object) -> bool:
+        return identifier in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+def documents_named(documents: Sequence[Document], ids: Iterable[str]) -> DocumentsNamed:
+    """The documents with these ``ids``, by id and in document order, each read when it is asked for.
 
     >>> found = documents_named([Document(Article("a", "..."), ()), Document(Article("b", "..."), ())], ["b"])
     >>> [(name, document.id) for name, document in found.items()]
     [('b', 'b')]
     """
-    wanted = set(ids)
-    if isinstance(documents, Indexed):
-        return {identifier: documents[documents.position(identifier)] for identifier in sorted(wanted)}
-    return {document.id: document for document in documents if document.id in wanted}
+    return DocumentsNamed(documents, ids)

@@ -5,8 +5,9 @@ Shared by the reporters so that every format counts and phrases a pair the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from dupecheck.model import (
     CompareReport,
@@ -26,41 +27,66 @@ EXCERPT = 200
 
 @dataclass(frozen=True, slots=True)
 class ConfirmedPair:
-    """A related pair with its two documents: everything a reporter needs to show it."""
+    """A related pair and where its two documents are: everything a reporter needs to show it.
+
+    ``a`` and ``b`` are read when asked for, so a list of a scan's pairs holds no document.
+    """
 
     pair: PairResult
-    a: Document
-    b: Document
     relation: Relation
+    documents: Mapping[str, Document] | tuple[Document, Document] = field(compare=False, repr=False)
+    """A comparison's two documents, or a scan's by id (:func:`~dupecheck.model.documents_named`)."""
+
+    @property
+    def a(self) -> Document:
+        """The first article's document."""
+        return self.documents[0] if isinstance(self.documents, tuple) else self.documents[self.pair.a]
+
+    @property
+    def b(self) -> Document:
+        """The second article's document."""
+        return self.documents[1] if isinstance(self.documents, tuple) else self.documents[self.pair.b]
 
 
 def confirmed_pairs(report: ScanReport | CompareReport) -> list[ConfirmedPair]:
     """The related pairs of ``report`` in the report's order; a comparison gives at most one."""
     if isinstance(report, CompareReport):
         relation = report.pair.relation
-        return [] if relation is None else [ConfirmedPair(report.pair, report.a, report.b, relation)]
+        return [] if relation is None else [ConfirmedPair(report.pair, relation, (report.a, report.b))]
     documents = documents_named(
         report.documents, (name for pair in report.pairs for name in (pair.a, pair.b))
     )
     return [
-        ConfirmedPair(pair, documents[pair.a], documents[pair.b], pair.relation)
-        for pair in report.pairs
-        if pair.relation is not None
+        ConfirmedPair(pair, pair.relation, documents) for pair in report.pairs if pair.relation is not None
     ]
+
+
+P = TypeVar("P")
+
+
+def pairs_by_group(groups: Sequence[Group], pairs: Iterable[P], first: Callable[[P], str]) -> list[list[P]]:
+    """The ``pairs`` of each group (the one holding the pair's ``first`` article), in the order given.
+
+    Pairs of an article in no group are left out. One pass over the pairs, whatever the number of groups.
+
+    >>> pairs_by_group([Group(("a", "b")), Group(("c", "d"))], ["c", "x", "a", "d"], str)
+    [['a'], ['c', 'd']]
+    """
+    group_of = {member: number for number, group in enumerate(groups) for member in group.members}
+    grouped: list[list[P]] = [[] for _ in groups]
+    for pair in pairs:
+        number = group_of.get(first(pair))
+        if number is not None:
+            grouped[number].append(pair)
+    return grouped
 
 
 def grouped_pairs(report: ScanReport) -> list[tuple[Group, list[ConfirmedPair]]]:
     """Each group of a scan with its pairs, strongest first: the order people read them in."""
-    group_of = {member: number for number, group in enumerate(report.groups) for member in group.members}
-    pairs = confirmed_pairs(report)
+    grouped = pairs_by_group(report.groups, confirmed_pairs(report), lambda p: p.pair.a)
     return [
-        (
-            group,
-            sorted(
-                (p for p in pairs if group_of.get(p.pair.a) == number), key=lambda p: strongest_first(p.pair)
-            ),
-        )
-        for number, group in enumerate(report.groups)
+        (group, sorted(pairs, key=lambda p: strongest_first(p.pair)))
+        for group, pairs in zip(report.groups, grouped, strict=True)
     ]
 
 

@@ -21,6 +21,7 @@ from dupecheck.model import (
 from dupecheck.reporters._pairs import (
     count,
     excerpt,
+    pairs_by_group,
     paragraph_summary,
     scan_summary,
     strongest_first,
@@ -78,13 +79,12 @@ def _render_scan(console: Console, report: ScanReport) -> None:
     documents = documents_named(
         report.documents, (name for pair in report.pairs for name in (pair.a, pair.b))
     )
-    group_of = {member: number for number, group in enumerate(report.groups, 1) for member in group.members}
-    for number, group in enumerate(report.groups, 1):
+    grouped = pairs_by_group(report.groups, report.pairs, lambda pair: pair.a)
+    for number, (group, pairs) in enumerate(zip(report.groups, grouped, strict=True), 1):
         console.print(Text(f"Group {number}: {count(len(group.members), 'article')}", style="bold"))
         for member in group.members:
             console.print(f"  • {member}")
-        pairs = sorted((p for p in report.pairs if group_of.get(p.a) == number), key=strongest_first)
-        for pair in pairs:
+        for pair in sorted(pairs, key=strongest_first):
             console.print()
             console.print(Text.assemble("  ", (pair.a, "bold"), " ↔ ", (pair.b, "bold")))
             console.print(Text.assemble("    ", _relation_text(pair), _scores(pair)))

@@ -45,7 +45,8 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
 
 
 def _scan(report: ScanReport) -> list[str]:
-    pairs = [pair for _, group_pairs in grouped_pairs(report) for pair in group_pairs]
+    grouped = grouped_pairs(report)
+    pairs = [pair for _, group_pairs in grouped for pair in group_pairs]
     found = (
         f"{count(len(pairs), 'near-duplicate pair')} in {count(len(report.groups), 'group')}"
         if pairs
@@ -60,29 +61,34 @@ def _scan(report: ScanReport) -> list[str]:
         lines.append("")
     if not pairs:
         return [*lines, "No near-duplicates found."]
-    for number, (group, _) in enumerate(grouped_pairs(report), 1):
+    for number, (group, _) in enumerate(grouped, 1):
         members = ", ".join(escape(member) for member in group.members)
         lines.append(f"- Group {number} ({count(len(group.members), 'article')}): {members}")
-    table = _pair_table(pairs)
-    return _fit([*lines, "", *table[:2]], table[2:], [_pair_details(pair, folded=True) for pair in pairs])
+    return _fit(
+        [*lines, "", *_TABLE_HEAD],
+        map(_pair_row, pairs),
+        (_pair_details(pair, folded=True) for pair in pairs),
+        len(pairs),
+    )
 
 
-def _fit(head: list[str], rows: list[str], details: list[list[str]]) -> list[str]:
+def _fit(head: list[str], rows: Iterable[str], details: Iterable[list[str]], pairs: int) -> list[str]:
     """``head``, then the table ``rows`` and the pair ``details`` that fit in one comment, in order.
 
-    The first row or detail that does not fit ends the comment, with a note on what was left out.
+    The first row or detail that does not fit ends the comment, with a note on what was left out;
+    the rest of ``rows`` and ``details`` (one of each for each of the ``pairs``) is never made.
     """
     kept, size = list(head), len("\n".join(head)) + _NOTE_ROOM
     for number, row in enumerate(rows):
         if size + len(row) + 1 > COMMENT_LIMIT:
-            return [*kept, "", _left_out(count(len(rows) - number, "more pair"))]
+            return [*kept, "", _left_out(count(pairs - number, "more pair"))]
         kept.append(row)
         size += len(row) + 1
     kept.append("")
     for number, block in enumerate(details):
         text = "\n".join(block)
         if size + len(text) + 1 > COMMENT_LIMIT:
-            return [*kept, _left_out(f"Aligned paragraphs of {count(len(details) - number, 'more pair')}")]
+            return [*kept, _left_out(f"Aligned paragraphs of {count(pairs - number, 'more pair')}")]
         kept += block
         size += len(text) + 1
     return kept
@@ -104,27 +110,27 @@ def _compare(report: CompareReport) -> list[str]:
             f"{escape(paragraph_summary(pair, a, b))}.",
         ]
     (only,) = confirmed
-    return [*lines, *_pair_table(confirmed), "", *_pair_details(only, folded=False)]
+    return [*lines, *_TABLE_HEAD, _pair_row(only), "", *_pair_details(only, folded=False)]
 
 
-def _pair_table(pairs: Iterable[ConfirmedPair]) -> list[str]:
-    lines = [
-        "| A | B | relation | similarity | A in B | B in A | paragraphs |",
-        "| --- | --- | --- | ---: | ---: | ---: | --- |",
-    ]
-    for confirmed in pairs:
-        pair = confirmed.pair
-        cells = (
-            escape(pair.a),
-            escape(pair.b),
-            f"**{confirmed.relation.value}**",
-            f"{pair.similarity:.2f}",
-            f"{pair.a_in_b:.0%}",
-            f"{pair.b_in_a:.0%}",
-            escape(paragraph_summary(pair, confirmed.a, confirmed.b)),
-        )
-        lines.append(f"| {' | '.join(cells)} |")
-    return lines
+_TABLE_HEAD = (
+    "| A | B | relation | similarity | A in B | B in A | paragraphs |",
+    "| --- | --- | --- | ---: | ---: | ---: | --- |",
+)
+
+
+def _pair_row(confirmed: ConfirmedPair) -> str:
+    pair = confirmed.pair
+    cells = (
+        escape(pair.a),
+        escape(pair.b),
+        f"**{confirmed.relation.value}**",
+        f"{pair.similarity:.2f}",
+        f"{pair.a_in_b:.0%}",
+        f"{pair.b_in_a:.0%}",
+        escape(paragraph_summary(pair, confirmed.a, confirmed.b)),
+    )
+    return f"| {' | '.join(cells)} |"
 
 
 def _pair_details(confirmed: ConfirmedPair, *, folded: bool) -> list[str]:

@@ -3,6 +3,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Sequence
+from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -22,9 +25,11 @@ from dupecheck.model import (
     Skipped,
 )
 from dupecheck.reporters import REPORTERS, get_reporter
+from dupecheck.reporters._pairs import confirmed_pairs, grouped_pairs, strongest_first
 from dupecheck.reporters._words import changed_spans
 from dupecheck.reporters.json import dump
 from dupecheck.settings import Settings
+from dupecheck.spill import DocumentStore
 
 LEAD = "The city council voted to fund a tidal barrier across the estuary after the storm."
 VOTE = "The measure passed by eleven votes to four after a long session that ran past midnight."
@@ -171,3 +176,101 @@ def test_console_color_highlights_changed_words() -> None:
     highlighted = set(re.findall(r"\x1b\[[0-9;]*m(\w+)\x1b\[0m", colored))
     assert {"storm", "hurricane"} <= highlighted
     assert not highlighted & {"council", "barrier", "the"}
+
+
+def _large_scan(documents: Sequence[Document] | None = None) -> ScanReport:
+    """Three groups whose pairs come in scan order, not group order, and an article in no pair."""
+    content, boilerplate = ParagraphKind.CONTENT, ParagraphKind.BOILERPLATE
+    if documents is None:
+        documents = tuple(
+            _document(f"d{number}", [content, boilerplate, content, content]) for number in range(10)
+        )
+    overlaps = (Overlap(0, 0, 0.97), Overlap(2, 3, 0.81))
+
+    def pair(a: str, b: str, similarity: float, relation: Relation) -> PairResult:
+        return PairResult(a, b, similarity, 0.8, 0.6, 0.9, relation, overlaps, (3,), (2,))
+
+    pairs = (
+        pair("d0", "d3", 0.5, Relation.PARTIAL),
+        pair("d1", "d2", 0.9, Relation.DUPLICATE),
+        pair("d0", "d5", 0.95, Relation.DUPLICATE),
+        pair("d3", "d5", 0.7, Relation.REWRITE),
+        pair("d7", "d8", 0.6, Relation.PARTIAL),
+        pair("d0", "d8", 0.6, Relation.PARTIAL),  # its group is d0's, though d8 heads another
+    )
+    groups = (Group(("d0", "d3", "d5")), Group(("d1", "d2")), Group(("d7", "d8")))
+    return ScanReport(documents, groups, pairs, Settings(), (Skipped("feed.jsonl", "bad", 3),), 8, 10)
+
+
+class _CountedStore(DocumentStore):
+    """A scan's store that notes which documents are read one by one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: list[int] = []
+
+    def __getitem__(self, index: Any) -> Any:
+        self.read.append(index)
+        return super().__getitem__(index)
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("name", sorted(REPORTERS))
+def test_a_scan_kept_on_disk_reports_as_one_in_memory(name: str, color: bool) -> None:
+    in_memory = _large_scan()
+    store = DocumentStore()
+    store.extend(in_memory.documents)
+    assert _render(name, _large_scan(store), color=color) == _render(name, in_memory, color=color)
+
+
+@pytest.mark.parametrize("name", ["console", "github", "html", "markdown", "sarif"])
+def test_reporters_read_only_the_paired_documents_once(name: str) -> None:
+    store = _CountedStore()
+    store.extend(_large_scan().documents)
+    _render(name, _large_scan(store))
+    paired = {store.ids.index(f"d{number}") for number in (0, 1, 2, 3, 5, 7, 8)}
+    assert sorted(store.read) == sorted(paired)
+
+
+def test_grouped_pairs_are_in_group_order_strongest_first() -> None:
+    report = _large_scan()
+    grouped = [
+        (group.members, [(p.pair.a, p.pair.b) for p in pairs]) for group, pairs in grouped_pairs(report)
+    ]
+    assert grouped == [
+        (("d0", "d3", "d5"), [("d0", "d5"), ("d3", "d5"), ("d0", "d8"), ("d0", "d3")]),
+        (("d1", "d2"), [("d1", "d2")]),
+        (("d7", "d8"), [("d7", "d8")]),
+    ]
+    # As a scan of every pair for each group orders them.
+    group_of = {member: number for number, group in enumerate(report.groups) for member in group.members}
+    assert [[p.pair for p in pairs] for _, pairs in grouped_pairs(report)] == [
+        sorted((p for p in report.pairs if group_of[p.a] == number), key=strongest_first)
+        for number in range(len(report.groups))
+    ]
+
+
+def test_confirmed_pairs_hold_no_document() -> None:
+    store = _CountedStore()
+    store.extend(_large_scan().documents)
+    confirmed = confirmed_pairs(_large_scan(store))
+    assert store.read == []
+    assert (confirmed[1].a.id, confirmed[1].b.id) == ("d1", "d2")
+    (compared,) = confirmed_pairs(compare(Article("same", LEAD), Article("same", LEAD + " " + VOTE)))
+    assert compared.a.article.text == LEAD  # a comparison's two articles may share an id
+
+
+def test_sarif_of_a_scan_is_the_log_dumped_at_once() -> None:
+    written = _render("sarif", _large_scan())
+    log = json.loads(written)
+    assert len(log["runs"][0]["results"]) == 6
+    assert written == json.dumps(log, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_junit_of_a_scan_is_the_tree_indented_at_once() -> None:
+    written = _render("junit", _large_scan())
+    root = ElementTree.fromstring(written.split("\n", 1)[1])
+    assert [case.get("name") for case in root.iter("testcase")][:3] == ["d0", "d1", "d2"]
+    assert root.get("tests") == "11" and root.get("failures") == "7"
+    ElementTree.indent(root)
+    assert written.split("\n", 1)[1] == ElementTree.tostring(root, encoding="unicode") + "\n"

@@ -7,7 +7,7 @@ inline and loads nothing, so it can be attached to a CI run or mailed as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 from typing import TextIO
 
@@ -84,45 +84,45 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
     if isinstance(report, ScanReport):
         title, body = "dupecheck scan", _scan(report)
     else:
-        title, body = f"dupecheck: {report.a.id} ↔ {report.b.id}", _compare(report)
+        title, body = f"dupecheck: {report.a.id} ↔ {report.b.id}", iter((_compare(report),))
     out.write(
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"{body}"
-        f"<footer><p>dupecheck {escape(__version__)}</p></footer>\n</body>\n</html>\n"
     )
+    # Written a part at a time: the page of a large scan need not fit in memory.
+    for part in body:
+        out.write(part)
+    out.write(f"<footer><p>dupecheck {escape(__version__)}</p></footer>\n</body>\n</html>\n")
 
 
-def _scan(report: ScanReport) -> str:
-    parts = [
-        "<header>\n<h1>dupecheck scan</h1>\n",
-        f'<p class="summary">{escape(scan_summary(report))}</p>\n',
-        _LEGEND if report.pairs else "",
-        "</header>\n<main>\n",
-    ]
+def _scan(report: ScanReport) -> Iterator[str]:
+    yield "<header>\n<h1>dupecheck scan</h1>\n"
+    yield f'<p class="summary">{escape(scan_summary(report))}</p>\n'
+    yield _LEGEND if report.pairs else ""
+    yield "</header>\n<main>\n"
     if report.skipped:
-        parts.append('<section class="skipped">\n<h2>Skipped inputs</h2>\n<ul>\n')
+        yield '<section class="skipped">\n<h2>Skipped inputs</h2>\n<ul>\n'
         for skipped in report.skipped:
             where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
-            parts.append(f"<li><code>{escape(where)}</code>: {escape(skipped.reason)}</li>\n")
-        parts.append("</ul>\n</section>\n")
+            yield f"<li><code>{escape(where)}</code>: {escape(skipped.reason)}</li>\n"
+        yield "</ul>\n</section>\n"
     groups = grouped_pairs(report)
     if not groups:
-        parts.append('<p class="empty-note">No near-duplicates found.</p>\n')
+        yield '<p class="empty-note">No near-duplicates found.</p>\n'
     for number, (group, pairs) in enumerate(groups, 1):
-        parts.append(
+        yield (
             f'<section class="group" id="group-{number}">\n'
             f"<h2>Group {number}: {count(len(group.members), 'article')}</h2>\n"
             '<ul class="members">\n'
             + "".join(f"<li>{escape(member)}</li>\n" for member in group.members)
             + "</ul>\n"
         )
-        parts += [_pair(confirmed.pair, confirmed.a, confirmed.b) for confirmed in pairs]
-        parts.append("</section>\n")
-    parts.append("</main>\n")
-    return "".join(parts)
+        for confirmed in pairs:
+            yield _pair(confirmed.pair, confirmed.a, confirmed.b)
+        yield "</section>\n"
+    yield "</main>\n"
 
 
 def _compare(report: CompareReport) -> str:

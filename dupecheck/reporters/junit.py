@@ -6,11 +6,12 @@ that could not be read is a skipped test case. Deterministic: no timestamps, no 
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from dupecheck.model import CompareReport, Document, Relation, ScanReport, Skipped
+from dupecheck.model import CompareReport, Document, Relation, ScanReport, Skipped, document_ids
 from dupecheck.reporters._location import artifact_path, document_path
 from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, count, paragraph_summary
 
@@ -21,30 +22,55 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> None:
-    """Write ``report`` as JUnit XML; ``color`` is ignored."""
+    """Write ``report`` as JUnit XML; ``color`` is ignored.
+
+    Test cases are made and written one at a time: a scan's articles may not fit in memory.
+    """
     documents = report.documents if isinstance(report, ScanReport) else (report.a, report.b)
     skipped = report.skipped if isinstance(report, ScanReport) else ()
-    pairs = confirmed_pairs(report)
-    cases = [_document_case(document, pairs) for document in documents]
-    cases += [_skipped_case(s) for s in skipped]
-    failures = sum(1 for case in cases if case.find("failure") is not None)
+    pairs_of: dict[str, list[ConfirmedPair]] = {}
+    for confirmed in confirmed_pairs(report):
+        for name in dict.fromkeys((confirmed.pair.a, confirmed.pair.b)):
+            pairs_of.setdefault(name, []).append(confirmed)
+    ids = document_ids(documents)
     totals = {
-        "tests": str(len(cases)),
-        "failures": str(failures),
+        "tests": str(len(ids) + len(skipped)),
+        "failures": str(sum(1 for name in ids if name in pairs_of)),
         "errors": "0",
         "skipped": str(len(skipped)),
     }
+    cases = itertools.chain(
+        (_document_case(document, pairs_of.get(document.id, [])) for document in documents),
+        map(_skipped_case, skipped),
+    )
     root = ET.Element("testsuites", {"name": SUITE, **totals})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE, **totals})
-    suite.extend(cases)
+    first = next(cases, None)
+    if first is not None:
+        ET.SubElement(suite, _CASES)
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode") + "\n")
+    if first is None:
+        out.write(ET.tostring(root, encoding="unicode") + "\n")
+        return
+    head, tail = ET.tostring(root, encoding="unicode").split(f"<{_CASES} />")
+    out.write(head)
+    for number, case in enumerate(itertools.chain((first,), cases)):
+        ET.indent(case, level=_CASE_LEVEL)
+        case.tail = None
+        out.write((_CASE_BETWEEN if number else "") + ET.tostring(case, encoding="unicode"))
+    out.write(tail + "\n")
 
 
-def _document_case(document: Document, pairs: list[ConfirmedPair]) -> ET.Element:
+_CASES = "dupecheck-test-cases"
+"""Stands for the test cases while the rest of the document is written."""
+_CASE_LEVEL = 2
+"""Test cases are two levels deep: in a ``testsuite`` in ``testsuites``."""
+_CASE_BETWEEN = "\n" + "  " * _CASE_LEVEL
+
+
+def _document_case(document: Document, mine: list[ConfirmedPair]) -> ET.Element:
     case = _case(document.id, document_path(document))
-    mine = [p for p in pairs if document.id in (p.pair.a, p.pair.b)]
     if mine:
         strongest = max(mine, key=lambda p: p.relation.rank).relation
         listed = "; ".join(f"{p.relation.value} of {_other(p, document)}" for p in mine)

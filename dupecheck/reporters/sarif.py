@@ -67,11 +67,35 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
                 "toolExecutionNotifications": [_notification(s) for s in skipped],
             }
         ],
-        "results": [_result(confirmed) for confirmed in confirmed_pairs(report)],
+        "results": [_RESULTS],
         "properties": {"settings": asdict(report.settings)},
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    out.write(json.dumps(log, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    results = confirmed_pairs(report)
+    if not results:
+        run["results"] = []
+        out.write(_json(log) + "\n")
+        return
+    # The results are written one at a time, each as it would be indented inside the log:
+    # a scan's may not fit in memory as one string.
+    head, tail = _json(log).split(_json(_RESULTS))
+    out.write(head)
+    for number, confirmed in enumerate(results):
+        out.write(
+            (_RESULT_BETWEEN if number else "") + _json(_result(confirmed)).replace("\n", _RESULT_NEWLINE)
+        )
+    out.write(tail + "\n")
+
+
+_RESULTS = "\ue000dupecheck results\ue000"
+"""Stands for the results in the log while the rest of it is written (a private-use character: unique)."""
+_RESULT_NEWLINE = "\n" + " " * 8
+"""A new line inside a result: results are four levels deep in the log (log, runs, run, results)."""
+_RESULT_BETWEEN = "," + _RESULT_NEWLINE
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
 
 
 def _driver() -> dict[str, Any]:
@@ -96,14 +120,15 @@ def _result(confirmed: ConfirmedPair) -> dict[str, Any]:
     pair, a, b = confirmed.pair, confirmed.a, confirmed.b
     a_paragraphs = sorted({o.a for o in pair.overlaps})
     b_paragraphs = sorted({o.b for o in pair.overlaps})
+    counterparts: dict[int, list[str]] = {}
+    for o in pair.overlaps:
+        counterparts.setdefault(o.b, []).append(f"¶{o.a} (score {o.score:.2f})")
     related = [
         {
             "id": number,
             "physicalLocation": _physical_location(b, [b.paragraphs[index]]),
             "message": {
-                "text": f"¶{index} of {b.id}, counterpart of "
-                + ", ".join(f"¶{o.a} (score {o.score:.2f})" for o in pair.overlaps if o.b == index)
-                + f" of {a.id}"
+                "text": f"¶{index} of {b.id}, counterpart of {', '.join(counterparts[index])} of {a.id}"
             },
         }
         for number, index in enumerate(b_paragraphs, 1)

@@ -155,14 +155,14 @@ def classify(
     baseline = baseline or Baseline()
     # Every article's fingerprint is needed only to tell which baseline entries are gone.
     paired = {name for pair in report.pairs for name in (pair.a, pair.b)} | set(changed or ())
-    fingerprints = {
-        document.id: content_fingerprint(document)
-        for document in report.documents
-        if baseline.entries or document.id in paired
-    }
-    names = {
-        name: article_names(document) for name, document in documents_named(report.documents, paired).items()
-    }
+    fingerprints: dict[str, str] = {}
+    names: dict[str, frozenset[str]] = {}
+    for name, document in documents_named(report.documents, paired).items():
+        names[name] = article_names(document)
+        if not baseline.entries:
+            fingerprints[name] = content_fingerprint(document)
+    if baseline.entries:
+        fingerprints = {document.id: content_fingerprint(document) for document in report.documents}
     accepted = baseline.keys()
     findings = []
     for pair in report.pairs:

@@ -20,7 +20,7 @@ from rich.text import Text
 from dupecheck.check import CheckResult, FailOn, Finding, Status, to_dict
 from dupecheck.errors import SettingsError
 from dupecheck.group import groups_of
-from dupecheck.model import ScanReport, document_ids
+from dupecheck.model import ScanReport, document_positions
 from dupecheck.reporters import get_reporter
 from dupecheck.reporters.console import console_for
 from dupecheck.reporters.json import dump, scan_data
@@ -104,7 +104,9 @@ def failing_report(result: CheckResult, fail_on: FailOn) -> ScanReport:
     """The scan report with only the pairs that fail the check, regrouped."""
     report = result.report
     pairs = tuple(finding.pair for finding in result.failing(fail_on))
-    ids = document_ids(report.documents)
+    # Grouped among the paired articles only, in document order: the groups a scan of all would give.
+    positions = document_positions(report.documents, (name for pair in pairs for name in (pair.a, pair.b)))
+    ids = sorted(positions, key=positions.__getitem__)
     index = {identifier: number for number, identifier in enumerate(ids)}
     order = sorted(pairs, key=lambda pair: (index[pair.a], index[pair.b]))
     groups = groups_of(ids, [(index[pair.a], index[pair.b]) for pair in order])

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gate import FERRY, LIBRARY, REWRITE, WIRE, commit_all, git, sample, write_articles
@@ -11,12 +14,14 @@ from typer.testing import CliRunner
 
 from dupecheck.baseline import read_baseline
 from dupecheck.check import FailOn, Status, changed_ids, check_articles, check_paths, classify
-from dupecheck.check_output import Destination, plan_outputs, resolve_format
+from dupecheck.check_output import Destination, failing_report, plan_outputs, resolve_format
 from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, EXIT_OK, app
 from dupecheck.core import find_duplicates
 from dupecheck.errors import InputError, SettingsError
-from dupecheck.model import Article
+from dupecheck.group import groups_of
+from dupecheck.model import Article, Document
 from dupecheck.reporters.json import dump
+from dupecheck.spill import DocumentStore
 
 runner = CliRunner()
 BASELINE = "baseline.json"
@@ -489,3 +494,40 @@ def test_config_cache_and_jobs_are_used_by_the_check(site: Path) -> None:
     first = check("content")
     assert (site / ".dupecheck-cache").stat().st_size > 0
     assert check("content") == first
+
+
+def test_failing_report_groups_as_a_scan_of_every_article_would() -> None:
+    texts = [FERRY, WIRE, LIBRARY, WIRE + " Officials said more later.", REWRITE]
+    articles = [Article(f"n{number}", text) for number, text in enumerate(texts)]
+    result = check_articles(articles)
+    report = failing_report(result, FailOn.NEW)
+    ids = [document.id for document in result.report.documents]
+    pairs = sorted(report.pairs, key=lambda pair: (ids.index(pair.a), ids.index(pair.b)))
+    assert report.pairs == tuple(pairs) and pairs
+    assert report.groups == groups_of(ids, [(ids.index(pair.a), ids.index(pair.b)) for pair in pairs])
+
+
+def test_classify_without_a_baseline_reads_only_the_paired_articles() -> None:
+    articles = [Article(f"n{number}", text) for number, text in enumerate([FERRY, WIRE, LIBRARY, REWRITE])]
+    report = find_duplicates(articles)
+    store = _CountedStore()
+    store.extend(report.documents)
+    result = classify(dataclasses.replace(report, documents=store))
+    paired = {store.ids.index(name) for pair in report.pairs for name in (pair.a, pair.b)}
+    assert sorted(store.read) == sorted(paired) and paired
+    assert result.findings == classify(report).findings
+
+
+class _CountedStore(DocumentStore):
+    """A scan's store that notes which documents are read one by one, and refuses to be read in full."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: list[int] = []
+
+    def __getitem__(self, index: Any) -> Any:
+        self.read.append(index)
+        return super().__getitem__(index)
+
+    def __iter__(self) -> Iterator[Document]:
+        raise AssertionError("every document read")

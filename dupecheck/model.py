@@ -1,4 +1,4 @@
-"""Values passed from stage to stage: all frozen, hashable dataclasses."""
+"""Values passed from stage to stage: frozen dataclasses (a scan report's documents may be kept on disk)."""
 
 from __future__ import annotations
 

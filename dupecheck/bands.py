@@ -129,10 +129,11 @@ class BandCollisions:
         self._owners.append(np.asarray(owners, dtype=np.int64))
         self._keys.extend([keys.tobytes() for keys in _keys_by_band(signatures, self.bands, self.rows)])
 
-    def pairs(self) -> list[tuple[int, int]]:
-        """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band (sorted)."""
+    def pairs(self) -> np.ndarray:
+        """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band: rows, sorted."""
+        none = np.zeros((0, 2), dtype=np.int64)
         if not self._owners:
-            return []
+            return none
         owners = np.concatenate(self._owners)
         width = int(owners.max()) + 1
         found: list[np.ndarray] = []
@@ -145,13 +146,11 @@ class BandCollisions:
                 filled += len(chunk)
             found += _band_pairs(keys, owners, width)
         if not found:
-            return []
+            return none
         every = np.concatenate(found)
-        if not len(every):
-            return []
         # Owners within a bucket are sorted, so each pair is (smaller, larger); one number per pair.
         codes = np.unique(every[:, 0] * width + every[:, 1])
-        return list(zip((codes // width).tolist(), (codes % width).tolist()))
+        return np.stack([codes // width, codes % width], axis=1)
 
 
 def _band_pairs(keys: np.ndarray, owners: np.ndarray, width: int) -> list[np.ndarray]:
@@ -199,6 +198,6 @@ def colliding_pairs(
     collisions = BandCollisions(bands, rows)
     try:
         collisions.add(owners, signatures)
-        return collisions.pairs()
+        return [(i, j) for i, j in collisions.pairs().tolist()]
     finally:
         collisions.close()

@@ -144,22 +144,27 @@ def _verified(
 ) -> ScanReport:
     """:func:`find_duplicates` from the candidates on: verify them, group the pairs, report."""
     try:
-        candidates = sorted(set(collisions.pairs()) | set(identical_pairs(identities)))
+        # Candidates as numbers in numpy, sorted: a large scan has millions of them.
+        width = max(len(documents), 1)
+        same = np.array(identical_pairs(identities), dtype=np.int64).reshape(-1, 2)
+        codes = np.unique(np.r_[_codes(collisions.pairs(), width), _codes(same, width)])
+        candidates = np.stack([codes // width, codes % width], axis=1)
     finally:
         collisions.close()
-    del identities
+    del identities, same, codes
     progress("candidates", 1, 1)
     ids = documents.ids
     if focus is not None:
-        focused = set(focus)
-        candidates = [(i, j) for i, j in candidates if ids[i] in focused or ids[j] in focused]
+        focused = np.zeros(len(documents), dtype=bool)
+        focused[list(documents.positions(focus).values())] = True
+        candidates = candidates[focused[candidates[:, 0]] | focused[candidates[:, 1]]]
     if same_source == "ignore" or window is not None:
         article_of = lru_cache(maxsize=_VIEWS_KEPT)(lambda number: documents[number].article)
-        candidates = [
-            (i, j)
-            for i, j in candidates
-            if comparable(article_of(i), article_of(j), same_source=same_source, window=window)
+        keep = [
+            comparable(article_of(i), article_of(j), same_source=same_source, window=window)
+            for i, j in candidates.tolist()
         ]
+        candidates = candidates[np.array(keep, dtype=bool)]
 
     # Views are made where pairs are verified, only for articles in candidate pairs; pairs
     # come sorted, so an article's view is mostly reused by the pairs after it.
@@ -167,22 +172,24 @@ def _verified(
     def view_of(number: int) -> MatchView:
         return match_view(documents[number], common, settings.min_terms)
 
-    def verify(pair: tuple[int, int]) -> PairResult | None:
-        i, j = pair
+    def verify(number: int) -> PairResult | None:
+        i, j = (int(side) for side in candidates[number])
         views = (view_of(i), view_of(j))
         if not may_relate(views, settings):
             return None
         result = compare_documents(documents[i], documents[j], settings, views)
         return result if result.relation is not None else None
 
-    verified = ordered_map(verify, candidates, jobs, lambda done: progress("verify", done, len(candidates)))
-    pairs = [(i, j, result) for (i, j), result in zip(candidates, verified) if result is not None]
-    groups = groups_of(ids, [(i, j) for i, j, _ in pairs])
+    verified = ordered_map(
+        verify, range(len(candidates)), jobs, lambda done: progress("verify", done, len(candidates))
+    )
+    related = [number for number, result in enumerate(verified) if result is not None]
+    groups = groups_of(ids, [(i, j) for i, j in candidates[related].tolist()])
     progress("group", 1, 1)
     return ScanReport(
         documents=documents,
         groups=groups,
-        pairs=tuple(result for _, _, result in pairs),
+        pairs=tuple(result for result in verified if result is not None),
         settings=settings,
         skipped=tuple(skipped),
         candidates=len(candidates),
@@ -195,6 +202,12 @@ _BATCH = 20_000
 """Articles read, segmented and signed together: a batch's texts and signatures are what a scan holds."""
 _BATCH_CHARACTERS = 64 << 20
 """...and fewer when their texts are long, so memory does not grow with the articles' length."""
+
+
+def _codes(pairs: np.ndarray, width: int) -> np.ndarray:
+    """One number per pair ``(i, j)`` of numbers below ``width``, in the pairs' order."""
+    codes: np.ndarray = np.asarray(pairs[:, 0], dtype=np.int64) * width + pairs[:, 1]
+    return codes
 
 
 def _batches(items: Iterable[Article]) -> Iterator[list[Article]]:

@@ -52,7 +52,7 @@ def test_signatures_added_in_batches_collide_as_if_added_at_once(seed: int, cuts
     collisions = BandCollisions(4, 2)
     for part in np.split(np.arange(16), sorted(set(cuts))):
         collisions.add(owners[part], signatures[part])
-    assert collisions.pairs() == _reference(owners, signatures, 4, 2)
+    assert [(i, j) for i, j in collisions.pairs().tolist()] == _reference(owners, signatures, 4, 2)
     collisions.close()
 
 

@@ -10,6 +10,7 @@ read the same file safely (or the same memory, which they inherit).
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import os
 import tempfile
@@ -27,6 +28,7 @@ _SEPARATOR = "\x1f"
 _KINDS = {kind.value: kind for kind in ParagraphKind}
 IN_MEMORY = 1 << 27
 """Bytes a :class:`Records` keeps in memory before it moves them to a file (128 MiB)."""
+_WRITE_AT_ONCE = 1 << 23
 _READ_AT_ONCE = 1 << 22
 """Bytes read at a time when going through every item in order."""
 
@@ -80,9 +82,9 @@ class Records:
                 )
             written += count
 
-    def _write(self, blobs: Sequence[bytes]) -> int:
-        """Write ``blobs`` one after another at the end; where the first one starts."""
-        start, data = self._end, b"".join(blobs)
+    def _write(self, data: bytes) -> int:
+        """Write ``data`` at the end; where it starts."""
+        start = self._end
         if self._memory is not None and start + len(data) > self._in_memory:
             self._spill()
         if self._memory is not None:
@@ -94,17 +96,23 @@ class Records:
         self._end += len(data)
         return start
 
-    def extend(self, blobs: Sequence[bytes]) -> None:
-        """Append ``blobs`` as new records."""
-        start = self._write(blobs)
-        for blob in blobs:
-            self._starts.append(start)
-            self._sizes.append(len(blob))
-            start += len(blob)
+    def extend(self, blobs: Iterable[bytes]) -> None:
+        """Append ``blobs`` as new records, written a few megabytes at a time (not all joined at once)."""
+        waiting: list[bytes] = []
+        size = 0
+        for blob in itertools.chain(blobs, [None]):
+            if blob is not None:
+                self._starts.append(self._end + size)
+                self._sizes.append(len(blob))
+                waiting.append(blob)
+                size += len(blob)
+            if waiting and (blob is None or size >= _WRITE_AT_ONCE):
+                self._write(b"".join(waiting))
+                waiting, size = [], 0
 
     def replace(self, number: int, blob: bytes) -> None:
         """Make ``blob`` record ``number`` (written anew at the end; the old bytes stay unread)."""
-        self._starts[number] = self._write([blob])
+        self._starts[number] = self._write(blob)
         self._sizes[number] = len(blob)
 
     @property
@@ -172,7 +180,7 @@ class _Spilled(Sequence[T]):
 
     def extend(self, items: Iterable[T]) -> None:
         """Append ``items``."""
-        self._records.extend([self._encode(item) for item in items])
+        self._records.extend(self._encode(item) for item in items)
 
     def stored_sizes(self) -> Sequence[int]:
         """The bytes each item takes in storage (encoded), in order."""

@@ -262,70 +262,63 @@ def _prepared(
     documents = DocumentStore()
     collisions = BandCollisions(*band_layout(settings.candidate_threshold, settings.num_perm))
     try:
-        return _filled(
-            articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache, documents, collisions
-        )
+        with contextlib.ExitStack() as stack:
+            kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
+            paragraph_keys = stack.enter_context(contextlib.closing(KeyArrays()))
+            shingle_arrays = stack.enter_context(contextlib.closing(KeyArrays()))
+            text_keys: list[str | None] = []
+            for batch in _batches(articles):
+                text_keys += _taken(
+                    batch,
+                    documents,
+                    paragraph_keys,
+                    shingle_arrays,
+                    settings,
+                    boilerplate,
+                    jobs,
+                    progress,
+                    kept,
+                )
+            _check_unique(documents.ids)
+            if learn_boilerplate:
+                marks = learned_marks(documents, paragraph_keys)
+                while marked := list(itertools.islice(marks, _MARKED_AT_ONCE)):
+                    for (number, document), keys in zip(
+                        marked, map_batches(shingle_hash_arrays, [d for _, d in marked], jobs)
+                    ):
+                        documents.replace(number, document)
+                        shingle_arrays.replace(number, keys)
+                        text_keys[number] = None
+            common = common_from_hashes(documents, shingle_arrays, settings)
+            common_keys = shingle_keys(common)
+            progress("vocabulary", 1, 1)
+            identities: list[np.ndarray] = []
+            for numbers in _ranges(documents.stored_sizes(), 2 * _BATCH_CHARACTERS):
+                signed = _signed(
+                    documents,
+                    numbers,
+                    shingle_arrays[numbers.start : numbers.stop] if kept is not None else (),
+                    text_keys[numbers.start : numbers.stop],
+                    common_keys,
+                    settings,
+                    jobs,
+                    kept,
+                )
+                # An identity digest's first 16 bytes are enough to tell copies apart; "" stays empty.
+                identities.append(
+                    np.array([bytes.fromhex(identity[:32]) for identity, _ in signed], dtype="S16")
+                )
+                owners = np.repeat(np.array(numbers), [len(rows) for _, rows in signed])
+                matrix = [rows for _, rows in signed]
+                collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
+                progress("shingle", numbers.stop, len(documents))
+            progress("sign", len(documents), len(documents))
+            if kept is not None:
+                kept.prune()
     except BaseException:
         documents.close()
         collisions.close()
         raise
-
-
-def _filled(
-    articles: Iterable[Article],
-    settings: Settings,
-    boilerplate: Patterns,
-    learn_boilerplate: bool,
-    jobs: int,
-    progress: Progress,
-    cache: str | os.PathLike[str] | None,
-    documents: DocumentStore,
-    collisions: BandCollisions,
-) -> tuple[DocumentStore, frozenset[str], np.ndarray, BandCollisions]:
-    """:func:`_prepared`'s work, filling ``documents`` and ``collisions``."""
-    with contextlib.ExitStack() as stack:
-        kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
-        paragraph_keys = stack.enter_context(contextlib.closing(KeyArrays()))
-        shingle_arrays = stack.enter_context(contextlib.closing(KeyArrays()))
-        text_keys: list[str | None] = []
-        for batch in _batches(articles):
-            text_keys += _taken(
-                batch, documents, paragraph_keys, shingle_arrays, settings, boilerplate, jobs, progress, kept
-            )
-        _check_unique(documents.ids)
-        if learn_boilerplate:
-            marks = learned_marks(documents, paragraph_keys)
-            while marked := list(itertools.islice(marks, _MARKED_AT_ONCE)):
-                for (number, document), keys in zip(
-                    marked, map_batches(shingle_hash_arrays, [d for _, d in marked], jobs)
-                ):
-                    documents.replace(number, document)
-                    shingle_arrays.replace(number, keys)
-                    text_keys[number] = None
-        common = common_from_hashes(documents, shingle_arrays, settings)
-        common_keys = shingle_keys(common)
-        progress("vocabulary", 1, 1)
-        identities: list[np.ndarray] = []
-        for numbers in _ranges(documents.stored_sizes(), 2 * _BATCH_CHARACTERS):
-            signed = _signed(
-                documents,
-                numbers,
-                shingle_arrays[numbers.start : numbers.stop] if kept is not None else (),
-                text_keys[numbers.start : numbers.stop],
-                common_keys,
-                settings,
-                jobs,
-                kept,
-            )
-            # An identity digest's first 16 bytes are enough to tell copies apart; "" stays empty.
-            identities.append(np.array([bytes.fromhex(identity[:32]) for identity, _ in signed], dtype="S16"))
-            owners = np.repeat(np.array(numbers), [len(rows) for _, rows in signed])
-            matrix = [rows for _, rows in signed]
-            collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
-            progress("shingle", numbers.stop, len(documents))
-        progress("sign", len(documents), len(documents))
-        if kept is not None:
-            kept.prune()
     return documents, common, np.concatenate([np.zeros(0, dtype="S16"), *identities]), collisions
 
 

@@ -274,3 +274,13 @@ def test_junit_of_a_scan_is_the_tree_indented_at_once() -> None:
     assert root.get("tests") == "11" and root.get("failures") == "7"
     ElementTree.indent(root)
     assert written.split("\n", 1)[1] == ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(REPORTERS))
+def test_every_reporter_writes_a_scan_of_no_articles(name: str) -> None:
+    out = io.StringIO()
+    get_reporter(name)(find_duplicates([]), out, color=False)
+    assert out.getvalue() or name == "github"  # annotations are made for pairs only
+    if name == "json":
+        data = json.loads(out.getvalue())
+        assert data["documents"] == [] and data["summary"]["articles"] == 0

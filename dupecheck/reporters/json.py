@@ -49,11 +49,11 @@ def dump(data: Mapping[str, Any], out: TextIO) -> None:
     items = sorted(data.items())
     for number, (key, value) in enumerate(items):
         out.write(f"  {_compact(key)}: ")
-        if isinstance(value, list | _Lazy) and len(value):
+        if isinstance(value, list | _Lazy):
             out.write("[")
             for position, item in enumerate(value):
                 out.write(f"{',' if position else ''}\n    {_compact(item)}")
-            out.write("\n  ]")
+            out.write("\n  ]" if len(value) else "]")
         else:
             out.write(_compact(value))
         out.write(",\n" if number < len(items) - 1 else "\n")

@@ -222,6 +222,18 @@ class SegmentCache(SqliteFile):
                         found[key] = Signed(stored, salt, identity, signatures)
         return found
 
+    def get_shingles(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored shingle keys alone (what the corpus vocabulary counts) of the keys found."""
+        select = "SELECT key, shingles FROM signed WHERE key IN ({keys})"
+        found: dict[str, np.ndarray] = {}
+        with self._errors():
+            for cursor in self._chunked(select, keys):
+                for key, shingles in cursor:
+                    stored = _keys_of(shingles)
+                    if stored is not None:
+                        found[key] = stored
+        return found
+
     def put_signed(self, entries: Mapping[str, Signed]) -> None:
         """Store shingle keys and signatures by key, in one transaction."""
         with self._errors(), self._transaction():

@@ -344,7 +344,7 @@ def _taken(
     known = [key for key in keys if key]
     segments = {} if kept is None else kept.get(known)
     stored_keys = {} if kept is None else kept.get_paragraph_keys(known)
-    signed = {} if kept is None else kept.get_signed(known)
+    stored_shingles = {} if kept is None else kept.get_shingles(known)
     before = len(documents)
 
     def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, str]]:
@@ -354,13 +354,13 @@ def _taken(
             else build_document(batch[n], settings, boilerplate=boilerplate)
             for n in numbers
         ]
-        unsigned = [document for n, document in zip(numbers, made) if keys[n] not in signed]
-        shingled = iter(shingle_hash_arrays(unsigned))
+        unshingled = [document for n, document in zip(numbers, made) if keys[n] not in stored_shingles]
+        shingled = iter(shingle_hash_arrays(unshingled))
         return [
             (
                 encode_document(document),
                 stored_keys[key] if (key := keys[n]) in stored_keys else key_hash_array(document),
-                signed[key].shingles if key in signed else next(shingled),
+                stored_shingles[key] if key in stored_shingles else next(shingled),
                 paragraphs_json(document) if key is not None and key not in segments else "",
             )
             for n, document in zip(numbers, made)

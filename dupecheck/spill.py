@@ -141,6 +141,12 @@ class Records:
 
     def span(self, first: int, stop: int) -> Iterator[bytes]:
         """Records ``first`` to ``stop - 1``; records written one after another are read together."""
+        if self._memory is not None:
+            # A view for each record, not one held while suspended: a held view would stop
+            # the memory from growing if records were added meanwhile.
+            for number in range(first, stop):
+                yield self._read(self._starts[number], self._sizes[number])
+            return
         number = first
         while number < stop:
             start, end, last = self._starts[number], self._starts[number] + self._sizes[number], number + 1
@@ -302,4 +308,4 @@ class KeyArrays(_Spilled[np.ndarray]):
         return np.asarray(item, dtype="<u8").tobytes()
 
     def _decode(self, blob: bytes) -> np.ndarray:
-        return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+        return np.frombuffer(blob, dtype="<u8").astype(np.uint64, copy=False)

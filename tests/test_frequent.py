@@ -15,9 +15,11 @@ _KEYS = st.sampled_from([1, 2**63 + 5, 2**40 + 7, 2**64 - 1, 12345, 2**62])
 _ARRAYS = st.lists(st.sets(_KEYS).map(lambda keys: np.array(sorted(keys), dtype=np.uint64)), max_size=40)
 
 
-@pytest.fixture(autouse=True)
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=["sorted at once", "counted by bucket"])
+def small_chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(frequent, "_ARRAYS_AT_ONCE", 3)
+    if request.param == "counted by bucket":
+        monkeypatch.setattr(frequent, "_KEYS_AT_ONCE", 0)
 
 
 @settings(deadline=None)

@@ -4,11 +4,10 @@ import dataclasses
 import datetime
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from counted import CountedStore
 from gate import FERRY, LIBRARY, REWRITE, WIRE, commit_all, git, sample, write_articles
 from typer.testing import CliRunner
 
@@ -19,9 +18,8 @@ from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, EXIT_OK, app
 from dupecheck.core import find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
-from dupecheck.model import Article, Document
+from dupecheck.model import Article
 from dupecheck.reporters.json import dump
-from dupecheck.spill import DocumentStore
 
 runner = CliRunner()
 BASELINE = "baseline.json"
@@ -510,24 +508,9 @@ def test_failing_report_groups_as_a_scan_of_every_article_would() -> None:
 def test_classify_without_a_baseline_reads_only_the_paired_articles() -> None:
     articles = [Article(f"n{number}", text) for number, text in enumerate([FERRY, WIRE, LIBRARY, REWRITE])]
     report = find_duplicates(articles)
-    store = _CountedStore()
+    store = CountedStore(whole=False)
     store.extend(report.documents)
     result = classify(dataclasses.replace(report, documents=store))
     paired = {store.ids.index(name) for pair in report.pairs for name in (pair.a, pair.b)}
     assert sorted(store.read) == sorted(paired) and paired
     assert result.findings == classify(report).findings
-
-
-class _CountedStore(DocumentStore):
-    """A scan's store that notes which documents are read one by one, and refuses to be read in full."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.read: list[int] = []
-
-    def __getitem__(self, index: Any) -> Any:
-        self.read.append(index)
-        return super().__getitem__(index)
-
-    def __iter__(self) -> Iterator[Document]:
-        raise AssertionError("every document read")

@@ -4,10 +4,10 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from counted import CountedStore
 
 from dupecheck.core import compare, find_duplicates
 from dupecheck.errors import SettingsError
@@ -202,18 +202,6 @@ def _large_scan(documents: Sequence[Document] | None = None) -> ScanReport:
     return ScanReport(documents, groups, pairs, Settings(), (Skipped("feed.jsonl", "bad", 3),), 8, 10)
 
 
-class _CountedStore(DocumentStore):
-    """A scan's store that notes which documents are read one by one."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.read: list[int] = []
-
-    def __getitem__(self, index: Any) -> Any:
-        self.read.append(index)
-        return super().__getitem__(index)
-
-
 @pytest.mark.parametrize("color", [False, True])
 @pytest.mark.parametrize("name", sorted(REPORTERS))
 def test_a_scan_kept_on_disk_reports_as_one_in_memory(name: str, color: bool) -> None:
@@ -225,7 +213,7 @@ def test_a_scan_kept_on_disk_reports_as_one_in_memory(name: str, color: bool) ->
 
 @pytest.mark.parametrize("name", ["console", "github", "html", "markdown", "sarif"])
 def test_reporters_read_only_the_paired_documents_once(name: str) -> None:
-    store = _CountedStore()
+    store = CountedStore()
     store.extend(_large_scan().documents)
     _render(name, _large_scan(store))
     paired = {store.ids.index(f"d{number}") for number in (0, 1, 2, 3, 5, 7, 8)}
@@ -251,7 +239,7 @@ def test_grouped_pairs_are_in_group_order_strongest_first() -> None:
 
 
 def test_confirmed_pairs_hold_no_document() -> None:
-    store = _CountedStore()
+    store = CountedStore()
     store.extend(_large_scan().documents)
     confirmed = confirmed_pairs(_large_scan(store))
     assert store.read == []

@@ -91,6 +91,10 @@ def find_duplicates(
     the report is the same for any number. With ``cache`` (a file), segmented articles are
     kept there and reused by the next scan of the same texts (see :mod:`dupecheck.cache`).
 
+    ``articles`` may be any iterable, a generator over a corpus larger than memory too: it
+    is read once, a batch at a time, and the report's documents are kept in a temporary
+    file (:class:`~dupecheck.spill.DocumentStore`) and read back when a reporter asks.
+
     >>> text = "The council voted eleven to four to fund a tidal barrier after the storm."
     >>> report = find_duplicates([Article("a", text), Article("b", text + " It will cost millions.")])
     >>> [(p.a, p.b, p.relation.value) for p in report.pairs]
@@ -198,6 +202,7 @@ def _verified(
 
 
 _MARKED_AT_ONCE = 2048
+"""Documents marked by learned boilerplate that are shingled again together."""
 _BATCH = 20_000
 """Articles read, segmented and signed together: a batch's texts and signatures are what a scan holds."""
 _BATCH_CHARACTERS = 64 << 20

@@ -29,6 +29,7 @@ _KINDS = {kind.value: kind for kind in ParagraphKind}
 IN_MEMORY = 1 << 27
 """Bytes a :class:`Records` keeps in memory before it moves them to a file (128 MiB)."""
 _WRITE_AT_ONCE = 1 << 23
+"""Bytes of records joined into one write (a batch's records are not all copied into one)."""
 _READ_AT_ONCE = 1 << 22
 """Bytes read at a time when going through every item in order."""
 

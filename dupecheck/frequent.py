@@ -2,11 +2,12 @@
 
 Learned boilerplate counts paragraph keys and the corpus vocabulary counts shingle keys,
 each over one array of distinct 64-bit keys per article, which a large scan keeps on disk
-(:class:`~dupecheck.spill.KeyArrays`). Counting goes through the arrays a few thousand at
-a time, in two passes that need no copy of all the keys together and no sort of them:
-the first counts keys by bucket (a bucket's count bounds each of its keys'), the second
-counts exactly the keys of the buckets over the limit. Keys are well mixed hashes; two
-distinct ones are equal with a probability of about one in 10^19.
+(:class:`~dupecheck.spill.KeyArrays`). A few million keys are counted by one sort. More
+are counted going through the arrays a few thousand at a time, in two passes that need no
+copy of all the keys together and no sort of them: the first counts keys by bucket (a
+bucket's count bounds each of its keys'), the second counts exactly the keys of the
+buckets over the limit. Keys are well mixed hashes; two distinct ones are equal with a
+probability of about one in 10^19.
 """
 
 from __future__ import annotations

@@ -66,15 +66,10 @@ CREATE TABLE IF NOT EXISTS signed (
 """
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True)
 class Signed:
-    """What a scan keeps of an article beyond its paragraphs: shingle keys and signatures.
+    """An article's stored signatures, with what they were made under."""
 
-    (It holds an array, so it is compared by identity.)
-    """
-
-    shingles: np.ndarray
-    """uint64: the key of each content shingle, once (:func:`~dupecheck.vocabulary.shingle_hash_arrays`)."""
     salt: str
     """Digest of what the signatures depend on besides the text (see ``core._signing_salts``)."""
     identity: str
@@ -83,9 +78,9 @@ class Signed:
     """The signatures' uint32 values, little-endian, row after row."""
 
     @classmethod
-    def of(cls, shingles: np.ndarray, salt: str, identity: str, rows: np.ndarray) -> Signed:
+    def of(cls, salt: str, identity: str, rows: np.ndarray) -> Signed:
         """An entry for signature ``rows`` (uint32, one row per signature)."""
-        return cls(shingles, salt, identity, rows.astype("<u4").tobytes())
+        return cls(salt, identity, rows.astype("<u4").tobytes())
 
     def rows(self, num_perm: int) -> np.ndarray | None:
         """The signatures as rows of ``num_perm`` values, or None when the stored bytes cannot be."""
@@ -211,15 +206,14 @@ class SegmentCache(SqliteFile):
             )
 
     def get_signed(self, keys: Iterable[str]) -> dict[str, Signed]:
-        """The stored shingle keys and signatures of the keys found (a damaged entry is not found)."""
-        select = "SELECT key, shingles, salt, identity, signatures FROM signed WHERE key IN ({keys})"
+        """The stored signatures of the keys found (their shingle keys: :meth:`get_shingles`)."""
+        select = "SELECT key, salt, identity, signatures FROM signed WHERE key IN ({keys})"
         found: dict[str, Signed] = {}
         with self._errors():
             for cursor in self._chunked(select, keys):
-                for key, shingles, salt, identity, signatures in cursor:
-                    stored = _keys_of(shingles)
-                    if stored is not None and isinstance(signatures, bytes):
-                        found[key] = Signed(stored, salt, identity, signatures)
+                for key, salt, identity, signatures in cursor:
+                    if isinstance(signatures, bytes):
+                        found[key] = Signed(salt, identity, signatures)
         return found
 
     def get_shingles(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
@@ -234,14 +228,14 @@ class SegmentCache(SqliteFile):
                         found[key] = stored
         return found
 
-    def put_signed(self, entries: Mapping[str, Signed]) -> None:
-        """Store shingle keys and signatures by key, in one transaction."""
+    def put_signed(self, entries: Mapping[str, tuple[np.ndarray, Signed]]) -> None:
+        """Store shingle keys (uint64) and signatures by key, in one transaction."""
         with self._errors(), self._transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO signed VALUES (?, ?, ?, ?, ?)",
                 (
-                    (key, _blob(entry.shingles), entry.salt, entry.identity, entry.signatures)
-                    for key, entry in entries.items()
+                    (key, _blob(shingles), entry.salt, entry.identity, entry.signatures)
+                    for key, (shingles, entry) in entries.items()
                 ),
             )
 

@@ -434,7 +434,7 @@ def _signed(
     if kept is not None:
         kept.put_signed(
             {
-                key: Signed.of(arrays[offset], salts[offset], *fresh[offset])
+                key: (arrays[offset], Signed.of(salts[offset], *fresh[offset]))
                 for offset in unsigned
                 if (key := keys[offset]) is not None
             }

@@ -73,8 +73,8 @@ def evidence_hashes(
 
     The values of ``match_view(document, ...).sets`` hashed by
     :func:`~dupecheck.shingle.shingle_hash_table`, with ``common`` holding the corpus
-    vocabulary's keys (:func:`~dupecheck.shingle.shingle_key`, sorted and distinct). A
-    shingle repeated in a paragraph may be listed twice. All the documents' paragraphs
+    vocabulary's keys (:func:`~dupecheck.shingle.shingle_key`, sorted and distinct). Each
+    distinct shingle of a paragraph is listed once (two may share a CRC). All the documents' paragraphs
     go through numpy together: a batch costs little more than one document.
 
     >>> from dupecheck.document import build_document
@@ -95,8 +95,10 @@ def evidence_hashes(
     distinct = owners[first_of_each(codes.key[words], owners)]
     enough = np.bincount(distinct, minlength=paragraphs_in_all) >= min_terms
     kept &= enough[codes.paragraph]
-    order = np.argsort(codes.paragraph[kept], kind="stable")
-    crcs, owners = codes.crc[kept][order], codes.paragraph[kept][order]
+    # Each distinct shingle once, by its 64-bit key: the pre-test counts them (dupecheck.pretest).
+    chosen = np.flatnonzero(kept)
+    chosen = chosen[first_of_each(codes.key[chosen], codes.paragraph[chosen])]
+    crcs, owners = codes.crc[chosen], codes.paragraph[chosen]
     paragraphs = split_by_owner(crcs, owners, paragraphs_in_all)
     ends = list(itertools.accumulate(counts))
     return [tuple(paragraphs[end - count : end]) for count, end in zip(counts, ends)]

@@ -34,11 +34,12 @@ from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
 from dupecheck.parallel import default_jobs, map_batches, ordered_map
+from dupecheck.pretest import Evidence, may_relate_all
 from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import is_in, shingle_keys, split_by_owner
 from dupecheck.sign import signature_matrix
-from dupecheck.spill import DocumentStore, KeyArrays, encode_document
+from dupecheck.spill import DocumentStore, EvidenceArrays, KeyArrays, encode_document
 from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
 
 Progress = Callable[[str, int, int], None]
@@ -109,7 +110,7 @@ def find_duplicates(
         jobs = default_jobs()
     elif jobs < 1:
         raise SettingsError(f"jobs must be 1 or more, not {jobs}")
-    documents, common, identities, collisions = _prepared(
+    documents, common, identities, evidence, collisions = _prepared(
         articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache
     )
     try:
@@ -117,6 +118,7 @@ def find_duplicates(
             documents,
             common,
             identities,
+            evidence,
             collisions,
             settings,
             skipped,
@@ -136,6 +138,7 @@ def _verified(
     documents: DocumentStore,
     common: frozenset[str],
     identities: np.ndarray,
+    evidence: EvidenceArrays,
     collisions: BandCollisions,
     settings: Settings,
     skipped: Iterable[Skipped],
@@ -155,7 +158,7 @@ def _verified(
         candidates = np.stack([codes // width, codes % width], axis=1)
     finally:
         collisions.close()
-    del identities, same, codes
+    del same, codes
     progress("candidates", 1, 1)
     ids = documents.ids
     if focus is not None:
@@ -177,18 +180,27 @@ def _verified(
         return match_view(documents[number], common, settings.min_terms)
 
     def verify(number: int) -> PairResult | None:
-        i, j = (int(side) for side in candidates[number])
+        i, j = (int(side) for side in passed[number])
         views = (view_of(i), view_of(j))
         if not may_relate(views, settings):
             return None
         result = compare_documents(documents[i], documents[j], settings, views)
         return result if result.relation is not None else None
 
+    def pretest(numbers: Sequence[int]) -> list[bool]:
+        return pretested(candidates[numbers[0] : numbers[-1] + 1], evidence, identities, settings)
+
+    try:
+        passing = map_batches(pretest, range(len(candidates)), jobs)
+    finally:
+        evidence.close()
+    passed = candidates[np.array(passing, dtype=bool).reshape(-1)]
+    del passing
     verified = ordered_map(
-        verify, range(len(candidates)), jobs, lambda done: progress("verify", done, len(candidates))
+        verify, range(len(passed)), jobs, lambda done: progress("verify", done, len(passed))
     )
     related = [number for number, result in enumerate(verified) if result is not None]
-    groups = groups_of(ids, [(i, j) for i, j in candidates[related].tolist()])
+    groups = groups_of(ids, [(i, j) for i, j in passed[related].tolist()])
     progress("group", 1, 1)
     return ScanReport(
         documents=documents,
@@ -199,6 +211,32 @@ def _verified(
         candidates=len(candidates),
         files=files,
     )
+
+
+def pretested(
+    pairs: np.ndarray, evidence: Sequence[Evidence | None], identities: np.ndarray, settings: Settings
+) -> list[bool]:
+    """For each pair ``(i, j)`` (sorted), whether it passes the pre-test (:mod:`dupecheck.pretest`).
+
+    Word-for-word copies (equal identity digests) pass, and so does a pair with an
+    article whose evidence was not made (its signatures came from a cache): the exact
+    :func:`~dupecheck.align.may_relate` tests those.
+    """
+    passing = np.ones(len(pairs), dtype=bool)
+    firsts = pairs[:, 0]
+    starts = np.flatnonzero(np.r_[True, firsts[1:] != firsts[:-1]]) if len(pairs) else firsts
+    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(pairs)]):
+        first = evidence[int(firsts[start])]
+        if first is None:
+            continue
+        partners = [evidence[j] for j in pairs[start:stop, 1].tolist()]
+        known = [number for number, partner in enumerate(partners) if partner is not None]
+        run = passing[start:stop]
+        run[known] = may_relate_all(first, [partners[number] for number in known], settings)
+    same = identities[pairs[:, 0]] == identities[pairs[:, 1]]
+    passing |= same & (identities[pairs[:, 0]] != b"")
+    result: list[bool] = passing.tolist()
+    return result
 
 
 _MARKED_AT_ONCE = 2048
@@ -253,8 +291,8 @@ def _prepared(
     jobs: int,
     progress: Progress,
     cache: str | os.PathLike[str] | None,
-) -> tuple[DocumentStore, frozenset[str], np.ndarray, BandCollisions]:
-    """The articles' documents (on disk), the corpus vocabulary, identity digests, and band collisions.
+) -> tuple[DocumentStore, frozenset[str], np.ndarray, EvidenceArrays, BandCollisions]:
+    """The articles' documents (on disk), the corpus vocabulary, identity digests, evidence, band collisions.
 
     ``articles`` is read once, a batch at a time; texts, paragraphs and shingle keys go
     to temporary files, and signatures only as far as their band keys, so memory holds
@@ -265,6 +303,7 @@ def _prepared(
     marks is shingled and signed anew.
     """
     documents = DocumentStore()
+    evidence = EvidenceArrays()
     collisions = BandCollisions(*band_layout(settings.candidate_threshold, settings.num_perm))
     try:
         with contextlib.ExitStack() as stack:
@@ -311,10 +350,11 @@ def _prepared(
                 )
                 # An identity digest's first 16 bytes are enough to tell copies apart; "" stays empty.
                 identities.append(
-                    np.array([bytes.fromhex(identity[:32]) for identity, _ in signed], dtype="S16")
+                    np.array([bytes.fromhex(identity[:32]) for identity, _, _ in signed], dtype="S16")
                 )
-                owners = np.repeat(np.array(numbers), [len(rows) for _, rows in signed])
-                matrix = [rows for _, rows in signed]
+                evidence.extend_encoded([found for _, _, found in signed])
+                owners = np.repeat(np.array(numbers), [len(rows) for _, rows, _ in signed])
+                matrix = [rows for _, rows, _ in signed]
                 collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
                 progress("shingle", numbers.stop, len(documents))
             progress("sign", len(documents), len(documents))
@@ -322,9 +362,11 @@ def _prepared(
                 kept.prune()
     except BaseException:
         documents.close()
+        evidence.close()
         collisions.close()
         raise
-    return documents, common, np.concatenate([np.zeros(0, dtype="S16"), *identities]), collisions
+    identity_digests = np.concatenate([np.zeros(0, dtype="S16"), *identities])
+    return documents, common, identity_digests, evidence, collisions
 
 
 def _taken(
@@ -402,13 +444,14 @@ def _signed(
     settings: Settings,
     jobs: int,
     kept: SegmentCache | None,
-) -> list[tuple[str, np.ndarray]]:
-    """Identity digests and signatures (:func:`sign_documents`) of documents ``numbers``, cached ones reused.
+) -> list[tuple[str, np.ndarray, bytes]]:
+    """Identity digests, signatures and encoded evidence (:func:`sign_documents`) of documents ``numbers``.
 
-    ``arrays`` and ``keys`` hold those documents' shingle keys and cache keys. Workers
-    read the documents they sign themselves, so reading them back is shared out too.
+    Cached signatures are reused, and their articles have no evidence (b""). ``arrays``
+    and ``keys`` hold those documents' shingle keys and cache keys. Workers read the
+    documents they sign themselves, so reading them back is shared out too.
     """
-    reused: dict[int, tuple[str, np.ndarray]] = {}
+    reused: dict[int, tuple[str, np.ndarray, bytes]] = {}
     salts: list[str] = []
     if kept is not None:
         salts = _signing_salts(arrays, common, settings)
@@ -417,15 +460,18 @@ def _signed(
             entry = stored.get(key) if key else None
             rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
             if entry is not None and rows is not None:
-                reused[offset] = (entry.identity, rows)
+                reused[offset] = (entry.identity, rows, b"")
     unsigned = [offset for offset in range(len(numbers)) if offset not in reused]
     fresh = dict(
         zip(
             unsigned,
             map_batches(
-                lambda batch: sign_documents(
-                    [documents[numbers[offset]] for offset in batch], common, settings
-                ),
+                lambda batch: [
+                    (identity, rows, found.encode())
+                    for identity, rows, found in sign_documents(
+                        [documents[numbers[offset]] for offset in batch], common, settings
+                    )
+                ],
                 unsigned,
                 jobs,
             ),
@@ -434,7 +480,7 @@ def _signed(
     if kept is not None:
         kept.put_signed(
             {
-                key: (arrays[offset], Signed.of(salts[offset], *fresh[offset]))
+                key: (arrays[offset], Signed.of(salts[offset], *fresh[offset][:2]))
                 for offset in unsigned
                 if (key := keys[offset]) is not None
             }
@@ -465,8 +511,8 @@ def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: S
 
 def sign_documents(
     documents: Sequence[Document], common: np.ndarray, settings: Settings
-) -> list[tuple[str, np.ndarray]]:
-    """For each document, a digest of its words and the signatures of its evidence shingles.
+) -> list[tuple[str, np.ndarray, Evidence]]:
+    """For each document, a digest of its words, the signatures of its evidence shingles, and those shingles.
 
     Both engines sign with this: the local one in its worker processes, the Spark one in
     its executors. ``common`` holds the corpus vocabulary's keys (:func:`~dupecheck.shingle.shingle_keys`).
@@ -476,12 +522,15 @@ def sign_documents(
     has several (so a hard-wrapped copy of an unwrapped story, split into other
     paragraphs, still meets it). ``common`` holds the corpus vocabulary's shingle keys.
 
-    Only these cross back from a worker: the view itself is made again for the few
-    articles in candidate pairs, instead of every article's shingles being kept.
+    The evidence shingles come back as numbers (:class:`~dupecheck.pretest.Evidence`), for
+    the pre-test of candidate pairs; the match view itself is made again only for
+    articles in pairs that pass it.
     """
     sets: list[np.ndarray] = []
     counts = []
+    evidence = []
     for paragraphs in evidence_hashes(documents, common, settings.min_terms):
+        evidence.append(Evidence.of(paragraphs))
         hashes = [found for found in paragraphs if len(found)]
         if len(paragraphs) > 1 and hashes:
             hashes.append(np.concatenate(hashes))
@@ -494,7 +543,7 @@ def sign_documents(
         digests.append(
             hashlib.blake2b(identity.encode("utf-8", "surrogatepass")).hexdigest() if identity else ""
         )
-    return list(zip(digests, rows))
+    return list(zip(digests, rows, evidence))
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

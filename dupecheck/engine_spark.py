@@ -408,7 +408,7 @@ def _signed_partition(
             if len(batch) < _SIGN_BATCH:
                 continue
         signed = sign_documents([document for _, document in batch], common, settings)
-        for (number, _), (identity, matrix) in zip(batch, signed):
+        for (number, _), (identity, matrix, _) in zip(batch, signed):
             keys = band_keys(matrix, bands, rows).tolist() if len(matrix) else []
             yield number, (identity, sorted({(band, key) for row in keys for band, key in enumerate(row)}))
         batch = []

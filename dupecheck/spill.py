@@ -22,6 +22,7 @@ from typing import TypeVar, overload
 import numpy as np
 
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
+from dupecheck.pretest import Evidence
 
 _SEPARATOR = "\x1f"
 """Joins a paragraph's terms on disk: terms are words and figures, never control characters."""
@@ -310,3 +311,23 @@ class KeyArrays(_Spilled[np.ndarray]):
 
     def _decode(self, blob: bytes) -> np.ndarray:
         return np.frombuffer(blob, dtype="<u8").astype(np.uint64, copy=False)
+
+
+class EvidenceArrays(_Spilled["Evidence | None"]):
+    """Each article's :class:`~dupecheck.pretest.Evidence`, or None where it was not made, kept on disk.
+
+    >>> kept = EvidenceArrays()
+    >>> kept.extend([Evidence.of([np.array([5, 6])]), None])
+    >>> kept[0].hashes.tolist(), kept[1]
+    ([5, 6], None)
+    """
+
+    def extend_encoded(self, blobs: Iterable[bytes]) -> None:
+        """Append evidence already encoded (:meth:`~dupecheck.pretest.Evidence.encode`; b"" for None)."""
+        self._records.extend(blobs)
+
+    def _encode(self, item: Evidence | None) -> bytes:
+        return b"" if item is None else item.encode()
+
+    def _decode(self, blob: bytes) -> Evidence | None:
+        return Evidence.decode(blob) if blob else None

@@ -128,6 +128,26 @@ def test_the_report_is_the_same_for_any_number_of_jobs() -> None:
     assert planted <= {frozenset((p.a, p.b)) for p in one.pairs}
 
 
+def test_the_pre_test_stops_candidates_and_leaves_the_report_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    articles, _ = corpus_with_planted_copies(1200)
+    articles += load_paths([SAMPLES]).articles
+    tested: list[int] = []
+    original = core.pretested
+
+    def counting(pairs, *args):  # type: ignore[no-untyped-def]
+        passing = original(pairs, *args)
+        tested.append(len(passing) - sum(passing))
+        return passing
+
+    monkeypatch.setattr(core, "pretested", counting)
+    report = find_duplicates(articles, jobs=1)  # one process: workers would count in their own lists
+    assert sum(tested) > report.candidates / 4  # a third of this corpus's candidates end there
+    monkeypatch.setattr(core, "pretested", lambda pairs, *_: [True] * len(pairs))
+    assert find_duplicates(articles, jobs=2) == report
+
+
 def test_articles_are_read_once_a_batch_at_a_time_with_the_same_report(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

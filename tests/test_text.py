@@ -6,7 +6,7 @@ import Stemmer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.text import _FOLD, _WORD, STOPWORDS, content_terms, normalize, term_spans
+from dupecheck.text import _ASCII_WORD, _FOLD, _WORD, STOPWORDS, content_terms, normalize, term_spans
 
 
 def test_normalize_folds_quotes_dashes_and_spaces() -> None:
@@ -55,3 +55,14 @@ def test_content_terms_equal_terms_made_one_word_at_a_time(parts: list[str]) -> 
     text = " ".join(parts)
     assert content_terms(text) == _terms_one_word_at_a_time(text)
     assert content_terms(text) == _terms_one_word_at_a_time(text)  # again, from the memo
+
+
+@given(
+    st.lists(
+        st.sampled_from(["don't", "300,000", "7.2", "1/2", "a_b", "x'", "'y", "3rd", "4.", ",5", "2,3a"])
+        | st.text(alphabet=st.characters(max_codepoint=127))
+    )
+)
+def test_ascii_text_has_the_same_words_by_the_ascii_pattern(parts: list[str]) -> None:
+    text = " ".join(parts).lower()
+    assert _ASCII_WORD.findall(text) == _WORD.findall(text)

@@ -188,8 +188,10 @@ def related_class(w: np.ndarray, pair: Pair) -> int:
     """The related model's class of a pair: its relatedness, then the rule's coverage thresholds."""
     if float(_matrix([pair], RELATED_FEATURES)[0] @ w[1:] + w[0]) < 0:
         return 0
-    cover = pair.features["cover_max"]
-    return 2 if cover >= RULE.rewrite_threshold else int(cover >= RULE.partial_threshold)
+    cover, other = pair.features["cover_max"], pair.features["cover_min"]
+    if cover >= RULE.rewrite_threshold and other >= RULE.rewrite_share:
+        return 2
+    return int(cover >= RULE.partial_threshold)
 
 
 def ordinal_class(p: np.ndarray, pair: Pair) -> int:

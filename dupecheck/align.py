@@ -322,10 +322,11 @@ def _relation(
 ) -> Relation | None:
     if not anchored:
         return None
-    covered = max(a_in_b, b_in_a)
-    if min(a_in_b, b_in_a) >= settings.duplicate_threshold and similarity >= settings.duplicate_score:
+    covered, other = max(a_in_b, b_in_a), min(a_in_b, b_in_a)
+    if other >= settings.duplicate_threshold and similarity >= settings.duplicate_score:
         return Relation.DUPLICATE
-    if covered >= settings.rewrite_threshold:
+    # A short story found whole inside a far longer one is reused there, not rewritten.
+    if covered >= settings.rewrite_threshold and other >= settings.rewrite_share:
         return Relation.REWRITE
     if covered >= settings.partial_threshold:
         return Relation.PARTIAL

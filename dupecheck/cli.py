@@ -162,6 +162,14 @@ RewriteThreshold = Annotated[
         rich_help_panel=_SETTINGS_PANEL,
     ),
 ]
+RewriteShare = Annotated[
+    float,
+    typer.Option(
+        help="Share of the other article (0 to 1) a 'rewrite' must also be found in: a story found "
+        "whole inside one more than five times its length (at 0.2) is 'partial' reuse there.",
+        rich_help_panel=_SETTINGS_PANEL,
+    ),
+]
 DuplicateThreshold = Annotated[
     float,
     typer.Option(
@@ -485,6 +493,7 @@ def scan(
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
     partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
     rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    rewrite_share: RewriteShare = _DEFAULTS.rewrite_share,
     duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
     duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
@@ -558,6 +567,7 @@ def compare(
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
     partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
     rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    rewrite_share: RewriteShare = _DEFAULTS.rewrite_share,
     duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
     duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
@@ -643,6 +653,7 @@ def check(
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
     partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
     rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    rewrite_share: RewriteShare = _DEFAULTS.rewrite_share,
     duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
     duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
@@ -733,6 +744,7 @@ def update_baseline(
     min_anchors: MinAnchors = _DEFAULTS.min_anchors,
     partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
     rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    rewrite_share: RewriteShare = _DEFAULTS.rewrite_share,
     duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
     duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,

@@ -37,6 +37,9 @@ class Settings:
     """Share of either article found in the other for a `partial` relation."""
     rewrite_threshold: float = 0.9
     """Share of one article found in the other for a `rewrite` relation."""
+    rewrite_share: float = 0.2
+    """...and share of the other that must be found in it: a story found whole inside one five
+    times its length is not rewritten there but reused, `partial`."""
     duplicate_threshold: float = 0.9
     """Share of both articles found in each other for a `duplicate` relation."""
     duplicate_score: float = 0.6
@@ -60,6 +63,7 @@ class Settings:
             "anchor_threshold",
             "partial_threshold",
             "rewrite_threshold",
+            "rewrite_share",
             "duplicate_threshold",
             "duplicate_score",
         ):
@@ -68,6 +72,8 @@ class Settings:
                 raise SettingsError(f"{name} must be in (0.0, 1.0], got {value}")
         if self.anchor_threshold < self.match_threshold:
             raise SettingsError("anchor_threshold must not be below match_threshold")
+        if self.rewrite_share > self.rewrite_threshold:
+            raise SettingsError("rewrite_share must not be above rewrite_threshold")
         if not self.partial_threshold <= self.rewrite_threshold <= self.duplicate_threshold:
             raise SettingsError(
                 "thresholds must rise: partial_threshold <= rewrite_threshold <= duplicate_threshold"

@@ -43,6 +43,21 @@ def test_rewrite_is_wholly_drawn_but_not_a_duplicate() -> None:
     assert result.b_in_a >= 0.9
 
 
+def test_a_short_story_found_whole_inside_a_far_longer_one_is_partial_there() -> None:
+    wire = (SAMPLES / "wire-flood-barrier.txt").read_text(encoding="utf-8").split("\n\n")
+    others = "\n\n".join(
+        (SAMPLES / name).read_text(encoding="utf-8")
+        for name in ("ferry-strike.txt", "library-reopens.txt", "wire-wildfire.txt")
+    )
+    brief = build_document(Article("brief", "\n\n".join(wire[1:3])), SETTINGS)
+    roundup = build_document(Article("roundup", "\n\n".join([*wire[1:3], others])), SETTINGS)
+    result = compare_documents(brief, roundup, SETTINGS)
+    assert result.a_in_b == 1.0 and result.b_in_a < SETTINGS.rewrite_share
+    assert result.relation is Relation.PARTIAL
+    below = Settings(rewrite_share=result.b_in_a / 2)
+    assert compare_documents(brief, roundup, below).relation is Relation.REWRITE
+
+
 def test_local_angle_is_partial_and_its_own_reporting_has_no_counterpart() -> None:
     wire = _doc(SAMPLES / "wire-flood-barrier.txt")
     local = _doc(SAMPLES / "flood-barrier-local-angle.txt")

@@ -14,6 +14,8 @@ from dupecheck.settings import Settings
         ("num_perm", 8, "num_perm must be in [16, 1024]"),
         ("min_terms", 0, "min_terms must be at least 1"),
         ("partial_threshold", 0.95, "thresholds must rise"),
+        ("rewrite_share", 0.0, "rewrite_share must be in (0.0, 1.0]"),
+        ("rewrite_share", 0.95, "rewrite_share must not be above rewrite_threshold"),
     ],
 )
 def test_out_of_range_settings_name_the_allowed_range(field: str, value: float, message: str) -> None:

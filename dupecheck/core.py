@@ -34,7 +34,7 @@ from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
 from dupecheck.parallel import default_jobs, map_batches, ordered_map
-from dupecheck.pretest import Evidence, may_relate_all
+from dupecheck.pretest import Evidence, may_relate_pairs
 from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import is_in, shingle_keys, split_by_owner
@@ -223,22 +223,30 @@ def pretested(
     :func:`~dupecheck.align.may_relate` tests those.
     """
     passing = np.ones(len(pairs), dtype=bool)
-    firsts = pairs[:, 0]
-    starts = np.flatnonzero(np.r_[True, firsts[1:] != firsts[:-1]]) if len(pairs) else firsts
-    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(pairs)]):
-        first = evidence[int(firsts[start])]
-        if first is None:
-            continue
-        partners = [evidence[j] for j in pairs[start:stop, 1].tolist()]
-        known = [number for number, partner in enumerate(partners) if partner is not None]
-        run = passing[start:stop]
-        run[known] = may_relate_all(first, [partners[number] for number in known], settings)
+    # Each first article is read once, however many pairs it is in.
+    number_of: dict[int, int] = {}
+    firsts: list[Evidence | None] = []
+    for i in pairs[:, 0].tolist():
+        if i not in number_of:
+            number_of[i] = len(firsts)
+            firsts.append(evidence[i])
+    first_of = np.array([number_of[i] for i in pairs[:, 0].tolist()], dtype=np.int64)
+    partners = [evidence[j] for j in pairs[:, 1].tolist()]
+    tested = [k for k, found in enumerate(partners) if found is not None and firsts[first_of[k]] is not None]
+    passing[tested] = may_relate_pairs(
+        [first or _NO_EVIDENCE for first in firsts],
+        first_of[tested],
+        [partner for partner in (partners[k] for k in tested) if partner is not None],
+        settings,
+    )
     same = identities[pairs[:, 0]] == identities[pairs[:, 1]]
     passing |= same & (identities[pairs[:, 0]] != b"")
     result: list[bool] = passing.tolist()
     return result
 
 
+_NO_EVIDENCE = Evidence.of([])
+"""Stands in for a first article without evidence: none of its pairs is tested."""
 _MARKED_AT_ONCE = 2048
 """Documents marked by learned boilerplate that are shingled again together."""
 _BATCH = 20_000

@@ -5,8 +5,8 @@ articles' match views, and making a view costs more than the test. A large corpu
 LSH millions of candidate pairs of unrelated articles (they share a paragraph's worth of
 mid-frequency words), so most of a large scan's verifying went into views of articles
 that were never related. Instead, signing keeps each article's :class:`Evidence`: the
-CRC-32 of each distinct evidence shingle, paragraph by paragraph. :func:`may_relate_all`
-tests one article against all its candidate partners at once with it.
+CRC-32 of each distinct evidence shingle, paragraph by paragraph. :func:`may_relate_pairs`
+tests a few hundred candidate pairs with it in a few numpy calls.
 
 The test lets through every pair :func:`~dupecheck.align.may_relate` lets through, and
 perhaps a few more: a paragraph's share is its distinct shingles found in the other
@@ -61,7 +61,7 @@ class Evidence:
 
 
 _SHINGLES_AT_ONCE = 1 << 22
-"""Shingles tested in one numpy pass: the first article's are repeated for each partner."""
+"""Partners' shingles tested in one numpy pass (more are tested a part at a time)."""
 
 
 def may_relate_all(first: Evidence, partners: Sequence[Evidence], settings: Settings) -> np.ndarray:
@@ -75,59 +75,96 @@ def may_relate_all(first: Evidence, partners: Sequence[Evidence], settings: Sett
     >>> may_relate_all(same, [same, other], Settings()).tolist()
     [True, False]
     """
+    return may_relate_pairs([first], np.zeros(len(partners), dtype=np.int64), partners, settings)
+
+
+def may_relate_pairs(
+    firsts: Sequence[Evidence], first_of: np.ndarray, partners: Sequence[Evidence], settings: Settings
+) -> np.ndarray:
+    """:func:`may_relate_all` for many pairs at once: partner ``k`` with ``firsts[first_of[k]]``.
+
+    Pairs are tested together in a few numpy calls, whatever their number.
+
+    >>> a = Evidence.of([np.array([1, 2, 3]), np.array([4, 5])])
+    >>> b = Evidence.of([np.array([6, 7]), np.array([8])])
+    >>> may_relate_pairs([a, b], np.array([0, 0, 1, 1]), [a, b, a, b], Settings()).tolist()
+    [True, False, False, True]
+    """
     passed = np.zeros(len(partners), dtype=bool)
-    at_once = max(1, _SHINGLES_AT_ONCE // max(len(first.hashes), 1))
-    for start in range(0, len(partners), at_once):
-        chosen = partners[start : start + at_once]
-        paragraphs = np.array([len(partner.sizes) for partner in chosen])
-        needed = np.minimum(settings.min_anchors, np.minimum(len(first.sizes), paragraphs))
-        reached = np.maximum(
-            _first_reaching(first, chosen, settings.anchor_threshold),
-            _partners_reaching(chosen, first, settings.anchor_threshold),
-        )
-        passed[start : start + len(chosen)] = (needed > 0) & (reached >= needed)
+    start = 0
+    while start < len(partners):
+        stop, shingles = start + 1, len(partners[start].hashes)
+        while stop < len(partners) and shingles + len(partners[stop].hashes) <= _SHINGLES_AT_ONCE:
+            shingles += len(partners[stop].hashes)
+            stop += 1
+        passed[start:stop] = _passed(firsts, first_of[start:stop], partners[start:stop], settings)
+        start = stop
     return passed
 
 
-def _first_reaching(first: Evidence, partners: Sequence[Evidence], threshold: float) -> np.ndarray:
-    """For each partner, how many of ``first``'s paragraphs have ``threshold`` of their shingles in it."""
-    kept = first.sizes > 0
-    if not kept.any() or not partners:
-        return np.zeros(len(partners), dtype=np.int64)
-    # Each partner's distinct CRCs, tagged with its number in the high bits: sorted as a whole.
-    tagged = np.concatenate(
-        [
-            (np.uint64(number) << np.uint64(32)) | np.unique(partner.hashes).astype(np.uint64)
-            for number, partner in enumerate(partners)
-        ]
+def _tagged(tags: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """``hashes`` (uint32) with ``tags`` in the high 32 bits: one uint64 each."""
+    return (tags.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64)
+
+
+def _paragraph_starts(sizes: np.ndarray) -> np.ndarray:
+    """Where each paragraph's shingles start in its article's (or articles') hashes."""
+    starts: np.ndarray = np.cumsum(sizes) - sizes
+    return starts
+
+
+def _passed(
+    firsts: Sequence[Evidence], first_of: np.ndarray, partners: Sequence[Evidence], settings: Settings
+) -> np.ndarray:
+    """:func:`may_relate_pairs` for partners whose shingles fit in memory together.
+
+    A paragraph reaches the anchor threshold with that share of its shingles found in
+    the other article. Every first article's shingles are tagged with its number and
+    sorted; each partner shingle, tagged with its first article's number, is looked up
+    once, and that serves both directions: a first article's shingle is in a partner
+    when the partner holds a shingle equal to it.
+    """
+    threshold = settings.anchor_threshold
+    # The first articles: their paragraphs numbered across all of them.
+    first_sizes = np.concatenate([np.zeros(0, dtype=np.uint32), *(f.sizes for f in firsts)]).astype(np.int64)
+    first_paragraph = np.repeat(np.arange(len(first_sizes)), first_sizes)
+    keys = _tagged(
+        np.repeat(np.arange(len(firsts)), [len(f.hashes) for f in firsts]),
+        np.concatenate([np.zeros(0, dtype=np.uint32), *(f.hashes for f in firsts)]),
     )
-    tags = np.arange(len(partners), dtype=np.uint64)[:, None] << np.uint64(32)
-    queries = (tags | first.hashes.astype(np.uint64)[None, :]).ravel()
-    found = _among(queries, tagged).reshape(len(partners), len(first.hashes))
-    starts = np.r_[0, np.cumsum(first.sizes.astype(np.int64))[:-1]][kept]
-    counts = np.add.reduceat(found, starts, axis=1, dtype=np.int64)
-    reaching: np.ndarray = np.count_nonzero(counts / first.sizes[kept] >= threshold, axis=1)
-    return reaching
-
-
-def _partners_reaching(partners: Sequence[Evidence], first: Evidence, threshold: float) -> np.ndarray:
-    """For each partner, how many of its paragraphs have ``threshold`` of their shingles in ``first``."""
-    sizes = np.concatenate([np.zeros(0, dtype=np.uint32), *(p.sizes for p in partners)])
-    owners = np.repeat(np.arange(len(partners)), [len(p.sizes) for p in partners])
+    order = np.argsort(keys, kind="stable")
+    ordered, first_paragraph = keys[order], first_paragraph[order]
+    # The partners: each shingle tagged with its pair's first article, looked up in theirs.
+    sizes = np.concatenate([np.zeros(0, dtype=np.uint32), *(p.sizes for p in partners)]).astype(np.int64)
+    partner_of_paragraph = np.repeat(np.arange(len(partners)), [len(p.sizes) for p in partners])
+    partner_of_shingle = np.repeat(partner_of_paragraph, sizes)
+    hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *(p.hashes for p in partners)])
+    wanted = _tagged(first_of[partner_of_shingle], hashes)
+    at = np.minimum(np.searchsorted(ordered, wanted), max(len(ordered) - 1, 0))
+    found = ordered[at] == wanted if len(ordered) else np.zeros(len(wanted), dtype=bool)
+    # The partners' paragraphs reaching the threshold in their first article.
+    reached = np.zeros(len(partners), dtype=np.int64)
     kept = sizes > 0
-    if not kept.any():
-        return np.zeros(len(partners), dtype=np.int64)
-    hashes = np.concatenate([p.hashes for p in partners])
-    found = _among(hashes, np.unique(first.hashes))
-    starts = np.r_[0, np.cumsum(sizes.astype(np.int64))[:-1]][kept]
-    reaching = np.add.reduceat(found, starts, dtype=np.int64) / sizes[kept] >= threshold
-    return np.bincount(owners[kept], weights=reaching, minlength=len(partners)).astype(np.int64)
-
-
-def _among(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in ``sorted_values`` (sorted; empty allowed)."""
-    if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    found: np.ndarray = sorted_values[at] == values
-    return found
+    if kept.any():
+        reaching = (
+            np.add.reduceat(found, _paragraph_starts(sizes)[kept], dtype=np.int64) / sizes[kept] >= threshold
+        )
+        reached = np.bincount(partner_of_paragraph[kept], weights=reaching, minlength=len(partners))
+    # The first articles' paragraphs reaching it in each partner: each (partner, shingle)
+    # found once, then every equal shingle of the first article, in whichever paragraph.
+    found_in = np.unique(_tagged(partner_of_shingle[found], hashes[found]))
+    partner = (found_in >> np.uint64(32)).astype(np.int64)
+    wanted = _tagged(first_of[partner], found_in & np.uint64(0xFFFFFFFF))
+    low, high = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+    each = high - low
+    positions = np.arange(each.sum()) - np.repeat(np.cumsum(each) - each, each) + np.repeat(low, each)
+    cells, counts = np.unique(
+        np.repeat(partner, each) * max(len(first_sizes), 1) + first_paragraph[positions], return_counts=True
+    )
+    reaching = counts / first_sizes[cells % max(len(first_sizes), 1)] >= threshold
+    first_reached = np.bincount(cells[reaching] // max(len(first_sizes), 1), minlength=len(partners))
+    paragraphs = np.array([len(p.sizes) for p in partners], dtype=np.int64)
+    first_paragraphs = np.array([len(f.sizes) for f in firsts], dtype=np.int64)[first_of]
+    needed = np.minimum(settings.min_anchors, np.minimum(first_paragraphs, paragraphs))
+    result: np.ndarray = (needed > 0) & (np.maximum(reached, first_reached) >= needed)
+    return result

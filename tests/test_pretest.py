@@ -15,7 +15,7 @@ from dupecheck.core import sign_documents
 from dupecheck.document import build_document
 from dupecheck.load import load_paths
 from dupecheck.model import Document
-from dupecheck.pretest import Evidence, may_relate_all
+from dupecheck.pretest import Evidence, may_relate_all, may_relate_pairs
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_key
 from dupecheck.vocabulary import document_shingles
@@ -91,3 +91,17 @@ def test_a_paragraph_must_reach_the_anchor_threshold_on_its_own() -> None:
     reaching = Evidence.of([np.array([1, 2, 6, 7], dtype=np.uint32)])  # one paragraph: one anchor is enough
     short = Evidence.of([np.array([1, 6, 11], dtype=np.uint32), np.array([12], dtype=np.uint32)])
     assert may_relate_all(first, [reaching, short], Settings()).tolist() == [True, False]
+
+
+def test_pairs_of_many_first_articles_tested_together_give_each_pairs_own_answer() -> None:
+    _, _, evidence = _corpus(8, Settings())
+    rng = random.Random(8)
+    firsts = rng.sample(evidence, 25)
+    first_of = np.array([rng.randrange(len(firsts)) for _ in range(600)])
+    partners = [rng.choice(evidence) for _ in first_of]
+    partners[:25] = firsts  # some pairs relate: an article with itself
+    first_of[:25] = np.arange(25)
+    together = may_relate_pairs(firsts, first_of, partners, Settings()).tolist()
+    alone = [may_relate_all(firsts[f], [p], Settings())[0] for f, p in zip(first_of.tolist(), partners)]
+    assert together == alone
+    assert any(together) and not all(together)

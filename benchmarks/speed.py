@@ -48,7 +48,7 @@ from dupecheck.parallel import default_jobs
 from dupecheck.reporters import get_reporter
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d.,]*\d|\d")
-STAGES = ("segment", "vocabulary", "shingle", "sign", "candidates", "verify", "group", "report")
+STAGES = ("segment", "vocabulary", "shingle", "sign", "candidates", "pretest", "verify", "group", "report")
 _STAGE_NAMES = {"segment": "read+segment"}
 """Articles are read while they are segmented: the first stage's time includes reading them."""
 

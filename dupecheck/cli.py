@@ -96,6 +96,7 @@ _STAGES = {
     "shingle": "Collecting shingles",
     "sign": "Fingerprinting paragraphs",
     "candidates": "Finding candidate pairs",
+    "pretest": "Pre-testing candidate pairs",
     "verify": "Comparing candidate pairs",
     "group": "Grouping",
 }
@@ -165,8 +166,8 @@ RewriteThreshold = Annotated[
 RewriteShare = Annotated[
     float,
     typer.Option(
-        help="Share of the other article (0 to 1) a 'rewrite' must also be found in: a story found "
-        "whole inside one more than five times its length (at 0.2) is 'partial' reuse there.",
+        help="Share of the other article (0 to 1) a 'rewrite' must also be found in: a short story "
+        "found whole inside a far longer one is 'partial' reuse there. 0 turns the condition off.",
         rich_help_panel=_SETTINGS_PANEL,
     ),
 ]

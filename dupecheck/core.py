@@ -131,6 +131,7 @@ def find_duplicates(
         )
     except BaseException:
         documents.close()
+        evidence.close()
         raise
 
 
@@ -187,11 +188,25 @@ def _verified(
         result = compare_documents(documents[i], documents[j], settings, views)
         return result if result.relation is not None else None
 
+    common_keys = shingle_keys(common)
+
+    def evidence_of(numbers: Sequence[int]) -> list[Evidence]:
+        # Articles signed from a cache have none stored: it is made here, for those in pairs.
+        found = [evidence[number] for number in numbers]
+        missing = [k for k, kept in enumerate(found) if kept is None]
+        if missing:
+            made = evidence_hashes([documents[numbers[k]] for k in missing], common_keys, settings.min_terms)
+            for k, paragraphs in zip(missing, made):
+                found[k] = Evidence.of(paragraphs)
+        return [kept for kept in found if kept is not None]
+
     def pretest(numbers: Sequence[int]) -> list[bool]:
-        return pretested(candidates[numbers[0] : numbers[-1] + 1], evidence, identities, settings)
+        return pretested(candidates[numbers[0] : numbers[-1] + 1], evidence_of, identities, settings)
 
     try:
-        passing = map_batches(pretest, range(len(candidates)), jobs)
+        passing = map_batches(
+            pretest, range(len(candidates)), jobs, lambda done: progress("pretest", done, len(candidates))
+        )
     finally:
         evidence.close()
     passed = candidates[np.array(passing, dtype=bool).reshape(-1)]
@@ -214,30 +229,20 @@ def _verified(
 
 
 def pretested(
-    pairs: np.ndarray, evidence: Sequence[Evidence | None], identities: np.ndarray, settings: Settings
+    pairs: np.ndarray,
+    evidence_of: Callable[[Sequence[int]], list[Evidence]],
+    identities: np.ndarray,
+    settings: Settings,
 ) -> list[bool]:
-    """For each pair ``(i, j)`` (sorted), whether it passes the pre-test (:mod:`dupecheck.pretest`).
+    """For each pair ``(i, j)``, whether it passes the pre-test (:mod:`dupecheck.pretest`).
 
-    Word-for-word copies (equal identity digests) pass, and so does a pair with an
-    article whose evidence was not made (its signatures came from a cache): the exact
-    :func:`~dupecheck.align.may_relate` tests those.
+    ``evidence_of`` gives the evidence of the articles numbered. Word-for-word copies
+    (equal identity digests) pass too.
     """
-    passing = np.ones(len(pairs), dtype=bool)
     # Each first article is read once, however many pairs it is in.
-    number_of: dict[int, int] = {}
-    firsts: list[Evidence | None] = []
-    for i in pairs[:, 0].tolist():
-        if i not in number_of:
-            number_of[i] = len(firsts)
-            firsts.append(evidence[i])
-    first_of = np.array([number_of[i] for i in pairs[:, 0].tolist()], dtype=np.int64)
-    partners = [evidence[j] for j in pairs[:, 1].tolist()]
-    tested = [k for k, found in enumerate(partners) if found is not None and firsts[first_of[k]] is not None]
-    passing[tested] = may_relate_pairs(
-        [first or _NO_EVIDENCE for first in firsts],
-        first_of[tested],
-        [partner for partner in (partners[k] for k in tested) if partner is not None],
-        settings,
+    firsts, first_of = np.unique(pairs[:, 0], return_inverse=True)
+    passing = may_relate_pairs(
+        evidence_of(firsts.tolist()), first_of.reshape(-1), evidence_of(pairs[:, 1].tolist()), settings
     )
     same = identities[pairs[:, 0]] == identities[pairs[:, 1]]
     passing |= same & (identities[pairs[:, 0]] != b"")
@@ -245,8 +250,6 @@ def pretested(
     return result
 
 
-_NO_EVIDENCE = Evidence.of([])
-"""Stands in for a first article without evidence: none of its pairs is tested."""
 _MARKED_AT_ONCE = 2048
 """Documents marked by learned boilerplate that are shingled again together."""
 _BATCH = 20_000

@@ -141,7 +141,13 @@ def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> No
     except ValueError:
         old = {}
     new = json.loads(current["settings"])
-    differences += [f"{k} {old.get(k)} (now {v})" for k, v in sorted(new.items()) if old.get(k) != v]
+    # A setting added since the index was built counts as its default there.
+    defaults = dataclasses.asdict(Settings())
+    differences += [
+        f"{k} {old.get(k, defaults[k])} (now {v})"
+        for k, v in sorted(new.items())
+        if old.get(k, defaults[k]) != v
+    ]
     if differences:
         raise IndexSettingsError(
             f"{where}: the index was built with other settings: {', '.join(differences)}; "

@@ -10,9 +10,9 @@ tests a few hundred candidate pairs with it in a few numpy calls.
 
 The test lets through every pair :func:`~dupecheck.align.may_relate` lets through, and
 perhaps a few more: a paragraph's share is its distinct shingles found in the other
-article over its distinct shingles, where the count of distinct shingles is exact (it
-is taken over 64-bit keys) and "found" is judged by CRC, so two shingles sharing a CRC
-can only add to what is found. Pairs that pass are tested and verified as before, so
+article over its distinct shingles, where distinct shingles are counted by 64-bit key
+(exact but for a collision of two such keys) and "found" is judged by CRC, so two
+shingles sharing a CRC can only add to what is found. Pairs that pass are tested and verified as before, so
 the report does not change.
 """
 

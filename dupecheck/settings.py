@@ -38,8 +38,8 @@ class Settings:
     rewrite_threshold: float = 0.9
     """Share of one article found in the other for a `rewrite` relation."""
     rewrite_share: float = 0.2
-    """...and share of the other that must be found in it: a story found whole inside one five
-    times its length is not rewritten there but reused, `partial`."""
+    """...and share of the other that must be found in it: a short story found whole inside a far
+    longer one is not rewritten there but reused, `partial` (0: no such condition)."""
     duplicate_threshold: float = 0.9
     """Share of both articles found in each other for a `duplicate` relation."""
     duplicate_score: float = 0.6
@@ -63,7 +63,6 @@ class Settings:
             "anchor_threshold",
             "partial_threshold",
             "rewrite_threshold",
-            "rewrite_share",
             "duplicate_threshold",
             "duplicate_score",
         ):
@@ -72,8 +71,8 @@ class Settings:
                 raise SettingsError(f"{name} must be in (0.0, 1.0], got {value}")
         if self.anchor_threshold < self.match_threshold:
             raise SettingsError("anchor_threshold must not be below match_threshold")
-        if self.rewrite_share > self.rewrite_threshold:
-            raise SettingsError("rewrite_share must not be above rewrite_threshold")
+        if not 0.0 <= self.rewrite_share <= 1.0:
+            raise SettingsError(f"rewrite_share must be in [0.0, 1.0], got {self.rewrite_share}")
         if not self.partial_threshold <= self.rewrite_threshold <= self.duplicate_threshold:
             raise SettingsError(
                 "thresholds must rise: partial_threshold <= rewrite_threshold <= duplicate_threshold"

@@ -129,7 +129,7 @@ def test_the_report_is_the_same_for_any_number_of_jobs() -> None:
 
 
 def test_the_pre_test_stops_candidates_and_leaves_the_report_as_it_is(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     articles, _ = corpus_with_planted_copies(1200)
     articles += load_paths([SAMPLES]).articles
@@ -144,6 +144,13 @@ def test_the_pre_test_stops_candidates_and_leaves_the_report_as_it_is(
     monkeypatch.setattr(core, "pretested", counting)
     report = find_duplicates(articles, jobs=1)  # one process: workers would count in their own lists
     assert sum(tested) > report.candidates / 4  # a third of this corpus's candidates end there
+    stopped = sum(tested)
+    cache = tmp_path / "cache.sqlite"
+    assert find_duplicates(articles, jobs=1, cache=cache) == report
+    tested.clear()
+    # Signatures now come from the cache, without evidence: it is made for the pre-test.
+    assert find_duplicates(articles, jobs=1, cache=cache) == report
+    assert sum(tested) == stopped
     monkeypatch.setattr(core, "pretested", lambda pairs, *_: [True] * len(pairs))
     assert find_duplicates(articles, jobs=2) == report
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -16,7 +17,14 @@ from paths import SAMPLES
 from dupecheck.bands import band_layout
 from dupecheck.core import find_duplicates
 from dupecheck.errors import InputError, SettingsError
-from dupecheck.index import IndexFileError, IndexSettingsError, content_hash, open_index
+from dupecheck.index import (
+    IndexFileError,
+    IndexSettingsError,
+    check_metadata,
+    content_hash,
+    metadata,
+    open_index,
+)
 from dupecheck.load import load_paths
 from dupecheck.model import Article, PairResult
 from dupecheck.settings import Settings
@@ -287,3 +295,12 @@ def test_signatures_are_stored_as_uint32_bytes(index_path: Path) -> None:
     values = np.frombuffer(blob, dtype="<u4")
     assert len(values) % Settings().num_perm == 0
     assert len(values) > 0
+
+
+def test_a_setting_added_since_the_index_was_built_counts_as_its_default() -> None:
+    stored = metadata(Settings())
+    settings = json.loads(stored["settings"])
+    del settings["rewrite_share"]  # as written before the setting existed
+    check_metadata({**stored, "settings": json.dumps(settings)}, Settings(), "old.db")
+    with pytest.raises(IndexSettingsError, match=r"rewrite_share 0.2 \(now 0.5\)"):
+        check_metadata({**stored, "settings": json.dumps(settings)}, Settings(rewrite_share=0.5), "old.db")

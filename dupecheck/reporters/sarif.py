@@ -35,7 +35,8 @@ _RULES = {
     Relation.REWRITE: (
         "RewrittenArticle",
         "One article is (nearly) wholly drawn from the other.",
-        "At least the rewrite threshold of one article has counterparts in the other, however reworded.",
+        "At least the rewrite threshold of one article has counterparts in the other, however reworded, "
+        "and it makes up at least the rewrite share of the other.",
     ),
     Relation.PARTIAL: (
         "PartialCopy",

@@ -188,22 +188,15 @@ def _verified(
         result = compare_documents(documents[i], documents[j], settings, views)
         return result if result.relation is not None else None
 
-    common_keys = shingle_keys(common)
-
     def evidence_of(numbers: Sequence[int]) -> list[Evidence]:
-        # Articles signed from a cache have none stored: it is made here, for those in pairs.
         found = [evidence[number] for number in numbers]
-        missing = [k for k, kept in enumerate(found) if kept is None]
-        if missing:
-            made = evidence_hashes([documents[numbers[k]] for k in missing], common_keys, settings.min_terms)
-            for k, paragraphs in zip(missing, made):
-                found[k] = Evidence.of(paragraphs)
         return [kept for kept in found if kept is not None]
 
     def pretest(numbers: Sequence[int]) -> list[bool]:
         return pretested(candidates[numbers[0] : numbers[-1] + 1], evidence_of, identities, settings)
 
     try:
+        _make_missing_evidence(evidence, np.unique(candidates), documents, common, settings, jobs)
         passing = map_batches(
             pretest, range(len(candidates)), jobs, lambda done: progress("pretest", done, len(candidates))
         )
@@ -226,6 +219,29 @@ def _verified(
         candidates=len(candidates),
         files=files,
     )
+
+
+def _make_missing_evidence(
+    evidence: EvidenceArrays,
+    numbers: np.ndarray,
+    documents: DocumentStore,
+    common: frozenset[str],
+    settings: Settings,
+    jobs: int,
+) -> None:
+    """Make the evidence of the articles ``numbers`` that have none (signed from a cache), once each."""
+    sizes = np.asarray(evidence.stored_sizes())
+    missing = numbers[sizes[numbers] == 0].tolist() if len(numbers) else []
+    if not missing:
+        return
+    common_keys = shingle_keys(common)
+
+    def make(batch: Sequence[int]) -> list[bytes]:
+        made = evidence_hashes([documents[number] for number in batch], common_keys, settings.min_terms)
+        return [Evidence.of(paragraphs).encode() for paragraphs in made]
+
+    for number, blob in zip(missing, map_batches(make, missing, jobs), strict=True):
+        evidence.replace_encoded(number, blob)
 
 
 def pretested(

@@ -129,6 +129,14 @@ def settings_from(stored: dict[str, str]) -> Settings:
     return Settings(**json.loads(stored["settings"]))
 
 
+_ADDED_SETTINGS = {"rewrite_share": Settings().rewrite_share}
+"""Settings added since indexes were first written, with the value an index without them has.
+
+Only ones that leave stored signatures and band keys as they are (``rewrite_share`` names
+relations at query time); a setting that changed them would need every index rebuilt.
+"""
+
+
 def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> None:
     """Raise :class:`IndexSettingsError` naming what differs when ``stored`` is not of ``settings``."""
     current = metadata(settings)
@@ -141,13 +149,9 @@ def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> No
     except ValueError:
         old = {}
     new = json.loads(current["settings"])
-    # A setting added since the index was built counts as its default there.
-    defaults = dataclasses.asdict(Settings())
-    differences += [
-        f"{k} {old.get(k, defaults[k])} (now {v})"
-        for k, v in sorted(new.items())
-        if old.get(k, defaults[k]) != v
-    ]
+    if old:  # settings added since the index was built count as their defaults there
+        old = _ADDED_SETTINGS | old
+    differences += [f"{k} {old.get(k)} (now {v})" for k, v in sorted(new.items()) if old.get(k) != v]
     if differences:
         raise IndexSettingsError(
             f"{where}: the index was built with other settings: {', '.join(differences)}; "

@@ -326,6 +326,10 @@ class EvidenceArrays(_Spilled["Evidence | None"]):
         """Append evidence already encoded (:meth:`~dupecheck.pretest.Evidence.encode`; b"" for None)."""
         self._records.extend(blobs)
 
+    def replace_encoded(self, number: int, blob: bytes) -> None:
+        """Make evidence already encoded item ``number``."""
+        self._records.replace(number, blob)
+
     def _encode(self, item: Evidence | None) -> bytes:
         return b"" if item is None else item.encode()
 

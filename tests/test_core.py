@@ -148,9 +148,19 @@ def test_the_pre_test_stops_candidates_and_leaves_the_report_as_it_is(
     cache = tmp_path / "cache.sqlite"
     assert find_duplicates(articles, jobs=1, cache=cache) == report
     tested.clear()
-    # Signatures now come from the cache, without evidence: it is made for the pre-test.
+    # Signatures now come from the cache, without evidence: it is made for the pre-test,
+    # once for each article in a candidate pair.
+    made: list[int] = []
+    original_hashes = core.evidence_hashes
+
+    def making(documents, *args):  # type: ignore[no-untyped-def]
+        made.extend(d.id for d in documents)
+        return original_hashes(documents, *args)
+
+    monkeypatch.setattr(core, "evidence_hashes", making)
     assert find_duplicates(articles, jobs=1, cache=cache) == report
     assert sum(tested) == stopped
+    assert made and len(made) == len(set(made))
     monkeypatch.setattr(core, "pretested", lambda pairs, *_: [True] * len(pairs))
     assert find_duplicates(articles, jobs=2) == report
 

@@ -304,3 +304,6 @@ def test_a_setting_added_since_the_index_was_built_counts_as_its_default() -> No
     check_metadata({**stored, "settings": json.dumps(settings)}, Settings(), "old.db")
     with pytest.raises(IndexSettingsError, match=r"rewrite_share 0.2 \(now 0.5\)"):
         check_metadata({**stored, "settings": json.dumps(settings)}, Settings(rewrite_share=0.5), "old.db")
+    for damaged in ("{}", "not json"):  # no settings at all are not taken for the defaults
+        with pytest.raises(IndexSettingsError, match="num_perm None"):
+            check_metadata({**stored, "settings": damaged}, Settings(), "old.db")

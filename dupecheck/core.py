@@ -190,6 +190,8 @@ def _verified(
 
     def evidence_of(numbers: Sequence[int]) -> list[Evidence]:
         found = [evidence[number] for number in numbers]
+        if any(kept is None for kept in found):
+            raise RuntimeError("an article in a candidate pair has no evidence for the pre-test")
         return [kept for kept in found if kept is not None]
 
     def pretest(numbers: Sequence[int]) -> list[bool]:

@@ -12,8 +12,8 @@ The test lets through every pair :func:`~dupecheck.align.may_relate` lets throug
 perhaps a few more: a paragraph's share is its distinct shingles found in the other
 article over its distinct shingles, where distinct shingles are counted by 64-bit key
 (exact but for a collision of two such keys) and "found" is judged by CRC, so two
-shingles sharing a CRC can only add to what is found. Pairs that pass are tested and verified as before, so
-the report does not change.
+shingles sharing a CRC can only add to what is found. Pairs that pass are tested and
+verified as before, so the report does not change.
 """
 
 from __future__ import annotations

@@ -557,15 +557,18 @@ def sign_documents(
     """
     sets: list[np.ndarray] = []
     counts = []
+    wholes = []
     evidence = []
     for paragraphs in evidence_hashes(documents, common, settings.min_terms):
         evidence.append(Evidence.of(paragraphs))
         hashes = [found for found in paragraphs if len(found)]
-        if len(paragraphs) > 1 and hashes:
-            hashes.append(np.concatenate(hashes))
         sets += hashes
         counts.append(len(hashes))
+        wholes.append(len(paragraphs) > 1 and bool(hashes))
     rows = np.split(signature_matrix(sets, settings), list(itertools.accumulate(counts))[:-1])
+    # The whole article's set is the union of its paragraphs' sets, so its signature is
+    # their least value in each row: MinHash of a union, without permuting its shingles again.
+    rows = [np.vstack([own, own.min(axis=0)]) if whole else own for own, whole in zip(rows, wholes)]
     digests = []
     for document in documents:
         identity = identity_of(document)

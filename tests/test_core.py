@@ -4,15 +4,21 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
 from synthetic import corpus_with_planted_copies
 
 from dupecheck import core, spill
+from dupecheck.align import evidence_hashes
 from dupecheck.core import compare, find_duplicates
+from dupecheck.document import build_document
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
+from dupecheck.settings import Settings
+from dupecheck.sign import signature_matrix
+from dupecheck.vocabulary import shingle_hash_arrays
 
 
 def _text(doc: object, index: int) -> str:
@@ -126,6 +132,25 @@ def test_the_report_is_the_same_for_any_number_of_jobs() -> None:
     one, two = find_duplicates(articles, jobs=1), find_duplicates(articles, jobs=2)
     assert one == two
     assert planted <= {frozenset((p.a, p.b)) for p in one.pairs}
+
+
+def test_an_article_s_whole_signature_is_that_of_all_its_evidence_shingles() -> None:
+    articles, _ = corpus_with_planted_copies(60)
+    articles += load_paths([SAMPLES]).articles
+    settings = Settings(num_perm=32)
+    documents = [build_document(article, settings) for article in articles]
+    keys = np.unique(np.concatenate(shingle_hash_arrays(documents)))
+    common = keys[::9].copy()  # some shingles are corpus vocabulary, and leave evidence
+    wholes = 0
+    signed = core.sign_documents(documents, common, settings)
+    for paragraphs, (_, rows, _) in zip(evidence_hashes(documents, common, settings.min_terms), signed):
+        found = [hashes for hashes in paragraphs if len(hashes)]
+        expected = signature_matrix(found, settings)
+        if len(paragraphs) > 1 and found:  # and the whole article's, signed as one set
+            wholes += 1
+            expected = np.vstack([expected, signature_matrix([np.concatenate(found)], settings)])
+        assert rows.tolist() == expected.tolist()
+    assert wholes > 50
 
 
 def test_the_pre_test_stops_candidates_and_leaves_the_report_as_it_is(

@@ -35,9 +35,16 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = rf"[^\W{_CJK}]+"
 # A figure is one word however it is grouped: 300,000 and 7.2 and 1/2.
 _FIGURE = r"\d+(?:[.,/]\d+)*(?!\w)"
-_WORD = re.compile(rf"{_FIGURE}|[{_CJK}]|{_LETTERS}(?:'{_LETTERS})*")
+# A word: a figure, an ideograph or kana, or letters joined by apostrophes (don't).
+_WORD_RULE = rf"{_FIGURE}|[{_CJK}]|{_LETTERS}(?:'{_LETTERS})*"
+# _WORD_RULE, written with possessive runs (++, *+) to find the same words a tenth faster:
+# giving back part of a run never lets a match succeed. A run of digits or letters
+# given back leaves a digit or letter next, where the figure's lookahead and its next
+# group both fail, and nothing follows a word's runs. The figure's groups stay greedy,
+# so "1.2.3x" still gives "1.2".
+_WORD = re.compile(rf"\d++(?:[.,/]\d++)*(?!\w)|[{_CJK}]|[^\W{_CJK}]++(?:'[^\W{_CJK}]++)*+")
 # The same words in ASCII text, found a third faster: no CJK, and \w is [a-zA-Z0-9_] there.
-_ASCII_WORD = re.compile(rf"{_FIGURE}|\w+(?:'\w+)*", re.ASCII)
+_ASCII_WORD = re.compile(r"\d++(?:[.,/]\d++)*(?!\w)|\w++(?:'\w++)*+", re.ASCII)
 # The same words found in text before folding: every apostrophe _FOLD maps to "'".
 _ORIGINAL_WORD = re.compile(rf"{_FIGURE}|[{_CJK}]|{_LETTERS}(?:['\u2018\u2019\u201a\u201b\u2032]{_LETTERS})*")
 

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import Stemmer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.text import _ASCII_WORD, _FOLD, _WORD, STOPWORDS, content_terms, normalize, term_spans
+from dupecheck.text import (
+    _ASCII_WORD,
+    _FOLD,
+    _WORD,
+    _WORD_RULE,
+    STOPWORDS,
+    content_terms,
+    normalize,
+    term_spans,
+)
 
 
 def test_normalize_folds_quotes_dashes_and_spaces() -> None:
@@ -66,3 +76,26 @@ def test_content_terms_equal_terms_made_one_word_at_a_time(parts: list[str]) -> 
 def test_ascii_text_has_the_same_words_by_the_ascii_pattern(parts: list[str]) -> None:
     text = " ".join(parts).lower()
     assert _ASCII_WORD.findall(text) == _WORD.findall(text)
+
+
+_EDGES = [
+    "1.2.3x",
+    "12.5mln",
+    "3.4_",
+    "300,000",
+    "1/2",
+    "don't",
+    "rock'n'roll",
+    "''",
+    "x''y",
+    "4.",
+    "東京",
+    "ｘ２",
+]
+
+
+@given(st.lists(st.sampled_from(_EDGES) | st.text(alphabet="ab1_2'.,/ -x9\n東é٣"), max_size=8).map("".join))
+def test_the_possessive_word_patterns_find_what_the_plain_rule_finds(text: str) -> None:
+    assert _WORD.findall(text) == re.findall(_WORD_RULE, text)
+    if text.isascii():
+        assert _ASCII_WORD.findall(text) == re.findall(_WORD_RULE, text)

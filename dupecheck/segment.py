@@ -40,6 +40,23 @@ def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     >>> paragraph_spans("One.\n\nTwo,\nstill two.\n")
     ((0, 4), (6, 21))
     """
+    blocks = _blocks(text)
+    spans = [span for span in (_trimmed(text, start, end) for start, end in blocks) if span is not None]
+    # Cuts fall at line starts, so they only split a block with a line break inside its
+    # text; when none has one (a paragraph a line, between blank lines) they change nothing.
+    if all("\n" not in text[start:end] for start, end in spans):
+        return tuple(spans)
+    return _cut(text, blocks)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` between blank lines (untrimmed, maybe empty)."""
+    blank = list(_BLANK_LINE.finditer(text))
+    return list(zip([0, *(m.end() for m in blank)], [*(m.start() for m in blank), len(text)]))
+
+
+def _cut(text: str, blocks: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The paragraphs of ``blocks`` (:func:`_blocks`), cut at indented lines or at every long line."""
     lines = [m for m in _LINE.finditer(text) if m.group().strip()]
     indented = len(_INDENTED.findall(text)) >= 2
     unwrapped = bool(lines) and median(len(m.group()) for m in lines) >= _UNWRAPPED_LINE
@@ -48,9 +65,7 @@ def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
         cuts += [m.start() for m in _INDENTED.finditer(text)]
     if unwrapped:
         cuts += [m.start() for m in lines]
-    blocks = [0, *(m.end() for m in _BLANK_LINE.finditer(text))]
-    ends = [*(m.start() for m in _BLANK_LINE.finditer(text)), len(text)]
     spans: list[tuple[int, int]] = []
-    for start, end in zip(blocks, ends):
+    for start, end in blocks:
         spans += _split(text, start, end, sorted(cuts))
     return tuple(spans)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.segment import paragraph_spans
+from dupecheck.segment import _blocks, _cut, paragraph_spans
 
 
 def test_blank_lines_separate_paragraphs_and_wrapped_lines_stay_together() -> None:
@@ -48,3 +48,19 @@ def test_spans_are_ordered_trimmed_and_in_range(text: str) -> None:
         assert previous_end <= start < end <= len(text)
         assert text[start:end] == text[start:end].strip()
         previous_end = end
+
+
+_LONG = "w" * 120
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\n", "\n\n", "\n \n", "  ", "\t", " ", "\r", "\u2028", "word", "x.", _LONG, "\n  Indented"]
+        ),
+        max_size=16,
+    ).map("".join)
+)
+def test_a_text_without_line_breaks_in_its_paragraphs_is_split_as_by_every_cut(text: str) -> None:
+    # paragraph_spans skips looking for cuts when no block's text holds a line break.
+    assert paragraph_spans(text) == _cut(text, _blocks(text))

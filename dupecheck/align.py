@@ -16,7 +16,7 @@ import numpy as np
 
 from dupecheck.model import Document, Overlap, PairResult, ParagraphKind, Relation
 from dupecheck.settings import Settings
-from dupecheck.shingle import content_codes, first_of_each, is_in, shingles, split_by_owner
+from dupecheck.shingle import Shingled, is_in, shingled, shingles, split_by_owner
 from dupecheck.text import is_figure
 
 
@@ -86,22 +86,39 @@ def evidence_hashes(
     >>> sorted(found.tolist()) == sorted(shingle_hash_table(view.sets).values())
     True
     """
-    codes, counts = content_codes(documents)
-    paragraphs_in_all = sum(counts)
-    kept = ~is_in(codes.key, common)
+    return shingled_evidence(shingled(documents), common, min_terms)
+
+
+def shingled_evidence(
+    tables: Sequence[Shingled], common: np.ndarray, min_terms: int = 1
+) -> list[tuple[np.ndarray, ...]]:
+    """:func:`evidence_hashes` of articles from their stored :class:`~dupecheck.shingle.Shingled`, in numpy.
+
+    A paragraph keeps its distinct shingles outside the vocabulary ``common``, in their
+    order, when at least ``min_terms`` of them are single words.
+    """
+    if not tables:
+        return []
+    keys = np.concatenate([table.keys for table in tables])
+    crcs = np.concatenate([table.crcs for table in tables])
+    sizes = np.concatenate([table.sizes for table in tables]).astype(np.int64)
+    words = np.concatenate([table.words for table in tables]).astype(np.int64)
+    # Members as positions among all the tables' keys.
+    key_counts = [len(table.keys) for table in tables]
+    bases = np.repeat(np.cumsum(key_counts) - key_counts, [len(table.members) for table in tables])
+    members = np.concatenate([table.members for table in tables]).astype(np.int64) + bases
+    paragraphs_in_all = len(sizes)
+    paragraph = np.repeat(np.arange(paragraphs_in_all), sizes)
+    kept = ~is_in(keys, common)[members]
     # Distinct single words outside the vocabulary, per paragraph: the min_terms rule.
-    words = np.flatnonzero(kept[: codes.words])
-    owners = codes.paragraph[words]
-    distinct = owners[first_of_each(codes.key[words], owners)]
-    enough = np.bincount(distinct, minlength=paragraphs_in_all) >= min_terms
-    kept &= enough[codes.paragraph]
+    is_word = np.arange(len(members)) - (np.cumsum(sizes) - sizes)[paragraph] < words[paragraph]
+    enough = np.bincount(paragraph[kept & is_word], minlength=paragraphs_in_all) >= min_terms
     # Each distinct shingle once, by its 64-bit key: the pre-test counts them (dupecheck.pretest).
-    chosen = np.flatnonzero(kept)
-    chosen = chosen[first_of_each(codes.key[chosen], codes.paragraph[chosen])]
-    crcs, owners = codes.crc[chosen], codes.paragraph[chosen]
-    paragraphs = split_by_owner(crcs, owners, paragraphs_in_all)
+    chosen = kept & enough[paragraph]
+    found = split_by_owner(crcs[members[chosen]], paragraph[chosen], paragraphs_in_all)
+    counts = [len(table.sizes) for table in tables]
     ends = list(itertools.accumulate(counts))
-    return [tuple(paragraphs[end - count : end]) for count, end in zip(counts, ends)]
+    return [tuple(found[end - count : end]) for count, end in zip(counts, ends)]
 
 
 def _evidence_shingles(terms: tuple[str, ...], common: frozenset[str], min_terms: int) -> frozenset[str]:

@@ -20,6 +20,7 @@ from dupecheck.align import (
     identity_of,
     match_view,
     may_relate,
+    shingled_evidence,
 )
 from dupecheck.bands import BandCollisions, band_layout
 from dupecheck.boilerplate import Patterns
@@ -37,10 +38,10 @@ from dupecheck.parallel import default_jobs, map_batches, ordered_map
 from dupecheck.pretest import Evidence, may_relate_pairs
 from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
-from dupecheck.shingle import is_in, shingle_keys, split_by_owner
+from dupecheck.shingle import Shingled, is_in, shingle_keys, shingled, split_by_owner
 from dupecheck.sign import signature_matrix
-from dupecheck.spill import DocumentStore, EvidenceArrays, KeyArrays, encode_document
-from dupecheck.vocabulary import common_from_hashes, shingle_hash_arrays
+from dupecheck.spill import DocumentStore, EvidenceArrays, KeyArrays, Records, encode_document
+from dupecheck.vocabulary import common_from_hashes
 
 Progress = Callable[[str, int, int], None]
 _SIGNING = "evidence shingles 1"
@@ -339,13 +340,18 @@ def _prepared(
             kept = None if cache is None else stack.enter_context(SegmentCache(cache, settings, boilerplate))
             paragraph_keys = stack.enter_context(contextlib.closing(KeyArrays()))
             shingle_arrays = stack.enter_context(contextlib.closing(KeyArrays()))
+            # Each article's Shingled but its keys (b"" where its shingle keys came from the cache).
+            tables = stack.enter_context(contextlib.closing(Records()))
             text_keys: list[str | None] = []
+            identity_batches: list[np.ndarray] = []
             for batch in _batches(articles):
                 text_keys += _taken(
                     batch,
                     documents,
                     paragraph_keys,
                     shingle_arrays,
+                    tables,
+                    identity_batches,
                     settings,
                     boilerplate,
                     jobs,
@@ -353,37 +359,38 @@ def _prepared(
                     kept,
                 )
             _check_unique(documents.ids)
+            identities = np.concatenate([np.zeros(0, dtype="S16"), *identity_batches])
+            del identity_batches
             if learn_boilerplate:
                 marks = learned_marks(documents, paragraph_keys)
                 while marked := list(itertools.islice(marks, _MARKED_AT_ONCE)):
-                    for (number, document), keys in zip(
-                        marked, map_batches(shingle_hash_arrays, [d for _, d in marked], jobs)
+                    for (number, document), (keys, table, identity) in zip(
+                        marked, map_batches(_shingled_anew, [d for _, d in marked], jobs)
                     ):
                         documents.replace(number, document)
                         shingle_arrays.replace(number, keys)
+                        tables.replace(number, table)
+                        identities[number] = identity
                         text_keys[number] = None
             common = common_from_hashes(documents, shingle_arrays, settings)
             common_keys = shingle_keys(common)
             progress("vocabulary", 1, 1)
-            identities: list[np.ndarray] = []
             for numbers in _ranges(documents.stored_sizes(), 2 * _BATCH_CHARACTERS):
                 signed = _signed(
                     documents,
+                    shingle_arrays,
+                    tables,
                     numbers,
-                    shingle_arrays[numbers.start : numbers.stop] if kept is not None else (),
                     text_keys[numbers.start : numbers.stop],
+                    identities,
                     common_keys,
                     settings,
                     jobs,
                     kept,
                 )
-                # An identity digest's first 16 bytes are enough to tell copies apart; "" stays empty.
-                identities.append(
-                    np.array([bytes.fromhex(identity[:32]) for identity, _, _ in signed], dtype="S16")
-                )
-                evidence.extend_encoded([found for _, _, found in signed])
-                owners = np.repeat(np.array(numbers), [len(rows) for _, rows, _ in signed])
-                matrix = [rows for _, rows, _ in signed]
+                evidence.extend_encoded([found for _, found in signed])
+                owners = np.repeat(np.array(numbers), [len(rows) for rows, _ in signed])
+                matrix = [rows for rows, _ in signed]
                 collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
                 progress("shingle", numbers.stop, len(documents))
             progress("sign", len(documents), len(documents))
@@ -394,8 +401,20 @@ def _prepared(
         evidence.close()
         collisions.close()
         raise
-    identity_digests = np.concatenate([np.zeros(0, dtype="S16"), *identities])
-    return documents, common, identity_digests, evidence, collisions
+    return documents, common, identities, evidence, collisions
+
+
+def _identity16(document: Document) -> bytes:
+    """The first 16 bytes of :func:`identity_digest`: enough to tell copies apart (b"" for no words)."""
+    return bytes.fromhex(identity_digest(document)[:32])
+
+
+def _shingled_anew(documents: Sequence[Document]) -> list[tuple[np.ndarray, bytes, bytes]]:
+    """For documents marked anew by learned boilerplate: shingle keys, encoded Shingled, identity."""
+    return [
+        (table.keys, table.encode(), _identity16(document))
+        for document, table in zip(documents, shingled(documents))
+    ]
 
 
 def _taken(
@@ -403,6 +422,8 @@ def _taken(
     documents: DocumentStore,
     paragraph_keys: KeyArrays,
     shingle_arrays: KeyArrays,
+    tables: Records,
+    identities: list[np.ndarray],
     settings: Settings,
     boilerplate: Patterns,
     jobs: int,
@@ -411,10 +432,12 @@ def _taken(
 ) -> list[str | None]:
     """Segment a batch of articles into ``documents`` and their keys into the key arrays; their cache keys.
 
+    Each article's :class:`~dupecheck.shingle.Shingled` but its keys goes to ``tables``
+    and the start of its identity digest to ``identities`` (an array a batch), for signing.
     With a cache, what it holds for an article's text (paragraphs, paragraph keys,
-    shingle keys) is taken from it, and what was made is stored. Workers do all of an
-    article's work and send back the stored form of its document, so this process only
-    writes it.
+    shingle keys) is taken from it, and what was made is stored; an article whose shingle
+    keys come from it has no Shingled (b""). Workers do all of an article's work and send
+    back the stored form of its document, so this process only writes it.
     """
     keys: list[str | None] = [None if kept is None else kept.key(article.text) for article in batch]
     known = [key for key in keys if key]
@@ -423,7 +446,7 @@ def _taken(
     stored_shingles = {} if kept is None else kept.get_shingles(known)
     before = len(documents)
 
-    def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, str]]:
+    def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]]:
         made = [
             document_from(batch[n], segments[key])
             if (key := keys[n]) in segments
@@ -431,27 +454,35 @@ def _taken(
             for n in numbers
         ]
         unshingled = [document for n, document in zip(numbers, made) if keys[n] not in stored_shingles]
-        shingled = iter(shingle_hash_arrays(unshingled))
-        return [
-            (
-                encode_document(document),
-                stored_keys[key] if (key := keys[n]) in stored_keys else key_hash_array(document),
-                stored_shingles[key] if key in stored_shingles else next(shingled),
-                paragraphs_json(document) if key is not None and key not in segments else "",
+        fresh = iter(shingled(unshingled))
+        prepared = []
+        for n, document in zip(numbers, made):
+            key = keys[n]
+            table = None if key is not None and key in stored_shingles else next(fresh)
+            prepared.append(
+                (
+                    encode_document(document),
+                    stored_keys[key] if key in stored_keys else key_hash_array(document),
+                    table.keys if table is not None else stored_shingles[key or ""],
+                    b"" if table is None else table.encode(),
+                    _identity16(document),
+                    paragraphs_json(document) if key is not None and key not in segments else "",
+                )
             )
-            for n, document in zip(numbers, made)
-        ]
+        return prepared
 
     prepared = map_batches(
         prepare, range(len(batch)), jobs, lambda done: progress("segment", before + done, before + done)
     )
     documents.extend_encoded([article.id for article in batch], [blob for blob, *_ in prepared])
-    paragraph_keys.extend(hashes for _, hashes, _, _ in prepared)
-    shingle_arrays.extend(shingles for _, _, shingles, _ in prepared)
+    paragraph_keys.extend(hashes for _, hashes, *_ in prepared)
+    shingle_arrays.extend(shingles for _, _, shingles, *_ in prepared)
+    tables.extend(table for _, _, _, table, _, _ in prepared)
+    identities.append(np.array([identity for *_, identity, _ in prepared], dtype="S16"))
     if kept is not None:
         kept.put({key: made for key, (*_, made) in zip(keys, prepared) if key and made})
         kept.put_paragraph_keys(
-            {key: hashes for key, (_, hashes, _, _) in zip(keys, prepared) if key and key not in stored_keys}
+            {key: hashes for key, (_, hashes, *_) in zip(keys, prepared) if key and key not in stored_keys}
         )
     return keys
 
@@ -466,22 +497,27 @@ def _check_unique(ids: Sequence[str]) -> None:
 
 def _signed(
     documents: Sequence[Document],
+    shingle_arrays: Sequence[np.ndarray],
+    tables: Records,
     numbers: range,
-    arrays: Sequence[np.ndarray],
     keys: Sequence[str | None],
+    identities: np.ndarray,
     common: np.ndarray,
     settings: Settings,
     jobs: int,
     kept: SegmentCache | None,
-) -> list[tuple[str, np.ndarray, bytes]]:
-    """Identity digests, signatures and encoded evidence (:func:`sign_documents`) of documents ``numbers``.
+) -> list[tuple[np.ndarray, bytes]]:
+    """Signatures and encoded evidence (:func:`sign_shingled`) of documents ``numbers``.
 
-    Cached signatures are reused, and their articles have no evidence (b""). ``arrays``
-    and ``keys`` hold those documents' shingle keys and cache keys. Workers read the
-    documents they sign themselves, so reading them back is shared out too.
+    Articles are signed from their stored ``tables`` (:class:`~dupecheck.shingle.Shingled`
+    but its keys, which are in ``shingle_arrays``), or shingled again where there is none.
+    Cached signatures are reused, and their articles have no evidence (b""). ``keys``
+    holds the documents' cache keys, ``identities`` every article's identity digest. Workers
+    read what they sign themselves, so reading it back is shared out too.
     """
-    reused: dict[int, tuple[str, np.ndarray, bytes]] = {}
+    reused: dict[int, tuple[np.ndarray, bytes]] = {}
     salts: list[str] = []
+    arrays = shingle_arrays[numbers.start : numbers.stop] if kept is not None else []
     if kept is not None:
         salts = _signing_salts(arrays, common, settings)
         stored = kept.get_signed(key for key in keys if key)
@@ -489,18 +525,16 @@ def _signed(
             entry = stored.get(key) if key else None
             rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
             if entry is not None and rows is not None:
-                reused[offset] = (entry.identity, rows, b"")
+                reused[offset] = (rows, b"")
+
     unsigned = [offset for offset in range(len(numbers)) if offset not in reused]
     fresh = dict(
         zip(
             unsigned,
             map_batches(
-                lambda batch: [
-                    (identity, rows, found.encode())
-                    for identity, rows, found in sign_documents(
-                        [documents[numbers[offset]] for offset in batch], common, settings
-                    )
-                ],
+                lambda batch: _signed_anew(
+                    documents, shingle_arrays, tables, [numbers[offset] for offset in batch], common, settings
+                ),
                 unsigned,
                 jobs,
             ),
@@ -509,12 +543,33 @@ def _signed(
     if kept is not None:
         kept.put_signed(
             {
-                key: (arrays[offset], Signed.of(salts[offset], *fresh[offset][:2]))
+                key: (
+                    arrays[offset],
+                    Signed.of(salts[offset], identities[numbers[offset]].hex(), fresh[offset][0]),
+                )
                 for offset in unsigned
                 if (key := keys[offset]) is not None
             }
         )
     return [reused[n] if n in reused else fresh[n] for n in range(len(numbers))]
+
+
+def _signed_anew(
+    documents: Sequence[Document],
+    shingle_arrays: Sequence[np.ndarray],
+    tables: Records,
+    chosen: Sequence[int],
+    common: np.ndarray,
+    settings: Settings,
+) -> list[tuple[np.ndarray, bytes]]:
+    """Signatures and encoded evidence of ``chosen``, from their stored Shingled when there is one."""
+    stored = [tables.get(number) for number in chosen]
+    made = iter(shingled([documents[number] for number, table in zip(chosen, stored) if not table]))
+    shingles = [
+        Shingled.decode(shingle_arrays[number], table) if table else next(made)
+        for number, table in zip(chosen, stored)
+    ]
+    return [(rows, found.encode()) for rows, found in sign_shingled(shingles, common, settings)]
 
 
 def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: Settings) -> list[str]:
@@ -543,23 +598,39 @@ def sign_documents(
 ) -> list[tuple[str, np.ndarray, Evidence]]:
     """For each document, a digest of its words, the signatures of its evidence shingles, and those shingles.
 
-    Both engines sign with this: the local one in its worker processes, the Spark one in
-    its executors. ``common`` holds the corpus vocabulary's keys (:func:`~dupecheck.shingle.shingle_keys`).
+    The Spark engine signs with this in its executors. The local one keeps each article's
+    :class:`~dupecheck.shingle.Shingled` from segmenting and signs that (:func:`sign_shingled`),
+    so no word is looked up again; the result is the same. ``common`` holds the corpus
+    vocabulary's keys (:func:`~dupecheck.shingle.shingle_keys`).
 
     The digest is equal for word-for-word copies, and "" for an article without words.
     There is one signature per content paragraph, and one for the whole article when it
     has several (so a hard-wrapped copy of an unwrapped story, split into other
-    paragraphs, still meets it). ``common`` holds the corpus vocabulary's shingle keys.
+    paragraphs, still meets it).
 
     The evidence shingles come back as numbers (:class:`~dupecheck.pretest.Evidence`), for
     the pre-test of candidate pairs; the match view itself is made again only for
     articles in pairs that pass it.
     """
+    signed = sign_shingled(shingled(documents), common, settings)
+    return [(identity_digest(document), rows, found) for document, (rows, found) in zip(documents, signed)]
+
+
+def identity_digest(document: Document) -> str:
+    """A digest of the words outside boilerplate (:func:`~dupecheck.align.identity_of`); "" for none."""
+    identity = identity_of(document)
+    return hashlib.blake2b(identity.encode("utf-8", "surrogatepass")).hexdigest() if identity else ""
+
+
+def sign_shingled(
+    tables: Sequence[Shingled], common: np.ndarray, settings: Settings
+) -> list[tuple[np.ndarray, Evidence]]:
+    """The signatures and evidence of :func:`sign_documents`, from articles' Shingled."""
     sets: list[np.ndarray] = []
     counts = []
     wholes = []
     evidence = []
-    for paragraphs in evidence_hashes(documents, common, settings.min_terms):
+    for paragraphs in shingled_evidence(tables, common, settings.min_terms):
         evidence.append(Evidence.of(paragraphs))
         hashes = [found for found in paragraphs if len(found)]
         sets += hashes
@@ -569,13 +640,7 @@ def sign_documents(
     # The whole article's set is the union of its paragraphs' sets, so its signature is
     # their least value in each row: MinHash of a union, without permuting its shingles again.
     rows = [np.vstack([own, own.min(axis=0)]) if whole else own for own, whole in zip(rows, wholes)]
-    digests = []
-    for document in documents:
-        identity = identity_of(document)
-        digests.append(
-            hashlib.blake2b(identity.encode("utf-8", "surrogatepass")).hexdigest() if identity else ""
-        )
-    return list(zip(digests, rows, evidence))
+    return list(zip(rows, evidence))
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

@@ -271,3 +271,102 @@ def shingle_codes(paragraphs: Sequence[Sequence[str]]) -> ShingleCodes:
         key=np.concatenate([key, pair_key]),
         words=len(terms),
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Shingled:
+    """An article's content shingles as numbers, each once a paragraph: what signing reads.
+
+    Made with the article's shingle keys while it is segmented, and stored, so signing
+    looks up no word again. (Arrays: compared by identity.)
+    """
+
+    keys: np.ndarray
+    """uint64: the article's distinct shingle keys, in the order :func:`shingled` gives."""
+    crcs: np.ndarray
+    """uint32: the CRC-32 of each key's shingle."""
+    members: np.ndarray
+    """Each content paragraph's distinct shingles as positions in ``keys``, paragraph after
+    paragraph: a paragraph's words first, then its pairs, each in order of first use."""
+    sizes: np.ndarray
+    """uint32: how many of ``members`` each content paragraph has."""
+    words: np.ndarray
+    """uint32: how many of them are single words."""
+
+    def encode(self) -> bytes:
+        """All but the keys as bytes (:meth:`decode` reads them with the keys, kept apart)."""
+        wide = bool(len(self.members)) and int(self.members.max()) > 0xFFFF
+        head = np.array([len(self.sizes), int(wide)], dtype="<u4")
+        parts = (head, self.sizes, self.words, self.crcs)
+        members = np.asarray(self.members, dtype="<u4" if wide else "<u2").tobytes()
+        return b"".join(np.asarray(part, dtype="<u4").tobytes() for part in parts) + members
+
+    @classmethod
+    def decode(cls, keys: np.ndarray, blob: bytes) -> Shingled:
+        """The shingles :meth:`encode` wrote, with their ``keys``.
+
+        >>> from dupecheck.model import Article, Paragraph, ParagraphKind
+        >>> paragraphs = [Paragraph(n, 0, 0, ParagraphKind.CONTENT, terms) for n, terms in enumerate(
+        ...     [("council", "vote"), ("vote",)])]
+        >>> [made] = shingled([Document(Article("a", ""), tuple(paragraphs))])
+        >>> again = Shingled.decode(made.keys, made.encode())
+        >>> again.members.tolist(), again.sizes.tolist(), again.words.tolist()
+        ([0, 1, 2, 1], [3, 1], [2, 1])
+        """
+        count, wide = (int(value) for value in np.frombuffer(blob, dtype="<u4", count=2))
+        values = np.frombuffer(blob, dtype="<u4", count=2 + 2 * count + len(keys))
+        members = np.frombuffer(blob, dtype="<u4" if wide else "<u2", offset=4 * len(values))
+        return cls(
+            keys=keys,
+            crcs=values[2 + 2 * count :].astype(np.uint32),
+            members=members.astype(np.uint32),
+            sizes=values[2 : 2 + count].astype(np.uint32),
+            words=values[2 + count : 2 + 2 * count].astype(np.uint32),
+        )
+
+
+def shingled(documents: Sequence[Document]) -> list[Shingled]:
+    """The :class:`Shingled` of each document's content paragraphs, made in numpy for all of them together.
+
+    Its ``keys`` hold every distinct key of the article once, in order of first use
+    paragraph by paragraph (a paragraph's words before its pairs).
+    """
+    codes, counts = content_codes(documents)
+    # Each paragraph's distinct shingles, by (paragraph, position): its words come first.
+    chosen = first_of_each(codes.key, codes.paragraph)
+    owner = np.repeat(np.arange(len(documents)), counts)[codes.paragraph[chosen]]
+    # Their article's distinct keys, in order of first use; as in first_of_each, a key
+    # is told apart within an article by a 64-bit mix of key and article.
+    mixed = codes.key[chosen] ^ mix64(owner.astype(np.uint64))
+    order = np.argsort(mixed)
+    ordered = mixed[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    run = np.cumsum(starts) - 1  # which distinct (article, key) each sorted shingle is
+    runs = np.flatnonzero(starts)
+    earliest = np.minimum.reduceat(order, runs) if len(runs) else order
+    is_first = np.zeros(len(order), dtype=bool)
+    is_first[earliest] = True
+    rank = np.cumsum(is_first) - 1  # a first use's place among all the articles' distinct keys
+    at = np.empty(len(order), dtype=np.int64)
+    at[order] = rank[earliest][run]
+    firsts = np.flatnonzero(is_first)
+    key_counts = np.bincount(owner[firsts], minlength=len(documents))
+    members = (at - (np.cumsum(key_counts) - key_counts)[owner]).astype(np.uint32)
+    paragraphs = sum(counts)
+    sizes = np.bincount(codes.paragraph[chosen], minlength=paragraphs).astype(np.uint32)
+    words = np.bincount(codes.paragraph[chosen[chosen < codes.words]], minlength=paragraphs).astype(np.uint32)
+    ends = np.cumsum(counts, dtype=np.int64)
+    member_ends = np.cumsum(np.bincount(owner, minlength=len(documents)))
+    keys = split_by_owner(codes.key[chosen[firsts]], owner[firsts], len(documents))
+    crcs = split_by_owner(codes.crc[chosen[firsts]], owner[firsts], len(documents))
+    return [
+        Shingled(keys=k, crcs=c, members=m, sizes=s, words=w)
+        for k, c, m, s, w in zip(
+            keys,
+            crcs,
+            np.split(members, member_ends[:-1]),
+            np.split(sizes, ends[:-1]),
+            np.split(words, ends[:-1]),
+        )
+    ]

@@ -16,7 +16,7 @@ import numpy as np
 from dupecheck.frequent import frequent_keys, key_chunks
 from dupecheck.model import Document
 from dupecheck.settings import Settings
-from dupecheck.shingle import content_codes, first_of_each, is_in, shingle_key, shingles, split_by_owner
+from dupecheck.shingle import is_in, shingle_key, shingled, shingles
 
 
 def common_limit(articles: int, settings: Settings) -> float:
@@ -64,10 +64,7 @@ def shingle_hash_array(document: Document) -> np.ndarray:
 
 def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
     """:func:`shingle_hash_array` of each document, made in numpy for all of them together."""
-    codes, counts = content_codes(documents)
-    owner = np.repeat(np.arange(len(documents)), counts)[codes.paragraph]
-    first = first_of_each(codes.key, owner)
-    return split_by_owner(codes.key[first], owner[first], len(documents))
+    return [table.keys for table in shingled(documents)]
 
 
 def common_from_hashes(

@@ -15,6 +15,7 @@ from dupecheck.core import find_duplicates
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Document
 from dupecheck.settings import Settings
+from dupecheck.spill import DocumentStore
 
 
 @pytest.fixture
@@ -102,13 +103,15 @@ def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
 def signed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the articles shingled and signed from scratch (not taken from a cache)."""
     seen: list[str] = []
-    original = core.sign_documents
+    original = core._signed_anew
 
-    def counting(documents: list[Document], *args: object) -> object:
-        seen.extend(document.id for document in documents)
-        return original(documents, *args)  # type: ignore[arg-type]
+    def counting(
+        documents: DocumentStore, shingles: object, tables: object, chosen: list[int], *args: object
+    ) -> object:
+        seen.extend(documents.ids[number] for number in chosen)
+        return original(documents, shingles, tables, chosen, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(core, "sign_documents", counting)
+    monkeypatch.setattr(core, "_signed_anew", counting)
     return seen
 
 

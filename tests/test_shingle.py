@@ -9,12 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupecheck import shingle
+from dupecheck.model import Article, Document, Paragraph, ParagraphKind
 from dupecheck.shingle import (
+    Shingled,
     first_of_each,
     is_in,
     shingle_codes,
     shingle_hashes,
     shingle_key,
+    shingled,
     shingles,
     term_key,
 )
@@ -86,3 +89,46 @@ def test_a_term_table_interrupted_while_adding_terms_gives_right_values_after(
     codes = shingle_codes([["interrupted", "zebra"]])
     assert codes.crc.tolist()[:2] == [zlib.crc32(b"interrupted"), zlib.crc32(b"zebra")]
     assert codes.key.tolist()[:2] == [term_key("interrupted"), term_key("zebra")]
+
+
+def _document(number: int, paragraphs: list[list[str]]) -> Document:
+    kinds = [ParagraphKind.CONTENT, ParagraphKind.SHORT]  # a short paragraph is left out of shingling
+    return Document(
+        Article(f"d{number}", ""),
+        tuple(Paragraph(n, 0, 0, kinds[n % 3 == 2], tuple(terms)) for n, terms in enumerate(paragraphs)),
+    )
+
+
+_TERMS = st.lists(st.sampled_from(["council", "vote", "fund", "barrier", "7.2", "x" * 70]), max_size=8)
+
+
+@given(st.lists(st.lists(_TERMS, max_size=4), max_size=5))
+def test_shingled_lists_each_paragraphs_distinct_shingles_by_their_articles_keys(
+    articles: list[list[list[str]]],
+) -> None:
+    documents = [_document(number, paragraphs) for number, paragraphs in enumerate(articles)]
+    for document, table in zip(documents, shingled(documents), strict=True):
+        content = [p.terms for p in document.paragraphs if p.is_content]
+        expected_keys = {shingle_key(s) for terms in content for s in shingles(terms)}
+        assert len(table.keys) == len(expected_keys) and set(table.keys.tolist()) == expected_keys
+        assert table.sizes.tolist() == [len(shingles(terms)) for terms in content]
+        assert table.words.tolist() == [len(set(terms)) for terms in content]
+        found = np.split(table.members, np.cumsum(table.sizes)[:-1]) if len(content) else []
+        for terms, members in zip(content, found, strict=True):
+            words = [t for t in dict.fromkeys(terms)]  # words first, in order of first use
+            pairs = [f"{a} {b}" for a, b in dict.fromkeys(pairwise(terms)) if f"{a} {b}" not in words]
+            listed = [*words, *dict.fromkeys(pairs)]
+            assert table.keys[members].tolist() == [shingle_key(s) for s in listed]
+            assert table.crcs[members].tolist() == [zlib.crc32(s.encode()) for s in listed]
+        again = Shingled.decode(table.keys, table.encode())
+        for name in ("keys", "crcs", "members", "sizes", "words"):
+            assert getattr(again, name).tolist() == getattr(table, name).tolist()
+
+
+def test_an_article_with_more_than_65536_distinct_shingles_is_stored_whole() -> None:
+    terms = [f"w{n}" for n in range(40_000)]
+    [table] = shingled([_document(0, [terms])])
+    assert int(table.members.max()) > 0xFFFF
+    again = Shingled.decode(table.keys, table.encode())
+    assert again.members.tolist() == table.members.tolist()
+    assert again.crcs.tolist() == table.crcs.tolist()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dupecheck.errors import SettingsError
-from dupecheck.text import normalize
+from dupecheck.text import fold
 
 Patterns = tuple[tuple[str, re.Pattern[str]], ...]
 """Extra furniture patterns, each with the reason given for a paragraph it matches."""
@@ -119,10 +119,11 @@ def read_patterns(path: str | os.PathLike[str]) -> Patterns:
     return tuple(patterns)
 
 
-def furniture_reason(paragraph: str, extra: Patterns = ()) -> str:
+def furniture_reason(paragraph: str, extra: Patterns = (), folded: str | None = None) -> str:
     """Why a paragraph is site or wire furniture, or "" when it is not.
 
-    ``extra`` patterns are tried after the built-in ones.
+    ``extra`` patterns are tried after the built-in ones. ``folded`` is the paragraph's
+    :func:`~dupecheck.text.fold` form, when the caller has it already.
 
     >>> furniture_reason("Leave a Reply")
     'comment form'
@@ -131,7 +132,8 @@ def furniture_reason(paragraph: str, extra: Patterns = ()) -> str:
     >>> furniture_reason("By Damien Brook, PA News"), furniture_reason("By region, sales rose 4 pct.")
     ('byline', '')
     """
-    folded = " ".join(normalize(paragraph).split())
+    if folded is None:
+        folded = fold(paragraph)
     for reason, pattern in extra:
         if pattern.fullmatch(folded):
             return reason
@@ -149,7 +151,10 @@ def furniture_reason(paragraph: str, extra: Patterns = ()) -> str:
 
 
 def furniture(
-    paragraphs: Sequence[str], content_share: Sequence[int], extra: Patterns = ()
+    paragraphs: Sequence[str],
+    content_share: Sequence[int],
+    extra: Patterns = (),
+    folded: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """The furniture reason for each paragraph of one article ("" for article text).
 
@@ -158,8 +163,10 @@ def furniture(
     the teasers of other stories included. ``content_share`` gives each paragraph's
     length, so a marker in the top half (a navigation bar) does not swallow the article.
     ``extra`` patterns (:func:`read_patterns`) mark paragraphs as the built-in ones do.
+    ``folded`` holds the paragraphs' :func:`~dupecheck.text.fold` forms, when the caller has them.
     """
-    reasons = [furniture_reason(p, extra) for p in paragraphs]
+    forms = [fold(p) for p in paragraphs] if folded is None else folded
+    reasons = [furniture_reason(p, extra, form) for p, form in zip(paragraphs, forms, strict=True)]
     total = sum(content_share) or 1
     seen = 0
     for index, reason in enumerate(reasons):

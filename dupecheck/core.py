@@ -28,6 +28,7 @@ from dupecheck.cache import SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
     build_document,
+    document_and_key_hashes,
     document_from,
     paragraphs_json,
 )
@@ -447,22 +448,27 @@ def _taken(
     before = len(documents)
 
     def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]]:
-        made = [
-            document_from(batch[n], segments[key])
+        made_hashes = [
+            (document_from(batch[n], segments[key]), None)
             if (key := keys[n]) in segments
-            else build_document(batch[n], settings, boilerplate=boilerplate)
+            else document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
             for n in numbers
         ]
+        made = [document for document, _ in made_hashes]
         unshingled = [document for n, document in zip(numbers, made) if keys[n] not in stored_shingles]
         fresh = iter(shingled(unshingled))
         prepared = []
-        for n, document in zip(numbers, made):
+        for n, (document, hashes) in zip(numbers, made_hashes):
             key = keys[n]
             table = None if key is not None and key in stored_shingles else next(fresh)
+            if key in stored_keys:
+                hashes = stored_keys[key]
+            elif hashes is None:
+                hashes = key_hash_array(document)
             prepared.append(
                 (
                     encode_document(document),
-                    stored_keys[key] if key in stored_keys else key_hash_array(document),
+                    hashes,
                     table.keys if table is not None else stored_shingles[key or ""],
                     b"" if table is None else table.encode(),
                     _identity16(document),

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
+from dupecheck.repeated import key_hash
 from dupecheck.segment import paragraph_spans
 from dupecheck.settings import Settings
-from dupecheck.text import content_terms
+from dupecheck.text import content_terms, fold
 
 _DATELINE_WITHIN = 3
 _KINDS = {kind.value: kind for kind in ParagraphKind}
@@ -30,9 +33,33 @@ def build_document(article: Article, settings: Settings, *, boilerplate: Pattern
     >>> [p.kind.value for p in doc.paragraphs]
     ['boilerplate', 'content']
     """
+    return _segmented(article, settings, boilerplate)[0]
+
+
+def document_and_key_hashes(
+    article: Article, settings: Settings, *, boilerplate: Patterns = ()
+) -> tuple[Document, np.ndarray]:
+    r""":func:`build_document`, with the :func:`~dupecheck.repeated.key_hash_array` of the document.
+
+    Furniture is found in the paragraphs' folded forms, and their keys are those forms,
+    so an article being segmented folds each paragraph once.
+
+    >>> from dupecheck.repeated import key_hash_array
+    >>> doc, hashes = document_and_key_hashes(Article("a", "Leave a Reply\n\nThe council voted."), Settings())
+    >>> doc == build_document(doc.article, Settings()), sorted(hashes) == sorted(key_hash_array(doc))
+    (True, True)
+    """
+    document, folded = _segmented(article, settings, boilerplate)
+    keys = frozenset(folded[p.index] for p in document.paragraphs if p.is_content)
+    return document, np.fromiter((key_hash(key) for key in keys), dtype=np.uint64, count=len(keys))
+
+
+def _segmented(article: Article, settings: Settings, boilerplate: Patterns) -> tuple[Document, list[str]]:
+    """:func:`build_document`, and each paragraph's folded form (:func:`~dupecheck.text.fold`)."""
     spans = paragraph_spans(article.text)
     texts = [article.text[start:end] for start, end in spans]
-    reasons = furniture(texts, [end - start for start, end in spans], boilerplate)
+    folded = [fold(text) for text in texts]
+    reasons = furniture(texts, [end - start for start, end in spans], boilerplate, folded)
     paragraphs = []
     # The dateline opens the story's first paragraph, after a headline and standfirst at most.
     opening = [index for index, reason in enumerate(reasons) if not reason][:_DATELINE_WITHIN]
@@ -48,7 +75,7 @@ def build_document(article: Article, settings: Settings, *, boilerplate: Pattern
             kind = ParagraphKind.CONTENT
             reason = f"dateline left out of matching: '{removed}'" if removed else ""
         paragraphs.append(Paragraph(index, start, end, kind, terms, reason))
-    return Document(article, tuple(paragraphs))
+    return Document(article, tuple(paragraphs)), folded
 
 
 def document_of_rows(article: Article, rows: Iterable[Sequence[Any]]) -> Document:

@@ -20,7 +20,7 @@ import numpy as np
 
 from dupecheck.frequent import carriers, frequent_keys
 from dupecheck.model import Document, ParagraphKind, document_ids
-from dupecheck.text import normalize
+from dupecheck.text import fold
 
 MIN_ARTICLES = 3
 """A paragraph must appear in at least this many articles (and 1% of them) to be learned."""
@@ -32,12 +32,12 @@ _SAMPLE = 20
 
 
 def paragraph_key(text: str) -> str:
-    r"""The form a paragraph is compared in across articles: normalized, spaces collapsed.
+    r"""The form a paragraph is compared in across articles: normalized, spaces collapsed (:func:`fold`).
 
     >>> paragraph_key("Follow  us\non  Mastodon.")
     'follow us on mastodon.'
     """
-    return " ".join(normalize(text).split())
+    return fold(text)
 
 
 def carriers_needed(articles: int) -> int:

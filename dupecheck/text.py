@@ -75,6 +75,15 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
 
 
+def fold(text: str) -> str:
+    r"""A text as paragraphs are compared whole: normalized, runs of white space made one space.
+
+    >>> fold("Follow  us\non  Mastodon.")
+    'follow us on mastodon.'
+    """
+    return " ".join(normalize(text).split())
+
+
 # The term of each word seen so far ("" for a stopword): news has a few hundred thousand
 # distinct words, and a dict lookup costs a tenth of stemming a word again.
 _TERMS: dict[str, str] = {}

@@ -22,13 +22,13 @@ from dupecheck.spill import DocumentStore
 def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the articles segmented from scratch (not taken from a cache)."""
     seen: list[str] = []
-    original = core.build_document
+    original = core.document_and_key_hashes
 
     def counting(article: Article, *args: object, **kwargs: object) -> object:
         seen.append(article.id)
         return original(article, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(core, "build_document", counting)
+    monkeypatch.setattr(core, "document_and_key_hashes", counting)
     return seen
 
 
@@ -207,13 +207,18 @@ def test_paragraph_key_hashes_of_cached_articles_are_not_made_again(
     cache = tmp_path / "cache"
     find_duplicates(articles, jobs=1, cache=cache)
     hashed: list[str] = []
-    original = core.key_hash_array
+    original, segmenting = core.key_hash_array, core.document_and_key_hashes
 
     def counting(document: Document) -> object:
         hashed.append(document.id)
         return original(document)
 
+    def counting_segmented(article: Article, *args: object, **kwargs: object) -> object:
+        hashed.append(article.id)  # segmenting makes the key hashes too
+        return segmenting(article, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(core, "key_hash_array", counting)
+    monkeypatch.setattr(core, "document_and_key_hashes", counting_segmented)
     edited = [Article(articles[0].id, articles[0].text + "\n\nA correction was added."), *articles[1:]]
     report = find_duplicates(edited, jobs=1, cache=cache)
     assert hashed == [articles[0].id]

@@ -122,8 +122,8 @@ def read_patterns(path: str | os.PathLike[str]) -> Patterns:
 def furniture_reason(paragraph: str, extra: Patterns = (), folded: str | None = None) -> str:
     """Why a paragraph is site or wire furniture, or "" when it is not.
 
-    ``extra`` patterns are tried after the built-in ones. ``folded`` is the paragraph's
-    :func:`~dupecheck.text.fold` form, when the caller has it already.
+    ``extra`` patterns are tried after the built-in ones. ``folded``, when the caller has
+    it already, must be ``fold(paragraph)`` (:func:`~dupecheck.text.fold`).
 
     >>> furniture_reason("Leave a Reply")
     'comment form'
@@ -163,7 +163,7 @@ def furniture(
     the teasers of other stories included. ``content_share`` gives each paragraph's
     length, so a marker in the top half (a navigation bar) does not swallow the article.
     ``extra`` patterns (:func:`read_patterns`) mark paragraphs as the built-in ones do.
-    ``folded`` holds the paragraphs' :func:`~dupecheck.text.fold` forms, when the caller has them.
+    ``folded``, when the caller has it already, must hold ``fold(p)`` of each paragraph.
     """
     forms = [fold(p) for p in paragraphs] if folded is None else folded
     reasons = [furniture_reason(p, extra, form) for p, form in zip(paragraphs, forms, strict=True)]

@@ -73,7 +73,9 @@ class Signed:
     salt: str
     """Digest of what the signatures depend on besides the text (see ``core._signing_salts``)."""
     identity: str
-    """Digest of the article's words (equal for word-for-word copies)."""
+    """Digest of the article's words (equal for word-for-word copies), in hex: its first 16
+    bytes (caches written before a scan made it while segmenting hold all 64). Kept for
+    reference; a scan makes it again from the article."""
     signatures: bytes
     """The signatures' uint32 values, little-endian, row after row."""
 

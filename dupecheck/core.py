@@ -325,13 +325,14 @@ def _prepared(
 ) -> tuple[DocumentStore, frozenset[str], np.ndarray, EvidenceArrays, BandCollisions]:
     """The articles' documents (on disk), the corpus vocabulary, identity digests, evidence, band collisions.
 
-    ``articles`` is read once, a batch at a time; texts, paragraphs and shingle keys go
-    to temporary files, and signatures only as far as their band keys, so memory holds
-    a batch and a few numbers an article. With a ``cache``, articles it holds are not
-    segmented, shingled or signed again. Their stored signatures are reused when the
-    MinHash settings are the same and the same ones of their shingles are corpus
-    vocabulary as when they were made. An article whose paragraphs learned boilerplate
-    marks is shingled and signed anew.
+    ``articles`` is read once, a batch at a time; texts, paragraphs, shingle keys and the
+    shingles as numbers that signing reads (:class:`~dupecheck.shingle.Shingled`) go to
+    temporary files, and signatures only as far as their band keys, so memory holds a
+    batch and a few numbers an article (16 bytes of identity digest among them). With a
+    ``cache``, articles it holds are not segmented, shingled or signed again. Their stored
+    signatures are reused when the MinHash settings are the same and the same ones of
+    their shingles are corpus vocabulary as when they were made. An article whose
+    paragraphs learned boilerplate marks is shingled and signed anew.
     """
     documents = DocumentStore()
     evidence = EvidenceArrays()
@@ -408,6 +409,15 @@ def _prepared(
 def _identity16(document: Document) -> bytes:
     """The first 16 bytes of :func:`identity_digest`: enough to tell copies apart (b"" for no words)."""
     return bytes.fromhex(identity_digest(document)[:32])
+
+
+def _hex16(identity: bytes) -> str:
+    r"""An identity of :func:`_identity16` in hex, from an ``S16`` array (which drops trailing zero bytes).
+
+    >>> _hex16(np.array([b"\xab" + bytes(15)], dtype="S16")[0]), _hex16(b"")
+    ('ab000000000000000000000000000000', '')
+    """
+    return identity.ljust(16, b"\0").hex() if identity else ""
 
 
 def _shingled_anew(documents: Sequence[Document]) -> list[tuple[np.ndarray, bytes, bytes]]:
@@ -551,7 +561,7 @@ def _signed(
             {
                 key: (
                     arrays[offset],
-                    Signed.of(salts[offset], identities[numbers[offset]].hex(), fresh[offset][0]),
+                    Signed.of(salts[offset], _hex16(identities[numbers[offset]]), fresh[offset][0]),
                 )
                 for offset in unsigned
                 if (key := keys[offset]) is not None
@@ -606,7 +616,7 @@ def sign_documents(
 
     The Spark engine signs with this in its executors. The local one keeps each article's
     :class:`~dupecheck.shingle.Shingled` from segmenting and signs that (:func:`sign_shingled`),
-    so no word is looked up again; the result is the same. ``common`` holds the corpus
+    with the same result, without looking up words again. ``common`` holds the corpus
     vocabulary's keys (:func:`~dupecheck.shingle.shingle_keys`).
 
     The digest is equal for word-for-word copies, and "" for an article without words.

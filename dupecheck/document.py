@@ -11,7 +11,7 @@ import numpy as np
 
 from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
-from dupecheck.repeated import key_hash
+from dupecheck.repeated import key_hashes
 from dupecheck.segment import paragraph_spans
 from dupecheck.settings import Settings
 from dupecheck.text import content_terms, fold
@@ -51,7 +51,7 @@ def document_and_key_hashes(
     """
     document, folded = _segmented(article, settings, boilerplate)
     keys = frozenset(folded[p.index] for p in document.paragraphs if p.is_content)
-    return document, np.fromiter((key_hash(key) for key in keys), dtype=np.uint64, count=len(keys))
+    return document, key_hashes(keys)
 
 
 def _segmented(article: Article, settings: Settings, boilerplate: Patterns) -> tuple[Document, list[str]]:

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import itertools
 import math
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -140,7 +140,12 @@ def key_hash(key: str) -> int:
 
 def key_hash_array(document: Document) -> np.ndarray:
     """The :func:`key_hash` of each content paragraph key (see :func:`repeated_from_hashes`)."""
-    return np.fromiter((key_hash(key) for key in content_keys(document)), dtype=np.uint64)
+    return key_hashes(content_keys(document))
+
+
+def key_hashes(keys: Collection[str]) -> np.ndarray:
+    """The :func:`key_hash` of each of ``keys``, as uint64."""
+    return np.fromiter((key_hash(key) for key in keys), dtype=np.uint64, count=len(keys))
 
 
 def repeated_from_hashes(documents: Sequence[Document], arrays: Sequence[np.ndarray]) -> tuple[Document, ...]:

@@ -44,9 +44,8 @@ def shingle_hash_table(shingle_sets: Iterable[frozenset[str]]) -> dict[str, int]
     return {shingle: zlib.crc32(shingle.encode("utf-8")) for shingle in frozenset().union(*shingle_sets)}
 
 
-# Shingles as numbers. Scans shingle every article twice (its vocabulary, then its
-# signatures), and building every "a b" string to hash it was a third of a scan's time.
-# Here each distinct term is hashed once per process, and a pair's CRC-32 is combined
+# Shingles as numbers. Building every "a b" string to hash it was a third of a scan's
+# time. Here each distinct term is hashed once per process, and a pair's CRC-32 is combined
 # from its words' in numpy: crc32(A + B) is crc32(A) advanced over len(B) zero bytes
 # (a linear map, applied by table a byte at a time) XOR crc32(B), as zlib's
 # crc32_combine computes it. The values are exactly shingle_hash_table's.
@@ -138,17 +137,27 @@ def first_of_each(keys: np.ndarray, groups: np.ndarray) -> np.ndarray:
     >>> first_of_each(np.array([5, 5, 7, 5], dtype=np.uint64), np.array([0, 0, 0, 1])).tolist()
     [0, 2, 3]
     """
-    mixed = keys ^ mix64(groups.astype(np.uint64))
-    order = np.argsort(mixed)
-    ordered = mixed[order]
-    keep = np.ones(len(order), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    # Equal pairs are equal mixes: keep the earliest of each run, then order by (group, position).
-    runs = np.flatnonzero(keep)
-    first = np.minimum.reduceat(order, runs) if len(runs) else order[:0]
+    _, _, first = _runs(keys, groups)
+    # Then ordered by (group, position).
     size = max(len(keys), 1)
     found: np.ndarray = np.sort(groups[first].astype(np.int64) * size + first) % size
     return found
+
+
+def _runs(keys: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(group, key)`` pairs sorted by a 64-bit mix of the two (equal pairs are equal mixes).
+
+    Returns the sorting order, the run of equal pairs each sorted item is in (0, 1, ...),
+    and the earliest position of each run.
+    """
+    mixed = keys ^ mix64(groups.astype(np.uint64))
+    order = np.argsort(mixed)
+    ordered = mixed[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    runs = np.flatnonzero(starts)
+    earliest = np.minimum.reduceat(order, runs) if len(runs) else order[:0]
+    return order, np.cumsum(starts) - 1, earliest
 
 
 _BITMAP = 1 << 18
@@ -278,7 +287,8 @@ class Shingled:
     """An article's content shingles as numbers, each once a paragraph: what signing reads.
 
     Made with the article's shingle keys while it is segmented, and stored, so signing
-    looks up no word again. (Arrays: compared by identity.)
+    reads no document and looks up no word again (an article whose shingle keys come from
+    a cache is shingled again when it must be signed). (Arrays: compared by identity.)
     """
 
     keys: np.ndarray
@@ -335,16 +345,8 @@ def shingled(documents: Sequence[Document]) -> list[Shingled]:
     # Each paragraph's distinct shingles, by (paragraph, position): its words come first.
     chosen = first_of_each(codes.key, codes.paragraph)
     owner = np.repeat(np.arange(len(documents)), counts)[codes.paragraph[chosen]]
-    # Their article's distinct keys, in order of first use; as in first_of_each, a key
-    # is told apart within an article by a 64-bit mix of key and article.
-    mixed = codes.key[chosen] ^ mix64(owner.astype(np.uint64))
-    order = np.argsort(mixed)
-    ordered = mixed[order]
-    starts = np.ones(len(order), dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    run = np.cumsum(starts) - 1  # which distinct (article, key) each sorted shingle is
-    runs = np.flatnonzero(starts)
-    earliest = np.minimum.reduceat(order, runs) if len(runs) else order
+    # Their article's distinct keys, in order of first use.
+    order, run, earliest = _runs(codes.key[chosen], owner)
     is_first = np.zeros(len(order), dtype=bool)
     is_first[earliest] = True
     rank = np.cumsum(is_first) - 1  # a first use's place among all the articles' distinct keys

@@ -9,7 +9,7 @@ competing for one counterpart are resolved in favour of the strongest (see :func
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,7 +63,12 @@ def match_view(document: Document, common: frozenset[str] = frozenset(), min_ter
 
 def identity_of(document: Document) -> str:
     """All words of the document outside boilerplate, in order: equal for word-for-word copies."""
-    return " ".join(" ".join(p.terms) for p in document.paragraphs if p.kind is not ParagraphKind.BOILERPLATE)
+    return identity_of_terms((p.kind, p.terms) for p in document.paragraphs)
+
+
+def identity_of_terms(paragraphs: Iterable[tuple[ParagraphKind, Sequence[str]]]) -> str:
+    """:func:`identity_of` a document given as each paragraph's kind and terms."""
+    return " ".join(" ".join(terms) for kind, terms in paragraphs if kind is not ParagraphKind.BOILERPLATE)
 
 
 def evidence_hashes(

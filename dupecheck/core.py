@@ -18,6 +18,7 @@ from dupecheck.align import (
     compare_documents,
     evidence_hashes,
     identity_of,
+    identity_of_terms,
     match_view,
     may_relate,
     shingled_evidence,
@@ -31,6 +32,7 @@ from dupecheck.document import (
     document_and_key_hashes,
     document_from,
     paragraphs_json,
+    stored_rows,
 )
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
@@ -41,7 +43,7 @@ from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import Shingled, is_in, shingle_keys, shingled, split_by_owner
 from dupecheck.sign import signature_matrix
-from dupecheck.spill import DocumentStore, EvidenceArrays, KeyArrays, Records, encode_document
+from dupecheck.spill import DocumentStore, EvidenceArrays, KeyArrays, Records, encode_document, encode_rows
 from dupecheck.vocabulary import common_from_hashes
 
 Progress = Callable[[str, int, int], None]
@@ -411,6 +413,16 @@ def _identity16(document: Document) -> bytes:
     return bytes.fromhex(identity_digest(document)[:32])
 
 
+def _stored(article: Article, paragraphs: str) -> tuple[bytes, bytes]:
+    """``encode_document(document_from(article, paragraphs))`` and its :func:`_identity16`, made directly.
+
+    For an article whose paragraphs, paragraph keys and shingle keys all come from a cache.
+    """
+    rows = stored_rows(paragraphs)
+    identity = _digest(identity_of_terms((kind, terms) for _, _, kind, _, terms in rows))
+    return encode_rows(article, rows), bytes.fromhex(identity[:32])
+
+
 def _hex16(identity: bytes) -> str:
     r"""An identity of :func:`_identity16` in hex, from an ``S16`` array (which drops trailing zero bytes).
 
@@ -458,34 +470,36 @@ def _taken(
     before = len(documents)
 
     def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]]:
-        made_hashes = [
-            (document_from(batch[n], segments[key]), None)
-            if (key := keys[n]) in segments
-            else document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
-            for n in numbers
-        ]
-        made = [document for document, _ in made_hashes]
-        unshingled = [document for n, document in zip(numbers, made) if keys[n] not in stored_shingles]
+        prepared = {}
+        made: dict[int, tuple[Document, np.ndarray | None]] = {}
+        for n in numbers:
+            key = keys[n]
+            if key is None or key not in segments:
+                made[n] = document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
+            elif key in stored_keys and key in stored_shingles:
+                # The cache holds all of it: stored without making its Document.
+                blob, identity = _stored(batch[n], segments[key])
+                prepared[n] = (blob, stored_keys[key], stored_shingles[key], b"", identity, "")
+            else:
+                made[n] = (document_from(batch[n], segments[key]), None)
+        unshingled = [document for n, (document, _) in made.items() if keys[n] not in stored_shingles]
         fresh = iter(shingled(unshingled))
-        prepared = []
-        for n, (document, hashes) in zip(numbers, made_hashes):
+        for n, (document, hashes) in made.items():
             key = keys[n]
             table = None if key is not None and key in stored_shingles else next(fresh)
             if key in stored_keys:
                 hashes = stored_keys[key]
             elif hashes is None:
                 hashes = key_hash_array(document)
-            prepared.append(
-                (
-                    encode_document(document),
-                    hashes,
-                    table.keys if table is not None else stored_shingles[key or ""],
-                    b"" if table is None else table.encode(),
-                    _identity16(document),
-                    paragraphs_json(document) if key is not None and key not in segments else "",
-                )
+            prepared[n] = (
+                encode_document(document),
+                hashes,
+                table.keys if table is not None else stored_shingles[key or ""],
+                b"" if table is None else table.encode(),
+                _identity16(document),
+                paragraphs_json(document) if key is not None and key not in segments else "",
             )
-        return prepared
+        return [prepared[n] for n in numbers]
 
     prepared = map_batches(
         prepare, range(len(batch)), jobs, lambda done: progress("segment", before + done, before + done)
@@ -634,7 +648,10 @@ def sign_documents(
 
 def identity_digest(document: Document) -> str:
     """A digest of the words outside boilerplate (:func:`~dupecheck.align.identity_of`); "" for none."""
-    identity = identity_of(document)
+    return _digest(identity_of(document))
+
+
+def _digest(identity: str) -> str:
     return hashlib.blake2b(identity.encode("utf-8", "surrogatepass")).hexdigest() if identity else ""
 
 

@@ -108,3 +108,17 @@ def document_from(article: Article, paragraphs: str) -> Document:
         article,
         ((start, end, kind, reason, map(sys.intern, terms)) for start, end, kind, reason, terms in rows),
     )
+
+
+def stored_rows(paragraphs: str) -> list[tuple[int, int, ParagraphKind, str, list[str]]]:
+    """The paragraphs :func:`paragraphs_json` wrote, as rows: start, end, kind, reason, terms.
+
+    What :func:`document_from` reads, without making a Document of it.
+
+    >>> stored_rows('[[0, 4, "content", "", ["council"]]]')
+    [(0, 4, <ParagraphKind.CONTENT: 'content'>, '', ['council'])]
+    """
+    return [
+        (int(start), int(end), _KINDS[kind], reason, terms)
+        for start, end, kind, reason, terms in json.loads(paragraphs)
+    ]

@@ -223,11 +223,22 @@ class _Spilled(Sequence[T]):
 
 def encode_document(document: Document) -> bytes:
     """A document as :class:`DocumentStore` keeps it."""
-    a = document.article
+    rows = ((p.start, p.end, p.kind, p.reason, p.terms) for p in document.paragraphs)
+    return encode_rows(document.article, rows)
+
+
+def encode_rows(
+    article: Article, rows: Iterable[tuple[int, int, ParagraphKind, str, Sequence[str]]]
+) -> bytes:
+    """The stored form (:func:`encode_document`) of ``article`` with paragraphs given as rows.
+
+    A row is a paragraph's start, end, kind, reason and terms.
+    """
+    a = article
     fields = (a.id, a.text, a.source, a.title, a.date, a.url, a.outlet, a.author)
     # A paragraph's terms as one string: marshal then writes one object, not hundreds.
-    rows = [(p.start, p.end, p.kind.value, p.reason, _SEPARATOR.join(p.terms)) for p in document.paragraphs]
-    return marshal.dumps((fields, rows))
+    stored = [(start, end, kind.value, why, _SEPARATOR.join(terms)) for start, end, kind, why, terms in rows]
+    return marshal.dumps((fields, stored))
 
 
 def decode_document(blob: bytes) -> Document:

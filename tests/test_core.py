@@ -12,7 +12,7 @@ from synthetic import corpus_with_planted_copies
 from dupecheck import core, spill
 from dupecheck.align import evidence_hashes
 from dupecheck.core import compare, find_duplicates
-from dupecheck.document import build_document
+from dupecheck.document import build_document, document_from, paragraphs_json
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
@@ -221,3 +221,12 @@ def test_an_id_repeated_in_a_later_batch_is_an_input_error(monkeypatch: pytest.M
     articles = [Article(f"a{n}", "Some words here.") for n in range(5)] + [Article("a1", "Again.")]
     with pytest.raises(InputError, match="repeated: a1"):
         find_duplicates(articles)
+
+
+def test_an_article_the_cache_holds_whole_is_stored_as_its_document_would_be() -> None:
+    articles, _ = corpus_with_planted_copies(40)
+    for article in [*articles, *load_paths([SAMPLES]).articles, Article("empty", "")]:
+        document = build_document(article, Settings())
+        blob, identity = core._stored(article, paragraphs_json(document))
+        assert spill.decode_document(blob) == document_from(article, paragraphs_json(document)) == document
+        assert identity == core._identity16(document)

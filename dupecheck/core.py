@@ -410,17 +410,23 @@ def _prepared(
 
 def _identity16(document: Document) -> bytes:
     """The first 16 bytes of :func:`identity_digest`: enough to tell copies apart (b"" for no words)."""
-    return bytes.fromhex(identity_digest(document)[:32])
+    return _first16(identity_digest(document))
+
+
+def _first16(digest: str) -> bytes:
+    return bytes.fromhex(digest[:32])
 
 
 def _stored(article: Article, paragraphs: str) -> tuple[bytes, bytes]:
-    """``encode_document(document_from(article, paragraphs))`` and its :func:`_identity16`, made directly.
+    """A blob that decodes as ``encode_document(document_from(article, paragraphs))`` does, and its identity.
 
-    For an article whose paragraphs, paragraph keys and shingle keys all come from a cache.
+    For an article whose paragraphs, paragraph keys and shingle keys all come from a cache:
+    both are made from the stored rows, without making the Document (the identity is
+    :func:`_identity16`'s).
     """
     rows = stored_rows(paragraphs)
     identity = _digest(identity_of_terms((kind, terms) for _, _, kind, _, terms in rows))
-    return encode_rows(article, rows), bytes.fromhex(identity[:32])
+    return encode_rows(article, rows), _first16(identity)
 
 
 def _hex16(identity: bytes) -> str:
@@ -470,7 +476,7 @@ def _taken(
     before = len(documents)
 
     def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]]:
-        prepared = {}
+        prepared: dict[int, tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]] = {}
         made: dict[int, tuple[Document, np.ndarray | None]] = {}
         for n in numbers:
             key = keys[n]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 
@@ -78,17 +76,6 @@ def _segmented(article: Article, settings: Settings, boilerplate: Patterns) -> t
     return Document(article, tuple(paragraphs)), folded
 
 
-def document_of_rows(article: Article, rows: Iterable[Sequence[Any]]) -> Document:
-    """The Document of ``article`` with the paragraphs in ``rows``: start, end, kind, reason, terms."""
-    return Document(
-        article,
-        tuple(
-            Paragraph(index, int(start), int(end), _KINDS[kind], tuple(terms), reason)
-            for index, (start, end, kind, reason, terms) in enumerate(rows)
-        ),
-    )
-
-
 def paragraphs_json(document: Document) -> str:
     """A document's paragraphs (spans, kinds, reasons, terms) as compact JSON, for storage."""
     return json.dumps(
@@ -103,10 +90,12 @@ def document_from(article: Article, paragraphs: str) -> Document:
     Terms are interned: a corpus repeats a few hundred thousand words millions of times,
     and each is then held once, not once per occurrence.
     """
-    rows = json.loads(paragraphs)
-    return document_of_rows(
+    return Document(
         article,
-        ((start, end, kind, reason, map(sys.intern, terms)) for start, end, kind, reason, terms in rows),
+        tuple(
+            Paragraph(index, start, end, kind, tuple(map(sys.intern, terms)), reason)
+            for index, (start, end, kind, reason, terms) in enumerate(stored_rows(paragraphs))
+        ),
     )
 
 

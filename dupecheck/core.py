@@ -25,7 +25,7 @@ from dupecheck.align import (
 )
 from dupecheck.bands import BandCollisions, band_layout
 from dupecheck.boilerplate import Patterns
-from dupecheck.cache import SegmentCache, Signed
+from dupecheck.cache import CacheError, SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
     build_document,
@@ -417,6 +417,19 @@ def _first16(digest: str) -> bytes:
     return bytes.fromhex(digest[:32])
 
 
+@contextlib.contextmanager
+def _read_from(cache: SegmentCache | None) -> Iterator[None]:
+    """Stored paragraphs that cannot be read are a :class:`~dupecheck.cache.CacheError`, not a crash."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError) as error:
+        where = cache.path if cache is not None else "the cache"
+        raise CacheError(
+            f"{where}: a stored article is damaged ({type(error).__name__}: {error}); delete the cache "
+            "(it only holds derived data) or give --cache another file"
+        ) from None
+
+
 def _stored(article: Article, paragraphs: str) -> tuple[bytes, bytes]:
     """A blob that decodes as ``encode_document(document_from(article, paragraphs))`` does, and its identity.
 
@@ -484,10 +497,12 @@ def _taken(
                 made[n] = document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
             elif key in stored_keys and key in stored_shingles:
                 # The cache holds all of it: stored without making its Document.
-                blob, identity = _stored(batch[n], segments[key])
+                with _read_from(kept):
+                    blob, identity = _stored(batch[n], segments[key])
                 prepared[n] = (blob, stored_keys[key], stored_shingles[key], b"", identity, "")
             else:
-                made[n] = (document_from(batch[n], segments[key]), None)
+                with _read_from(kept):
+                    made[n] = (document_from(batch[n], segments[key]), None)
         unshingled = [document for n, (document, _) in made.items() if keys[n] not in stored_shingles]
         fresh = iter(shingled(unshingled))
         for n, (document, hashes) in made.items():

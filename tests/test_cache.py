@@ -223,3 +223,21 @@ def test_paragraph_key_hashes_of_cached_articles_are_not_made_again(
     report = find_duplicates(edited, jobs=1, cache=cache)
     assert hashed == [articles[0].id]
     assert report == find_duplicates(edited, jobs=1)
+
+
+@pytest.mark.parametrize(
+    "damage", ["not json", '[[0, 4, "furniture", "", []]]', '[[0, 4, "content", "", 7]]']
+)
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_damaged_stored_article_is_a_cache_error_naming_the_file(
+    tmp_path: Path, damage: str, whole: bool
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE segments SET paragraphs = ?", (damage,))
+        if not whole:  # without its shingle keys, the article's document is made from the stored rows
+            db.execute("DELETE FROM signed")
+    with pytest.raises(CacheError, match=r"cache: a stored article is damaged .*delete the cache"):
+        find_duplicates(articles, jobs=1, cache=cache)

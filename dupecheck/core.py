@@ -114,13 +114,14 @@ def find_duplicates(
         jobs = default_jobs()
     elif jobs < 1:
         raise SettingsError(f"jobs must be 1 or more, not {jobs}")
-    documents, common, identities, evidence, collisions = _prepared(
+    documents, common, common_keys, identities, evidence, collisions = _prepared(
         articles, settings, boilerplate, learn_boilerplate, jobs, progress, cache
     )
     try:
         return _verified(
             documents,
             common,
+            common_keys,
             identities,
             evidence,
             collisions,
@@ -142,6 +143,7 @@ def find_duplicates(
 def _verified(
     documents: DocumentStore,
     common: frozenset[str],
+    common_keys: np.ndarray,
     identities: np.ndarray,
     evidence: EvidenceArrays,
     collisions: BandCollisions,
@@ -202,7 +204,7 @@ def _verified(
         return pretested(candidates[numbers[0] : numbers[-1] + 1], evidence_of, identities, settings)
 
     try:
-        _make_missing_evidence(evidence, np.unique(candidates), documents, common, settings, jobs)
+        _make_missing_evidence(evidence, np.unique(candidates), documents, common_keys, settings, jobs)
         passing = map_batches(
             pretest, range(len(candidates)), jobs, lambda done: progress("pretest", done, len(candidates))
         )
@@ -231,16 +233,18 @@ def _make_missing_evidence(
     evidence: EvidenceArrays,
     numbers: np.ndarray,
     documents: DocumentStore,
-    common: frozenset[str],
+    common_keys: np.ndarray,
     settings: Settings,
     jobs: int,
 ) -> None:
-    """Make the evidence of the articles ``numbers`` that have none (signed from a cache), once each."""
+    """Make the evidence of the articles ``numbers`` that have none (signed from a cache), once each.
+
+    ``common_keys`` holds the corpus vocabulary's keys (:func:`~dupecheck.shingle.shingle_keys`).
+    """
     sizes = np.asarray(evidence.stored_sizes())
     missing = numbers[sizes[numbers] == 0].tolist() if len(numbers) else []
     if not missing:
         return
-    common_keys = shingle_keys(common)
 
     def make(batch: Sequence[int]) -> list[bytes]:
         made = evidence_hashes([documents[number] for number in batch], common_keys, settings.min_terms)
@@ -324,8 +328,8 @@ def _prepared(
     jobs: int,
     progress: Progress,
     cache: str | os.PathLike[str] | None,
-) -> tuple[DocumentStore, frozenset[str], np.ndarray, EvidenceArrays, BandCollisions]:
-    """The articles' documents (on disk), the corpus vocabulary, identity digests, evidence, band collisions.
+) -> tuple[DocumentStore, frozenset[str], np.ndarray, np.ndarray, EvidenceArrays, BandCollisions]:
+    """Documents (on disk), corpus vocabulary and its keys, identity digests, evidence, band collisions.
 
     ``articles`` is read once, a batch at a time; texts, paragraphs, shingle keys and the
     shingles as numbers that signing reads (:class:`~dupecheck.shingle.Shingled`) go to
@@ -405,7 +409,7 @@ def _prepared(
         evidence.close()
         collisions.close()
         raise
-    return documents, common, identities, evidence, collisions
+    return documents, common, common_keys, identities, evidence, collisions
 
 
 def _identity16(document: Document) -> bytes:

@@ -5,6 +5,12 @@ articles, the document store's offsets, match views) without copying it through 
 only item numbers go out and results come back. Where ``fork`` is not available
 (Windows) the work runs in this process. Results are the same for every number of jobs:
 each item is computed the same way, and the results are put back in input order.
+
+Workers are forked anew for each map, so what they memoize (a word's term, a term's
+hashes) would be lost with them, and the next map's workers would compute it again. A
+memo registered with :func:`share_memo` comes back instead: with each part of the work,
+workers send what they added to it, and this process adds that to its own, which the
+next workers start with.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -26,6 +34,47 @@ _CHUNK = 256
 _MIN_ITEMS_PER_JOB = 512
 
 _work: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedMemo:
+    """A memo of a pure function's results, filled by workers and kept by this process."""
+
+    mark: Callable[[], int]
+    """Where the memo stands (taken in a worker before a part of the work)."""
+    added: Callable[[int], Any]
+    """What was added since a mark, to send back (it must pickle)."""
+    learn: Callable[[Any], None]
+    """Add what a worker sent back to this process's memo."""
+
+
+_MEMOS: list[SharedMemo] = []
+
+
+def share_memo(memo: SharedMemo) -> SharedMemo:
+    """Have what workers add to ``memo`` come back to this process (see the module's text)."""
+    _MEMOS.append(memo)
+    return memo
+
+
+def share_dict(memo: dict[Any, Any], kept: int) -> SharedMemo:
+    """:func:`share_memo` for a dict memo, emptied here when it would hold more than ``kept`` entries.
+
+    A dict keeps insertion order, so what a worker added since it held ``n`` entries is
+    its newest ``len - n``; had it emptied the dict meanwhile, all it holds is new.
+    """
+
+    def newest(size: int) -> list[tuple[Any, Any]]:
+        if len(memo) < size:
+            return list(memo.items())
+        return list(islice(reversed(memo.items()), len(memo) - size))
+
+    def learn(entries: list[tuple[Any, Any]]) -> None:
+        if len(memo) + len(entries) > kept:
+            memo.clear()
+        memo.update(entries[:kept])
+
+    return share_memo(SharedMemo(mark=memo.__len__, added=newest, learn=learn))
 
 
 def default_jobs() -> int:
@@ -40,6 +89,21 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
     assert _work is not None, "worker started without work"
     function, items = _work
     return function(items[bounds[0] : bounds[1]])
+
+
+def _run_sharing(bounds: tuple[int, int]) -> tuple[list[Any], list[Any]]:
+    """:func:`_run` in a worker: the results, and what was added to each shared memo meanwhile."""
+    marks = [memo.mark() for memo in _MEMOS]
+    part = _run(bounds)
+    return part, [memo.added(mark) for memo, mark in zip(_MEMOS, marks)]
+
+
+def _learned(parts: Iterable[tuple[list[Result], list[Any]]]) -> Iterator[list[Result]]:
+    """Workers' results, adding what came with them to this process's shared memos."""
+    for part, added in parts:
+        for memo, entries in zip(_MEMOS, added):
+            memo.learn(entries)
+        yield part
 
 
 def ordered_map(
@@ -93,7 +157,7 @@ def map_batches(
                 stack.callback(gc.unfreeze)
                 context = multiprocessing.get_context("fork")
                 pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
-                parts = pool.map(_run, bounds)
+                parts = _learned(pool.map(_run_sharing, bounds))
             for (start, end), part in zip(bounds, parts):
                 if len(part) != end - start:
                     raise ValueError(

@@ -12,12 +12,13 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import islice, pairwise
 
 import numpy as np
 
 from dupecheck.mix import MASK, mix64, mix64_int
 from dupecheck.model import Document
+from dupecheck.parallel import SharedMemo, share_memo
 
 
 def shingles(terms: Sequence[str]) -> frozenset[str]:
@@ -101,23 +102,54 @@ class _Terms:
             return self._columns[:, chosen]
 
     def _add(self, unknown: list[str]) -> None:
-        # Rows are written before the terms are numbered: an interruption leaves no term
-        # pointing at a row that was never filled.
         rows = []
         for term in unknown:
             data = term.encode("utf-8", "surrogatepass")
             rows.append((zlib.crc32(data), zlib.crc32(b" ", zlib.crc32(data)), len(data), term_key(term)))
+        self._put(unknown, np.array(rows, dtype=np.uint64).reshape(-1, 4).T)
+
+    def _put(self, terms: list[str], rows: np.ndarray) -> None:
+        # Rows are written before the terms are numbered: an interruption leaves no term
+        # pointing at a row that was never filled.
         first = len(self._number)
-        needed = first + len(unknown)
+        needed = first + len(terms)
         if needed > self._columns.shape[1]:
             grown = np.zeros((4, max(needed, 2 * self._columns.shape[1])), dtype=np.uint64)
             grown[:, :first] = self._columns[:, :first]
             self._columns = grown
-        self._columns[:, first:needed] = np.array(rows, dtype=np.uint64).T
-        self._number.update(zip(unknown, range(first, needed)))
+        self._columns[:, first:needed] = rows
+        self._number.update(zip(terms, range(first, needed)))
+
+    # Shared with scan workers (dupecheck.parallel.share_memo): terms are numbered in the
+    # order they are added, so a worker's new terms are its last numbers.
+
+    def mark(self) -> int:
+        """How many terms are numbered."""
+        return len(self._number)
+
+    def added(self, mark: int) -> tuple[list[str], np.ndarray]:
+        """Terms numbered since there were ``mark``, with their columns (all, if numbering began again)."""
+        with self._lock:
+            count = len(self._number)
+            start = mark if mark <= count else 0
+            terms = list(islice(reversed(self._number), count - start))[::-1]
+            return terms, self._columns[:, start:count].copy()
+
+    def learn(self, added: tuple[list[str], np.ndarray]) -> None:
+        """Number terms another process numbered, with the columns it made for them."""
+        terms, rows = added
+        with self._lock:
+            new = [at for at, term in enumerate(terms) if term not in self._number]
+            if not new:
+                return
+            if len(self._number) + len(new) > _TERMS_KEPT:
+                self._number.clear()
+                new = list(range(len(terms)))[:_TERMS_KEPT]
+            self._put([terms[at] for at in new], rows[:, new])
 
 
 _TERMS = _Terms()
+share_memo(SharedMemo(mark=_TERMS.mark, added=_TERMS.added, learn=_TERMS.learn))
 
 
 def term_key(term: str) -> int:

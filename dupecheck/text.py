@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from dupecheck.parallel import share_dict
+
 _FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -88,6 +90,7 @@ def fold(text: str) -> str:
 # distinct words, and a dict lookup costs a tenth of stemming a word again.
 _TERMS: dict[str, str] = {}
 _TERMS_KEPT = 500_000
+share_dict(_TERMS, _TERMS_KEPT)  # what scan workers learn, the next ones know
 
 
 @lru_cache(maxsize=1)

@@ -63,3 +63,51 @@ def test_map_batches_gives_the_same_results_for_any_number_of_jobs() -> None:
 def test_map_batches_refuses_a_function_that_loses_results() -> None:
     with pytest.raises(ValueError, match="one result per item"):
         map_batches(lambda batch: list(batch)[1:], list(range(10)), jobs=1)
+
+
+def test_what_workers_add_to_a_shared_dict_memo_comes_back_to_this_process() -> None:
+    memo: dict[int, int] = {1: 1}
+    shared = parallel.share_dict(memo, kept=10_000)
+    try:
+        squares = ordered_map(lambda n: memo.setdefault(n, n * n), range(3000), jobs=2)
+        assert squares == [n * n for n in range(3000)]
+        assert memo == {n: n * n for n in range(3000)}
+        ordered_map(lambda n: memo[n], range(3000), jobs=2)  # all known: nothing more comes back
+        assert len(memo) == 3000
+    finally:
+        parallel._MEMOS.remove(shared)
+
+
+def test_a_shared_dict_memo_is_emptied_here_rather_than_hold_more_than_kept() -> None:
+    memo: dict[int, int] = {}
+    shared = parallel.share_dict(memo, kept=500)
+    try:
+        ordered_map(lambda n: memo.setdefault(n, n), range(3000), jobs=2)
+        assert 0 < len(memo) <= 500
+        assert all(key == value for key, value in memo.items())
+    finally:
+        parallel._MEMOS.remove(shared)
+
+
+def test_entries_of_a_memo_a_worker_emptied_still_come_back() -> None:
+    memo: dict[int, int] = dict.fromkeys(range(-100, 0), 0)
+    shared = parallel.share_dict(memo, kept=10_000)
+    try:
+        # Each item empties the memo in the worker before adding to it.
+        ordered_map(lambda n: (memo.clear(), memo.setdefault(n, n)), range(2000), jobs=2)
+        assert {n for n in memo if n >= 0} <= set(range(2000))
+        assert len(memo) > 100
+    finally:
+        parallel._MEMOS.remove(shared)
+
+
+def test_memos_are_not_sent_when_the_work_stays_in_this_process() -> None:
+    sent: list[object] = []
+    shared = parallel.share_memo(parallel.SharedMemo(mark=lambda: 0, added=lambda _: None, learn=sent.append))
+    try:
+        ordered_map(str, range(10), jobs=2)
+        assert sent == []
+        ordered_map(str, range(2000), jobs=2)
+        assert sent and all(entry is None for entry in sent)
+    finally:
+        parallel._MEMOS.remove(shared)

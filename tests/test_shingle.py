@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dupecheck import shingle
 from dupecheck.model import Article, Document, Paragraph, ParagraphKind
+from dupecheck.parallel import ordered_map
 from dupecheck.shingle import (
     Shingled,
     first_of_each,
@@ -89,6 +90,28 @@ def test_a_term_table_interrupted_while_adding_terms_gives_right_values_after(
     codes = shingle_codes([["interrupted", "zebra"]])
     assert codes.crc.tolist()[:2] == [zlib.crc32(b"interrupted"), zlib.crc32(b"zebra")]
     assert codes.key.tolist()[:2] == [term_key("interrupted"), term_key("zebra")]
+
+
+def test_terms_numbered_in_another_process_are_learned_with_their_values() -> None:
+    source, learner = shingle._Terms(), shingle._Terms()
+    learner.columns(["vote"])
+    source.columns(["council", "vote"])
+    mark = source.mark()
+    source.columns(["barrier", "council", "fund"])
+    terms, rows = source.added(mark)
+    assert terms == ["barrier", "fund"] and rows.shape == (4, 2)
+    learner.learn(source.added(0))
+    wanted = ["fund", "council", "vote", "barrier"]
+    assert (learner.columns(wanted) == source.columns(wanted)).all()
+    assert (learner.columns(wanted) == shingle._Terms().columns(wanted)).all()
+    assert learner.mark() == 4
+    assert source.added(99)[0] == ["council", "vote", "barrier", "fund"]  # numbers started again: all
+
+
+def test_scan_workers_leave_the_terms_they_numbered_to_this_process() -> None:
+    words = [f"zqx{n}vote" for n in range(1200)]
+    ordered_map(lambda word: shingle_codes([[word]]).key.tolist(), words, jobs=2)
+    assert set(words) <= set(shingle._TERMS._number)
 
 
 def _document(number: int, paragraphs: list[list[str]]) -> Document:

@@ -7,6 +7,8 @@ import Stemmer
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dupecheck import text
+from dupecheck.parallel import ordered_map
 from dupecheck.text import (
     _ASCII_WORD,
     _FOLD,
@@ -29,6 +31,14 @@ def test_content_terms_drop_function_words_and_stem() -> None:
 
 def test_content_terms_keep_numbers() -> None:
     assert "214" in content_terms("It will cost $214 million")
+
+
+def test_scan_workers_leave_the_terms_of_the_words_they_met_to_this_process() -> None:
+    words = [f"qzv{n}ings" for n in range(1200)]
+    found = ordered_map(content_terms, words, jobs=2)
+    stemmed = [Stemmer.Stemmer("english").stemWord(word) for word in words]
+    assert found == [(term,) for term in stemmed]
+    assert [text._TERMS[word] for word in words] == stemmed
 
 
 def test_term_spans_index_the_original_text() -> None:

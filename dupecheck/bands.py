@@ -129,6 +129,13 @@ class BandCollisions:
         self._owners.append(np.asarray(owners, dtype=np.int64))
         self._keys.extend([keys.tobytes() for keys in _keys_by_band(signatures, self.bands, self.rows)])
 
+    def add_keys(self, owners: np.ndarray, keys: np.ndarray) -> None:
+        """:meth:`add` for signatures whose :func:`band_keys` were made already (in workers), row by row."""
+        if not len(owners):
+            return
+        self._owners.append(np.asarray(owners, dtype=np.int64))
+        self._keys.extend([np.ascontiguousarray(keys[:, band]).tobytes() for band in range(self.bands)])
+
     def pairs(self) -> np.ndarray:
         """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band: rows, sorted."""
         none = np.zeros((0, 2), dtype=np.int64)

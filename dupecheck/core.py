@@ -23,7 +23,7 @@ from dupecheck.align import (
     may_relate,
     shingled_evidence,
 )
-from dupecheck.bands import BandCollisions, band_layout
+from dupecheck.bands import BandCollisions, band_keys, band_layout
 from dupecheck.boilerplate import Patterns
 from dupecheck.cache import CacheError, SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
@@ -393,13 +393,16 @@ def _prepared(
                     identities,
                     common_keys,
                     settings,
+                    (collisions.bands, collisions.rows),
                     jobs,
                     kept,
                 )
-                evidence.extend_encoded([found for _, found in signed])
-                owners = np.repeat(np.array(numbers), [len(rows) for rows, _ in signed])
-                matrix = [rows for rows, _ in signed]
-                collisions.add(owners, np.vstack(matrix) if matrix else np.zeros((0, settings.num_perm)))
+                evidence.extend_encoded([found for found, _ in signed])
+                band_rows = [band for _, band in signed]
+                owners = np.repeat(np.array(numbers), [len(band) for band in band_rows])
+                collisions.add_keys(
+                    owners, np.vstack(band_rows) if band_rows else np.zeros((0, collisions.bands))
+                )
                 progress("shingle", numbers.stop, len(documents))
             progress("sign", len(documents), len(documents))
             if kept is not None:
@@ -559,18 +562,20 @@ def _signed(
     identities: np.ndarray,
     common: np.ndarray,
     settings: Settings,
+    layout: tuple[int, int],
     jobs: int,
     kept: SegmentCache | None,
-) -> list[tuple[np.ndarray, bytes]]:
-    """Signatures and encoded evidence (:func:`sign_shingled`) of documents ``numbers``.
+) -> list[tuple[bytes, np.ndarray]]:
+    """Encoded evidence (:func:`sign_shingled`) and signatures' band keys of documents ``numbers``.
 
     Articles are signed from their stored ``tables`` (:class:`~dupecheck.shingle.Shingled`
     but its keys, which are in ``shingle_arrays``), or shingled again where there is none.
     Cached signatures are reused, and their articles have no evidence (b""). ``keys``
     holds the documents' cache keys, ``identities`` every article's identity digest. Workers
-    read what they sign themselves, so reading it back is shared out too.
+    read what they sign themselves, so reading it back is shared out too, and they make
+    the band keys (bands and rows: ``layout``); signatures come back only to be cached.
     """
-    reused: dict[int, tuple[np.ndarray, bytes]] = {}
+    reused: dict[int, np.ndarray] = {}
     salts: list[str] = []
     arrays = shingle_arrays[numbers.start : numbers.stop] if kept is not None else []
     if kept is not None:
@@ -580,7 +585,7 @@ def _signed(
             entry = stored.get(key) if key else None
             rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
             if entry is not None and rows is not None:
-                reused[offset] = (rows, b"")
+                reused[offset] = rows
 
     unsigned = [offset for offset in range(len(numbers)) if offset not in reused]
     fresh = dict(
@@ -588,7 +593,14 @@ def _signed(
             unsigned,
             map_batches(
                 lambda batch: _signed_anew(
-                    documents, shingle_arrays, tables, [numbers[offset] for offset in batch], common, settings
+                    documents,
+                    shingle_arrays,
+                    tables,
+                    [numbers[offset] for offset in batch],
+                    common,
+                    settings,
+                    layout,
+                    keep_rows=kept is not None,
                 ),
                 unsigned,
                 jobs,
@@ -596,17 +608,25 @@ def _signed(
         )
     )
     if kept is not None:
-        kept.put_signed(
-            {
-                key: (
-                    arrays[offset],
-                    Signed.of(salts[offset], _hex16(identities[numbers[offset]]), fresh[offset][0]),
-                )
-                for offset in unsigned
-                if (key := keys[offset]) is not None
-            }
-        )
-    return [reused[n] if n in reused else fresh[n] for n in range(len(numbers))]
+        made: dict[str, tuple[np.ndarray, Signed]] = {}
+        for offset in unsigned:
+            key, rows = keys[offset], fresh[offset][0]
+            if key is not None and rows is not None:
+                identity = _hex16(identities[numbers[offset]])
+                made[key] = (arrays[offset], Signed.of(salts[offset], identity, rows))
+        kept.put_signed(made)
+    found = {offset: (evidence, band) for offset, (_, evidence, band) in fresh.items()}
+    reused_keys = _band_keys(list(reused.values()), layout)
+    found.update((offset, (b"", band)) for offset, band in zip(reused, reused_keys))
+    return [found[offset] for offset in range(len(numbers))]
+
+
+def _band_keys(signatures: Sequence[np.ndarray], layout: tuple[int, int]) -> list[np.ndarray]:
+    """The band keys of each article's signatures (rows), made for all of them at once."""
+    if not signatures:
+        return []
+    keys = band_keys(np.vstack(signatures), *layout)
+    return np.split(keys, list(itertools.accumulate(len(rows) for rows in signatures))[:-1])
 
 
 def _signed_anew(
@@ -616,15 +636,23 @@ def _signed_anew(
     chosen: Sequence[int],
     common: np.ndarray,
     settings: Settings,
-) -> list[tuple[np.ndarray, bytes]]:
-    """Signatures and encoded evidence of ``chosen``, from their stored Shingled when there is one."""
+    layout: tuple[int, int],
+    *,
+    keep_rows: bool,
+) -> list[tuple[np.ndarray | None, bytes, np.ndarray]]:
+    """Signatures (if ``keep_rows``), encoded evidence and band keys of ``chosen``.
+
+    They are signed from their stored Shingled where there is one.
+    """
     stored = [tables.get(number) for number in chosen]
     made = iter(shingled([documents[number] for number, table in zip(chosen, stored) if not table]))
     shingles = [
         Shingled.decode(shingle_arrays[number], table) if table else next(made)
         for number, table in zip(chosen, stored)
     ]
-    return [(rows, found.encode()) for rows, found in sign_shingled(shingles, common, settings)]
+    signed = sign_shingled(shingles, common, settings)
+    bands = _band_keys([rows for rows, _ in signed], layout)
+    return [(rows if keep_rows else None, found.encode(), band) for (rows, found), band in zip(signed, bands)]
 
 
 def _signing_salts(arrays: Sequence[np.ndarray], common: np.ndarray, settings: Settings) -> list[str]:

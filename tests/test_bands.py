@@ -102,3 +102,15 @@ def test_band_layout_equals_the_layout_found_by_adaptive_quadrature(num_perm: in
     for step in range(1, 20):
         threshold = round(0.05 * step, 2)
         assert band_layout(threshold, num_perm) == _quad_layout(threshold, num_perm), threshold
+
+
+def test_keys_made_elsewhere_collide_as_the_signatures_they_were_made_of() -> None:
+    rng = np.random.default_rng(7)
+    signatures = rng.integers(0, 3, size=(40, 8), dtype=np.uint32)
+    owners = np.sort(rng.integers(0, 12, size=40))
+    collisions = BandCollisions(4, 2)
+    collisions.add_keys(owners[:25], band_keys(signatures[:25], 4, 2))
+    collisions.add(owners[25:], signatures[25:])
+    collisions.add_keys(owners[:0], band_keys(signatures[:0], 4, 2))
+    assert [(i, j) for i, j in collisions.pairs().tolist()] == _reference(owners, signatures, 4, 2)
+    collisions.close()

@@ -106,10 +106,15 @@ def signed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     original = core._signed_anew
 
     def counting(
-        documents: DocumentStore, shingles: object, tables: object, chosen: list[int], *args: object
+        documents: DocumentStore,
+        shingles: object,
+        tables: object,
+        chosen: list[int],
+        *args: object,
+        **kwargs: bool,
     ) -> object:
         seen.extend(documents.ids[number] for number in chosen)
-        return original(documents, shingles, tables, chosen, *args)  # type: ignore[arg-type]
+        return original(documents, shingles, tables, chosen, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(core, "_signed_anew", counting)
     return seen

@@ -37,7 +37,7 @@ from dupecheck.document import (
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
-from dupecheck.parallel import default_jobs, map_batches, ordered_map
+from dupecheck.parallel import default_jobs, map_batches, map_parts, ordered_map
 from dupecheck.pretest import Evidence, may_relate_pairs
 from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
@@ -482,11 +482,12 @@ def _taken(
     """Segment a batch of articles into ``documents`` and their keys into the key arrays; their cache keys.
 
     Each article's :class:`~dupecheck.shingle.Shingled` but its keys goes to ``tables``
-    and the start of its identity digest to ``identities`` (an array a batch), for signing.
-    With a cache, what it holds for an article's text (paragraphs, paragraph keys,
-    shingle keys) is taken from it, and what was made is stored; an article whose shingle
-    keys come from it has no Shingled (b""). Workers do all of an article's work and send
-    back the stored form of its document, so this process only writes it.
+    and the start of its identity digest to ``identities`` (an array a part of the
+    work), for signing. With a cache, what it holds for an article's text (paragraphs,
+    paragraph keys, shingle keys) is taken from it, and what was made is stored; an
+    article whose shingle keys come from it has no Shingled (b""). Workers do all of an
+    article's work and send back the stored form of its document, so this process only
+    writes it, a part at a time while they go on.
     """
     keys: list[str | None] = [None if kept is None else kept.key(article.text) for article in batch]
     known = [key for key in keys if key]
@@ -529,19 +530,30 @@ def _taken(
             )
         return [prepared[n] for n in numbers]
 
-    prepared = map_batches(
-        prepare, range(len(batch)), jobs, lambda done: progress("segment", before + done, before + done)
-    )
-    documents.extend_encoded([article.id for article in batch], [blob for blob, *_ in prepared])
-    paragraph_keys.extend(hashes for _, hashes, *_ in prepared)
-    shingle_arrays.extend(shingles for _, _, shingles, *_ in prepared)
-    tables.extend(table for _, _, _, table, _, _ in prepared)
-    identities.append(np.array([identity for *_, identity, _ in prepared], dtype="S16"))
+    # Each part is stored as it comes, while workers go on with the next.
+    segmented: dict[str, str] = {}
+    hashed: dict[str, np.ndarray] = {}
+    done = 0
+    for part in map_parts(prepare, range(len(batch)), jobs):
+        ids = [article.id for article in batch[done : done + len(part)]]
+        documents.extend_encoded(ids, [blob for blob, *_ in part])
+        paragraph_keys.extend(hashes for _, hashes, *_ in part)
+        shingle_arrays.extend(shingles for _, _, shingles, *_ in part)
+        tables.extend(table for _, _, _, table, _, _ in part)
+        identities.append(np.array([identity for *_, identity, _ in part], dtype="S16"))
+        if kept is not None:
+            part_keys = keys[done : done + len(part)]
+            segmented.update((key, made) for key, (*_, made) in zip(part_keys, part) if key and made)
+            hashed.update(
+                (key, hashes)
+                for key, (_, hashes, *_) in zip(part_keys, part)
+                if key and key not in stored_keys
+            )
+        done += len(part)
+        progress("segment", before + done, before + done)
     if kept is not None:
-        kept.put({key: made for key, (*_, made) in zip(keys, prepared) if key and made})
-        kept.put_paragraph_keys(
-            {key: hashes for key, (_, hashes, *_) in zip(keys, prepared) if key and key not in stored_keys}
-        )
+        kept.put(segmented)
+        kept.put_paragraph_keys(hashed)
     return keys
 
 

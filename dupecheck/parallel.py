@@ -140,11 +140,31 @@ def map_batches(
     >>> map_batches(lambda batch: (np.array(batch) ** 2).tolist(), [3, 1, 2], jobs=2)
     [9, 1, 4]
     """
+    results: list[Result] = []
+    for part in map_parts(function, items, jobs):
+        results += part
+        if progress is not None:
+            progress(len(results))
+    return results
+
+
+def map_parts(
+    function: Callable[[Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    jobs: int = 1,
+) -> Iterator[list[Result]]:
+    """:func:`map_batches`' results a part at a time, in input order, as soon as each is done.
+
+    The caller can store a part while workers go on with the next ones. Workers stop
+    when the caller stops reading (after the work already handed out).
+
+    >>> [part for part in map_parts(lambda batch: [n + 1 for n in batch], [3, 1, 2])]
+    [[4, 2, 3]]
+    """
     global _work
     workers = min(jobs, len(items) // _MIN_ITEMS_PER_JOB)
     chunk = _CHUNK if workers < 2 else max(1, min(_CHUNK, len(items) // (workers * 4)))
     bounds = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-    results: list[Result] = []
     _work = (function, items)
     forked = workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
     try:
@@ -163,9 +183,6 @@ def map_batches(
                     raise ValueError(
                         f"a batch function must give one result per item: {len(part)} for {end - start}"
                     )
-                results += part
-                if progress is not None:
-                    progress(len(results))
-        return results
+                yield part
     finally:
         _work = None

@@ -111,3 +111,18 @@ def test_memos_are_not_sent_when_the_work_stays_in_this_process() -> None:
         assert sent and all(entry is None for entry in sent)
     finally:
         parallel._MEMOS.remove(shared)
+
+
+def test_map_parts_gives_the_results_a_part_at_a_time_in_order() -> None:
+    parts = list(parallel.map_parts(lambda batch: [n * 3 for n in batch], range(3000), jobs=2))
+    assert len(parts) > 1
+    assert [n for part in parts for n in part] == [n * 3 for n in range(3000)]
+    assert parallel._work is None
+
+
+def test_a_caller_may_stop_reading_parts_early() -> None:
+    parts = parallel.map_parts(lambda batch: list(batch), range(3000), jobs=2)
+    first = next(parts)
+    assert 0 < len(first) < 3000 and first == list(range(len(first)))
+    parts.close()
+    assert parallel._work is None

@@ -380,7 +380,7 @@ def _prepared(
                         tables.replace(number, table)
                         identities[number] = identity
                         text_keys[number] = None
-            common = common_from_hashes(documents, shingle_arrays, settings)
+            common = common_from_hashes(documents, shingle_arrays, settings, jobs)
             common_keys = shingle_keys(common)
             progress("vocabulary", 1, 1)
             for numbers in _ranges(documents.stored_sizes(), 2 * _BATCH_CHARACTERS):

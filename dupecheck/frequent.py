@@ -6,8 +6,9 @@ each over one array of distinct 64-bit keys per article, which a large scan keep
 are counted going through the arrays a few thousand at a time, in two passes that need no
 copy of all the keys together and no sort of them: the first counts keys by bucket (a
 bucket's count bounds each of its keys'), the second counts exactly the keys of the
-buckets over the limit. Keys are well mixed hashes; two distinct ones are equal with a
-probability of about one in 10^19.
+buckets over the limit. Each pass can be shared out: worker processes go through a share
+of the arrays each, and their counts are added up. Keys are well mixed hashes; two
+distinct ones are equal with a probability of about one in 10^19.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from dupecheck.parallel import ordered_map
 from dupecheck.shingle import is_in
 from dupecheck.spill import KeyArrays
 
@@ -34,14 +36,20 @@ def stored_sizes(arrays: Sequence[np.ndarray]) -> Iterator[int]:
     return (len(array) for array in arrays)
 
 
-def key_chunks(arrays: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def key_chunks(
+    arrays: Sequence[np.ndarray], within: range | None = None
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The keys of a few thousand of ``arrays`` at a time in one uint64 array, and each key's array number.
+
+    With ``within``, only the arrays of those numbers (a range counting one by one).
 
     >>> [(keys.tolist(), owners.tolist()) for keys, owners in key_chunks([np.array([3, 1]), np.array([2])])]
     [([3, 1, 2], [0, 0, 1])]
     """
-    for start in range(0, len(arrays), _ARRAYS_AT_ONCE):
-        chosen = [np.asarray(a, dtype=np.uint64) for a in arrays[start : start + _ARRAYS_AT_ONCE]]
+    within = within or range(len(arrays))
+    for start in range(within.start, within.stop, _ARRAYS_AT_ONCE):
+        stop = min(start + _ARRAYS_AT_ONCE, within.stop)
+        chosen = [np.asarray(a, dtype=np.uint64) for a in arrays[start:stop]]
         owners = np.repeat(np.arange(start, start + len(chosen)), [len(a) for a in chosen])
         yield np.concatenate(chosen), owners
 
@@ -52,8 +60,10 @@ def _bucket(keys: np.ndarray) -> np.ndarray:
     return buckets
 
 
-def frequent_keys(arrays: Sequence[np.ndarray], more_than: float) -> np.ndarray:
+def frequent_keys(arrays: Sequence[np.ndarray], more_than: float, jobs: int = 1) -> np.ndarray:
     """The keys (sorted uint64) found in more than ``more_than`` of ``arrays`` (each holds a key once).
+
+    Many keys are counted by ``jobs`` processes, each going through a share of the arrays.
 
     >>> arrays = [np.array([1, 2], dtype=np.uint64), np.array([2, 3], dtype=np.uint64), np.array([2, 1])]
     >>> frequent_keys(arrays, 1).tolist(), frequent_keys(arrays, 2).tolist()
@@ -65,18 +75,51 @@ def frequent_keys(arrays: Sequence[np.ndarray], more_than: float) -> np.ndarray:
         every = [np.zeros(0, np.uint64), *(np.asarray(a, dtype=np.uint64) for a in arrays)]
         values, counts = np.unique(np.concatenate(every), return_counts=True)
         return values[counts > more_than]
-    totals = np.zeros(_BUCKETS, dtype=np.int64)
-    for keys, _ in key_chunks(arrays):
-        totals += np.bincount(_bucket(keys), minlength=_BUCKETS)
+    shares = _shares(len(arrays), jobs)
+    totals = np.sum(ordered_map(lambda share: _bucket_totals(arrays, share), shares, jobs, per_job=1), axis=0)
     heavy = totals > more_than
-    values, counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     if not heavy.any():
-        return values
-    for keys, _ in key_chunks(arrays):
-        more, times = np.unique(keys[heavy[_bucket(keys)]], return_counts=True)
-        values, where = np.unique(np.r_[values, more], return_inverse=True)
-        counts = np.bincount(where, weights=np.r_[counts, times], minlength=len(values)).astype(np.int64)
+        return np.zeros(0, dtype=np.uint64)
+    counted = ordered_map(lambda share: _heavy_counts(arrays, share, heavy), shares, jobs, per_job=1)
+    values, counts = _merged(counted)
     return values[counts > more_than]
+
+
+def _shares(count: int, jobs: int) -> list[range]:
+    """``range(count)`` cut into up to ``jobs`` ranges, each of whole chunks of arrays.
+
+    >>> _shares(10_000, 2), _shares(10, 4)
+    ([range(0, 8192), range(8192, 10000)], [range(0, 10)])
+    """
+    chunks = -(-count // _ARRAYS_AT_ONCE)
+    per_share = -(-chunks // max(1, min(jobs, chunks))) * _ARRAYS_AT_ONCE
+    return [range(start, min(start + per_share, count)) for start in range(0, count, per_share)]
+
+
+def _bucket_totals(arrays: Sequence[np.ndarray], share: range) -> np.ndarray:
+    """How many keys of the arrays in ``share`` fall in each bucket (bounding each of its keys' count)."""
+    totals = np.zeros(_BUCKETS, dtype=np.int64)
+    for keys, _ in key_chunks(arrays, share):
+        totals += np.bincount(_bucket(keys), minlength=_BUCKETS)
+    return totals
+
+
+def _heavy_counts(
+    arrays: Sequence[np.ndarray], share: range, heavy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The keys in ``heavy`` buckets of the arrays in ``share``, sorted, and how many arrays hold each."""
+    found = [(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))]
+    for keys, _ in key_chunks(arrays, share):
+        more, times = np.unique(keys[heavy[_bucket(keys)]], return_counts=True)
+        found = [_merged([*found, (more, times)])]
+    return found[0]
+
+
+def _merged(counted: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and counts of several countings, added up: each key once, sorted."""
+    values, where = np.unique(np.concatenate([keys for keys, _ in counted]), return_inverse=True)
+    weights = np.concatenate([counts for _, counts in counted])
+    return values, np.bincount(where, weights=weights, minlength=len(values)).astype(np.int64)
 
 
 def carriers(arrays: Sequence[np.ndarray], keys: np.ndarray) -> dict[int, np.ndarray]:

@@ -111,17 +111,23 @@ def ordered_map(
     items: Sequence[Item],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    *,
+    per_job: int = _MIN_ITEMS_PER_JOB,
 ) -> list[Result]:
     """``[function(item) for item in items]``, shared out over ``jobs`` processes.
 
     ``function`` may be any callable, a closure too: forked workers inherit it, and only
     item numbers and results cross between processes (results must pickle).
     ``progress`` is told how many items are done as parts of the work come back.
+    Each worker started has ``per_job`` items or more: fewer cost more to start than they
+    save, unless each item is much work (then say so with a lower ``per_job``).
 
     >>> ordered_map(lambda n: n * n, [3, 1, 2], jobs=2)
     [9, 1, 4]
     """
-    return map_batches(lambda batch: [function(item) for item in batch], items, jobs, progress)
+    return map_batches(
+        lambda batch: [function(item) for item in batch], items, jobs, progress, per_job=per_job
+    )
 
 
 def map_batches(
@@ -129,6 +135,8 @@ def map_batches(
     items: Sequence[Item],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    *,
+    per_job: int = _MIN_ITEMS_PER_JOB,
 ) -> list[Result]:
     """:func:`ordered_map` for a function that takes a batch of items and gives one result per item.
 
@@ -141,7 +149,7 @@ def map_batches(
     [9, 1, 4]
     """
     results: list[Result] = []
-    for part in map_parts(function, items, jobs):
+    for part in map_parts(function, items, jobs, per_job=per_job):
         results += part
         if progress is not None:
             progress(len(results))
@@ -152,6 +160,8 @@ def map_parts(
     function: Callable[[Sequence[Item]], list[Result]],
     items: Sequence[Item],
     jobs: int = 1,
+    *,
+    per_job: int = _MIN_ITEMS_PER_JOB,
 ) -> Iterator[list[Result]]:
     """:func:`map_batches`' results a part at a time, in input order, as soon as each is done.
 
@@ -162,7 +172,7 @@ def map_parts(
     [[4, 2, 3]]
     """
     global _work
-    workers = min(jobs, len(items) // _MIN_ITEMS_PER_JOB)
+    workers = min(jobs, len(items) // max(per_job, 1))
     chunk = _CHUNK if workers < 2 else max(1, min(_CHUNK, len(items) // (workers * 4)))
     bounds = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
     _work = (function, items)

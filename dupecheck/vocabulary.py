@@ -68,14 +68,15 @@ def shingle_hash_arrays(documents: Sequence[Document]) -> list[np.ndarray]:
 
 
 def common_from_hashes(
-    documents: Sequence[Document], arrays: Sequence[np.ndarray], settings: Settings
+    documents: Sequence[Document], arrays: Sequence[np.ndarray], settings: Settings, jobs: int = 1
 ) -> frozenset[str]:
     """:func:`common_shingles`, counted over each document's :func:`shingle_hash_array` in numpy.
 
     Document frequencies are counted over hashes in numpy (:func:`~dupecheck.frequent.frequent_keys`)
     instead of a Python dict of every shingle of the corpus. The shingles behind the
     common keys are then read back from the first document holding each. The keys are
-    stable, so ``arrays`` may come from other processes or from storage.
+    stable, so ``arrays`` may come from other processes or from storage. ``jobs``
+    processes share the counting.
 
     >>> from dupecheck.document import build_document
     >>> from dupecheck.model import Article
@@ -88,7 +89,7 @@ def common_from_hashes(
     limit = common_limit(len(documents), settings)
     if len(documents) <= limit:
         return frozenset()
-    common = frequent_keys(arrays, limit)
+    common = frequent_keys(arrays, limit, jobs)
     missing = set(common.tolist())
     found: set[str] = set()
     for keys, owners in key_chunks(arrays):

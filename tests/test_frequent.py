@@ -50,3 +50,15 @@ def test_key_chunks_number_each_key_by_its_array() -> None:
     keys = np.concatenate([k for k, _ in chunks])
     owners = np.concatenate([o for _, o in chunks])
     assert keys.tolist() == owners.tolist() == [n for n in range(8) for _ in range(n % 3)]
+
+
+def test_counting_shared_out_over_processes_finds_the_same_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(frequent, "_ARRAYS_AT_ONCE", 250)  # a few chunks a share
+    rng = np.random.default_rng(3)
+    pool = rng.integers(0, 2**64, size=300, dtype=np.uint64)
+    arrays = [np.unique(rng.choice(pool, size=int(rng.integers(0, 60)))) for _ in range(2000)]
+    counts = Counter(int(key) for array in arrays for key in array)
+    for limit in (0, 150, 10_000):
+        expected = sorted(key for key, n in counts.items() if n > limit)
+        assert frequent_keys(arrays, limit, jobs=2).tolist() == expected
+        assert frequent_keys(arrays, limit, jobs=3).tolist() == expected

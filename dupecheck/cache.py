@@ -42,6 +42,8 @@ from dupecheck.sqlite_file import SqliteFile
 FORMAT = "dupecheck segment cache 1"
 KEEP_DAYS = 30
 """Entries unused for this many days are dropped."""
+TOUCH_SECONDS = 86400
+"""An entry's last use is written again only when older than this: a re-run the same day writes none."""
 BUSY_TIMEOUT = 60.0
 _CHUNK = 500
 _SCHEMA = """
@@ -166,20 +168,23 @@ class SegmentCache(SqliteFile):
             yield self._db.execute(statement.format(keys=",".join("?" * len(chunk))), [*first, *chunk])
 
     def get(self, keys: Iterable[str]) -> dict[str, str]:
-        """The stored paragraphs of the keys found (marked as used now)."""
+        """The stored paragraphs of the keys found (marked as used now, if not already today)."""
+        found: dict[str, str] = {}
+        stale: list[str] = []
         with self._errors():
-            found = {
-                key: paragraphs
-                for cursor in self._chunked(
-                    "SELECT key, paragraphs FROM segments WHERE key IN ({keys})", keys
-                )
-                for key, paragraphs in cursor
-            }
-            with self._transaction():
-                for cursor in self._chunked(
-                    "UPDATE segments SET used = ? WHERE key IN ({keys})", found, self._now
-                ):
-                    cursor.close()
+            for cursor in self._chunked(
+                "SELECT key, paragraphs, used FROM segments WHERE key IN ({keys})", keys
+            ):
+                for key, paragraphs, used in cursor:
+                    found[key] = paragraphs
+                    if used < self._now - TOUCH_SECONDS:
+                        stale.append(key)
+            if stale:
+                with self._transaction():
+                    for cursor in self._chunked(
+                        "UPDATE segments SET used = ? WHERE key IN ({keys})", stale, self._now
+                    ):
+                        cursor.close()
         return found
 
     def put(self, entries: Mapping[str, str]) -> None:

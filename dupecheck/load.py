@@ -234,7 +234,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 def _read_bytes(path: Path, max_bytes: int, advice: str = "split it") -> bytes:
     """A file's bytes, or raise ValueError when it holds more than ``max_bytes``."""
     with path.open("rb") as handle:
-        raw = handle.read(max_bytes + 1)
+        # Asking for max_bytes + 1 (16 MiB) at once would allocate that much for every
+        # small file: read the size it has, and on only if it turns out longer.
+        expected = os.fstat(handle.fileno()).st_size
+        raw = handle.read(min(expected, max_bytes) + 1)
+        if len(raw) > expected:  # growing, or not a regular file
+            raw += handle.read(max_bytes + 1 - len(raw))
     if len(raw) > max_bytes:
         raise ValueError(f"larger than {max_bytes:,} bytes; {advice}, or raise the limit (--max-bytes)")
     return raw

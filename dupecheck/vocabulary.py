@@ -16,7 +16,7 @@ import numpy as np
 from dupecheck.frequent import frequent_keys, key_chunks
 from dupecheck.model import Document
 from dupecheck.settings import Settings
-from dupecheck.shingle import is_in, shingle_key, shingled, shingles
+from dupecheck.shingle import is_in, shingle_codes, shingled, shingles
 
 
 def common_limit(articles: int, settings: Settings) -> float:
@@ -54,6 +54,31 @@ def common_shingles(documents: Sequence[Document], settings: Settings) -> frozen
     ['cent', 'cent paid', 'dividend']
     """
     return common_from_hashes(documents, [shingle_hash_array(document) for document in documents], settings)
+
+
+def _shingles_of(document: Document, keys: set[int]) -> dict[int, str]:
+    """The document's content shingles whose keys are among ``keys``, by key (keys made in numpy).
+
+    >>> from dupecheck.document import build_document
+    >>> from dupecheck.model import Article
+    >>> from dupecheck.shingle import shingle_key
+    >>> document = build_document(Article("a", "Council votes to fund barrier."), Settings())
+    >>> found = _shingles_of(document, {shingle_key("fund barrier"), shingle_key("vote"), 7})
+    >>> found == {shingle_key("vote"): "vote", shingle_key("fund barrier"): "fund barrier"}
+    True
+    """
+    paragraphs = [p.terms for p in document.paragraphs if p.is_content]
+    terms = [term for paragraph in paragraphs for term in paragraph]
+    codes = shingle_codes(paragraphs)
+    # Pair n (after the words) is of terms first[n] and first[n] + 1, as shingle_codes makes them.
+    first = np.flatnonzero(codes.paragraph[: codes.words][:-1] == codes.paragraph[: codes.words][1:])
+    wanted = np.sort(np.fromiter(keys, dtype=np.uint64, count=len(keys)))
+    found: dict[int, str] = {}
+    for at in np.flatnonzero(is_in(codes.key, wanted)).tolist():
+        pair = at - codes.words
+        shingle = terms[at] if pair < 0 else f"{terms[first[pair]]} {terms[first[pair] + 1]}"
+        found[int(codes.key[at])] = shingle
+    return found
 
 
 def shingle_hash_array(document: Document) -> np.ndarray:
@@ -98,11 +123,9 @@ def common_from_hashes(
         for number in np.unique(owners[is_in(keys, np.sort(np.fromiter(missing, np.uint64)))]).tolist():
             if not missing:
                 break
-            for shingle in document_shingles(documents[number]):
-                key = shingle_key(shingle)
-                if key in missing:
-                    found.add(shingle)
-                    missing.discard(key)
+            for key, shingle in _shingles_of(documents[number], missing).items():
+                found.add(shingle)
+                missing.discard(key)
     if missing:
         raise RuntimeError(f"{len(missing)} shingle keys match no shingle of the documents they came with")
     return frozenset(found)

@@ -246,3 +246,17 @@ def test_a_damaged_stored_article_is_a_cache_error_naming_the_file(
             db.execute("DELETE FROM signed")
     with pytest.raises(CacheError, match=r"cache: a stored article is damaged .*delete the cache"):
         find_duplicates(articles, jobs=1, cache=cache)
+
+
+def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> None:
+    path = tmp_path / "cache"
+    now = int(time.time())
+    with SegmentCache(path, Settings()) as cache:
+        for text, age in (("fresh", 3600), ("stale", 2 * 86400)):
+            cache._now = now - age
+            cache.put({cache.key(text): "[]"})
+    with SegmentCache(path, Settings()) as cache:
+        cache.get([cache.key("fresh"), cache.key("stale")])
+        used = dict(cache._db.execute("SELECT key, used FROM segments").fetchall())
+        assert used[cache.key("fresh")] == now - 3600
+        assert used[cache.key("stale")] >= now

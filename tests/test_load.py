@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -313,3 +314,30 @@ def test_required_strict_passes_nothing_on_after_a_skip_and_counts_every_skip(tm
     assert passed == ["a.txt"]  # "f1" comes after the empty file: the scan fails anyway
     assert str(raised.value) == str(expected.value)
     assert str(raised.value).startswith("3 input(s) could not be read (--strict): ")
+
+
+@pytest.mark.parametrize("size", [0, 5, 199, 200, 201, 5000])
+def test_a_file_over_max_bytes_is_skipped_and_one_within_is_read_whole(tmp_path: Path, size: int) -> None:
+    text = ("The council voted to fund a tidal barrier. " * 200)[:size]
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    loaded = load_paths([tmp_path], max_bytes=200)
+    if size > 200:
+        assert [s.reason for s in loaded.skipped] == [
+            "larger than 200 bytes; split it, or raise the limit (--max-bytes)"
+        ]
+    elif text.strip():
+        assert [a.text for a in loaded.articles] == [text]
+
+
+@pytest.mark.parametrize("said", [0, 10])
+def test_a_file_longer_than_its_size_said_is_still_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, said: int
+) -> None:
+    text = "The council voted to fund a tidal barrier after the storm."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    real = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real(fd)[:6], said, *real(fd)[7:])))
+    assert [a.text for a in load_paths([tmp_path]).articles] == [text]
+    assert [s.reason for s in load_paths([tmp_path], max_bytes=20).skipped] == [
+        "larger than 20 bytes; split it, or raise the limit (--max-bytes)"
+    ]

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from hypothesis import given
+from hypothesis import strategies as st
 from synthetic import corpus_with_planted_copies
 
 from dupecheck.document import build_document
@@ -10,6 +12,7 @@ from dupecheck.parallel import ordered_map
 from dupecheck.settings import Settings
 from dupecheck.shingle import shingle_key
 from dupecheck.vocabulary import (
+    _shingles_of,
     common_from_hashes,
     common_limit,
     common_shingles,
@@ -67,3 +70,22 @@ def test_shingle_hash_arrays_hold_each_content_shingles_key_once() -> None:
     documents = [build_document(article, Settings()) for article in articles]
     for document, keys in zip(documents, shingle_hash_arrays(documents)):
         assert sorted(keys.tolist()) == sorted(shingle_key(s) for s in document_shingles(document))
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["Council", "votes", "fund", "barrier", "7.2", "tidal", "x" * 70]), max_size=9
+        ),
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=2**16),
+)
+def test_the_shingles_read_back_for_keys_are_the_documents_shingles_with_those_keys(
+    paragraphs: list[list[str]], seed: int
+) -> None:
+    text = "\n\n".join(" ".join(words) for words in paragraphs)
+    document = build_document(Article("a", text), Settings(min_terms=1))
+    every = {shingle_key(shingle): shingle for shingle in document_shingles(document)}
+    wanted = {key for n, key in enumerate(sorted(every)) if (seed >> (n % 16)) & 1} | {12345}
+    assert _shingles_of(document, wanted) == {key: every[key] for key in wanted if key in every}

@@ -136,13 +136,19 @@ class BandCollisions:
         self._owners.append(np.asarray(owners, dtype=np.int64))
         self._keys.extend([np.ascontiguousarray(keys[:, band]).tobytes() for band in range(self.bands)])
 
-    def pairs(self) -> np.ndarray:
-        """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band: rows, sorted."""
+    def pairs(self, focus: np.ndarray | None = None) -> np.ndarray:
+        """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band: rows, sorted.
+
+        With ``focus`` (owner numbers), at least every pair with an owner in it: a band's
+        keys are sorted only where they are one of the focus's keys in that band (a check
+        of a few changed articles against a folder sorts a handful of keys, not all).
+        """
         none = np.zeros((0, 2), dtype=np.int64)
         if not self._owners:
             return none
         owners = np.concatenate(self._owners)
         width = int(owners.max()) + 1
+        focused = None if focus is None else np.isin(owners, focus)
         found: list[np.ndarray] = []
         keys = np.empty(len(owners), dtype=np.int64)
         for band in range(self.bands):
@@ -151,7 +157,11 @@ class BandCollisions:
                 chunk = np.frombuffer(self._keys.get(part), dtype=np.int64)
                 keys[filled : filled + len(chunk)] = chunk
                 filled += len(chunk)
-            found += _band_pairs(keys, owners, width)
+            if focused is None:
+                found += _band_pairs(keys, owners, width)
+            else:
+                near = np.isin(keys, keys[focused])
+                found += _band_pairs(keys[near], owners[near], width)
         if not found:
             return none
         every = np.concatenate(found)

@@ -160,17 +160,20 @@ def _verified(
     try:
         # Candidates as numbers in numpy, sorted: a large scan has millions of them.
         width = max(len(documents), 1)
+        focused = None
+        if focus is not None:
+            focused = np.zeros(len(documents), dtype=bool)
+            focused[list(documents.positions(focus).values())] = True
         same = np.array(identical_pairs(identities), dtype=np.int64).reshape(-1, 2)
-        codes = np.unique(np.r_[_codes(collisions.pairs(), width), _codes(same, width)])
+        colliding = collisions.pairs(None if focused is None else np.flatnonzero(focused))
+        codes = np.unique(np.r_[_codes(colliding, width), _codes(same, width)])
         candidates = np.stack([codes // width, codes % width], axis=1)
     finally:
         collisions.close()
-    del same, codes
+    del same, codes, colliding
     progress("candidates", 1, 1)
     ids = documents.ids
-    if focus is not None:
-        focused = np.zeros(len(documents), dtype=bool)
-        focused[list(documents.positions(focus).values())] = True
+    if focused is not None:
         candidates = candidates[focused[candidates[:, 0]] | focused[candidates[:, 1]]]
     if same_source == "ignore" or window is not None:
         article_of = lru_cache(maxsize=_VIEWS_KEPT)(lambda number: documents[number].article)

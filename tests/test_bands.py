@@ -114,3 +114,18 @@ def test_keys_made_elsewhere_collide_as_the_signatures_they_were_made_of() -> No
     collisions.add_keys(owners[:0], band_keys(signatures[:0], 4, 2))
     assert [(i, j) for i, j in collisions.pairs().tolist()] == _reference(owners, signatures, 4, 2)
     collisions.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=2**16), st.sets(st.integers(min_value=0, max_value=9), max_size=4))
+def test_a_focus_keeps_every_pair_with_an_owner_in_it(seed: int, focus: set[int]) -> None:
+    rng = np.random.default_rng(seed)
+    signatures = rng.integers(0, 3, size=(30, 8), dtype=np.uint32)
+    owners = np.sort(rng.integers(0, 10, size=30))
+    collisions = BandCollisions(4, 2)
+    collisions.add(owners, signatures)
+    every = [(i, j) for i, j in collisions.pairs().tolist()]
+    focused = [(i, j) for i, j in collisions.pairs(np.array(sorted(focus), dtype=np.int64)).tolist()]
+    collisions.close()
+    assert set(focused) <= set(every)
+    assert [pair for pair in focused if focus & set(pair)] == [pair for pair in every if focus & set(pair)]

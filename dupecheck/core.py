@@ -293,18 +293,44 @@ def _codes(pairs: np.ndarray, width: int) -> np.ndarray:
     return codes
 
 
-def _batches(items: Iterable[Article]) -> Iterator[list[Article]]:
-    """``items`` a batch at a time: :data:`_BATCH` articles, or fewer holding :data:`_BATCH_CHARACTERS`."""
-    batch: list[Article] = []
-    characters = 0
-    for article in items:
-        batch.append(article)
-        characters += len(article.text)
-        if len(batch) >= _BATCH or characters >= _BATCH_CHARACTERS:
+class _Batches:
+    """Articles a batch at a time: :data:`_BATCH` of them, or fewer holding :data:`_BATCH_CHARACTERS`.
+
+    While one batch is worked on, the next can be read a little at a time
+    (:meth:`read_ahead`), so reading the input overlaps the workers' segmenting.
+
+    >>> articles = [Article(str(n), "x" * n) for n in range(5)]
+    >>> batches = _Batches(articles)
+    >>> [[a.id for a in batch] for batch in batches]
+    [['0', '1', '2', '3', '4']]
+    """
+
+    def __init__(self, items: Iterable[Article]) -> None:
+        self._items = iter(items)
+        self._next: list[Article] = []
+        self._characters = 0
+        self._exhausted = False
+
+    def read_ahead(self, count: int) -> None:
+        """Read up to ``count`` more articles of the next batch (none once it is full)."""
+        while count > 0 and not self._exhausted:
+            if len(self._next) >= _BATCH or self._characters >= _BATCH_CHARACTERS:
+                return
+            article = next(self._items, None)
+            if article is None:
+                self._exhausted = True
+                return
+            self._next.append(article)
+            self._characters += len(article.text)
+            count -= 1
+
+    def __iter__(self) -> Iterator[list[Article]]:
+        while True:
+            self.read_ahead(_BATCH)
+            if not self._next:
+                return
+            batch, self._next, self._characters = self._next, [], 0
             yield batch
-            batch, characters = [], 0
-    if batch:
-        yield batch
 
 
 def _ranges(sizes: Sequence[int], limit: int) -> Iterator[range]:
@@ -355,7 +381,8 @@ def _prepared(
             tables = stack.enter_context(contextlib.closing(Records()))
             text_keys: list[str | None] = []
             identity_batches: list[np.ndarray] = []
-            for batch in _batches(articles):
+            batches = _Batches(articles)
+            for batch in batches:
                 text_keys += _taken(
                     batch,
                     documents,
@@ -368,6 +395,7 @@ def _prepared(
                     jobs,
                     progress,
                     kept,
+                    batches.read_ahead,
                 )
             _check_unique(documents.ids)
             identities = np.concatenate([np.zeros(0, dtype="S16"), *identity_batches])
@@ -481,6 +509,7 @@ def _taken(
     jobs: int,
     progress: Progress,
     kept: SegmentCache | None,
+    read_ahead: Callable[[int], None] = lambda count: None,
 ) -> list[str | None]:
     """Segment a batch of articles into ``documents`` and their keys into the key arrays; their cache keys.
 
@@ -490,7 +519,8 @@ def _taken(
     paragraph keys, shingle keys) is taken from it, and what was made is stored; an
     article whose shingle keys come from it has no Shingled (b""). Workers do all of an
     article's work and send back the stored form of its document, so this process only
-    writes it, a part at a time while they go on.
+    writes it, a part at a time while they go on, and reads as many articles of the next
+    batch (``read_ahead``).
     """
     keys: list[str | None] = [None if kept is None else kept.key(article.text) for article in batch]
     known = [key for key in keys if key]
@@ -554,6 +584,7 @@ def _taken(
             )
         done += len(part)
         progress("segment", before + done, before + done)
+        read_ahead(len(part))
     if kept is not None:
         kept.put(segmented)
         kept.put_paragraph_keys(hashed)

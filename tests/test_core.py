@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from paths import LEE, SAMPLES, SPUN_SEED, WEB_SEED
 from synthetic import corpus_with_planted_copies
 
@@ -230,3 +232,55 @@ def test_an_article_the_cache_holds_whole_is_stored_as_its_document_would_be() -
         blob, identity = core._stored(article, paragraphs_json(document))
         assert spill.decode_document(blob) == document_from(article, paragraphs_json(document)) == document
         assert identity == core._identity16(document)
+
+
+def _reference_batches(sizes: list[int], most: int, characters: int) -> list[list[int]]:
+    """Batches as a scan cut them before reading ahead: up to ``most`` articles or ``characters``."""
+    batches: list[list[int]] = [[]]
+    total = 0
+    for number, size in enumerate(sizes):
+        batches[-1].append(number)
+        total += size
+        if len(batches[-1]) >= most or total >= characters:
+            batches.append([])
+            total = 0
+    return [batch for batch in batches if batch]
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=30), max_size=40),
+    st.lists(st.integers(min_value=0, max_value=6), max_size=10),
+)
+def test_reading_ahead_leaves_the_batches_as_they_were(sizes: list[int], ahead: list[int]) -> None:
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(core, "_BATCH", 5)
+        patched.setattr(core, "_BATCH_CHARACTERS", 40)
+        batches = core._Batches(Article(str(n), "x" * size) for n, size in enumerate(sizes))
+        got = []
+        for batch in batches:
+            got.append([int(article.id) for article in batch])
+            for count in ahead:
+                batches.read_ahead(count)
+    assert got == _reference_batches(sizes, 5, 40)
+
+
+def test_a_scan_reads_the_next_batch_while_this_one_is_segmented(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "_BATCH", 600)
+    read: list[int] = []
+    segmented: list[tuple[int, int]] = []
+    articles, _ = corpus_with_planted_copies(1500, seed=4)
+
+    def reading() -> Iterator[Article]:
+        for number, article in enumerate(articles):
+            read.append(number)
+            yield article
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "segment":
+            segmented.append((done, len(read)))
+
+    report = find_duplicates(reading(), jobs=2, progress=progress)
+    # While the first batch was segmented, articles after it were read already.
+    assert any(done < 600 < count for done, count in segmented)
+    alone = find_duplicates(articles, jobs=1)
+    assert report.pairs == alone.pairs and report.groups == alone.groups

@@ -165,8 +165,9 @@ def map_parts(
 ) -> Iterator[list[Result]]:
     """:func:`map_batches`' results a part at a time, in input order, as soon as each is done.
 
-    The caller can store a part while workers go on with the next ones. Workers stop
-    when the caller stops reading (after the work already handed out).
+    The caller can store a part while workers go on with the next ones. When the caller
+    stops reading (closes the iterator, or leaves it on an error), work not yet started
+    is dropped, and the workers stop after the parts they have begun.
 
     >>> [part for part in map_parts(lambda batch: [n + 1 for n in batch], [3, 1, 2])]
     [[4, 2, 3]]
@@ -187,6 +188,9 @@ def map_parts(
                 stack.callback(gc.unfreeze)
                 context = multiprocessing.get_context("fork")
                 pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+                # A caller that stops early (an error while storing a part) does not wait
+                # for the work not yet started.
+                stack.callback(pool.shutdown, wait=True, cancel_futures=True)
                 parts = _learned(pool.map(_run_sharing, bounds))
             for (start, end), part in zip(bounds, parts):
                 if len(part) != end - start:

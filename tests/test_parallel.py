@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -126,3 +127,21 @@ def test_a_caller_may_stop_reading_parts_early() -> None:
     assert 0 < len(first) < 3000 and first == list(range(len(first)))
     parts.close()
     assert parallel._work is None
+
+
+def test_work_not_started_is_dropped_when_the_caller_stops_reading() -> None:
+    import multiprocessing
+
+    started = multiprocessing.get_context("fork").Value("i", 0)
+
+    def slow(batch: Sequence[int]) -> list[int]:
+        with started.get_lock():
+            started.value += 1
+        time.sleep(0.05)
+        return list(batch)
+
+    parts = parallel.map_parts(slow, range(20_000), jobs=2)
+    next(parts)
+    parts.close()
+    assert parallel._work is None
+    assert started.value < 20_000 // 256 // 2

@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from dupecheck.mix import mix64
+from dupecheck.parallel import ordered_map
 from dupecheck.spill import Records
 
 
@@ -95,6 +96,8 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int, *, first: int = 0) 
 
 
 _BANDS_AT_ONCE = 8
+_ROWS_WORTH_WORKERS = 1_000_000
+"""Below this many signatures, sorting every band in this process costs less than starting workers."""
 
 
 def _keys_by_band(signatures: np.ndarray, bands: int, rows: int) -> Iterator[np.ndarray]:
@@ -136,38 +139,45 @@ class BandCollisions:
         self._owners.append(np.asarray(owners, dtype=np.int64))
         self._keys.extend([np.ascontiguousarray(keys[:, band]).tobytes() for band in range(self.bands)])
 
-    def pairs(self, focus: np.ndarray | None = None) -> np.ndarray:
+    def pairs(self, focus: np.ndarray | None = None, jobs: int = 1) -> np.ndarray:
         """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band: rows, sorted.
 
         With ``focus`` (owner numbers), at least every pair with an owner in it: a band's
         keys are sorted only where they are one of the focus's keys in that band (a check
         of a few changed articles against a folder sorts a handful of keys, not all).
+        With many signatures, ``jobs`` processes sort a share of the bands each.
         """
-        none = np.zeros((0, 2), dtype=np.int64)
         if not self._owners:
-            return none
+            return np.zeros((0, 2), dtype=np.int64)
         owners = np.concatenate(self._owners)
         width = int(owners.max()) + 1
         focused = None if focus is None else np.isin(owners, focus)
-        found: list[np.ndarray] = []
+        shared = jobs if len(owners) >= _ROWS_WORTH_WORKERS else 1
+        found = ordered_map(
+            lambda band: self._band_codes(band, owners, focused, width), range(self.bands), shared, per_job=1
+        )
+        codes = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
+        return np.stack([codes // width, codes % width], axis=1)
+
+    def _band_codes(
+        self, band: int, owners: np.ndarray, focused: np.ndarray | None, width: int
+    ) -> np.ndarray:
+        """The pairs of one band (of the ``focused`` rows' keys only, if given), one number each, sorted."""
         keys = np.empty(len(owners), dtype=np.int64)
-        for band in range(self.bands):
-            filled = 0
-            for part in range(band, len(self._keys), self.bands):
-                chunk = np.frombuffer(self._keys.get(part), dtype=np.int64)
-                keys[filled : filled + len(chunk)] = chunk
-                filled += len(chunk)
-            if focused is None:
-                found += _band_pairs(keys, owners, width)
-            else:
-                near = np.isin(keys, keys[focused])
-                found += _band_pairs(keys[near], owners[near], width)
+        filled = 0
+        for part in range(band, len(self._keys), self.bands):
+            chunk = np.frombuffer(self._keys.get(part), dtype=np.int64)
+            keys[filled : filled + len(chunk)] = chunk
+            filled += len(chunk)
+        if focused is not None:
+            near = np.isin(keys, keys[focused])
+            keys, owners = keys[near], owners[near]
+        found = _band_pairs(keys, owners, width)
         if not found:
-            return none
+            return np.zeros(0, dtype=np.int64)
         every = np.concatenate(found)
         # Owners within a bucket are sorted, so each pair is (smaller, larger); one number per pair.
-        codes = np.unique(every[:, 0] * width + every[:, 1])
-        return np.stack([codes // width, codes % width], axis=1)
+        return np.unique(every[:, 0] * width + every[:, 1])
 
 
 def _band_pairs(keys: np.ndarray, owners: np.ndarray, width: int) -> list[np.ndarray]:

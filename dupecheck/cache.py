@@ -14,7 +14,8 @@ and on the MinHash settings. They are stored with a digest of those (:class:`Sig
 changed files re-sign the articles whose own shingles crossed the vocabulary's limit,
 not the whole folder.
 
-Entries not used for :data:`KEEP_DAYS` days are removed at the end of a run. Several runs
+Entries not used for :data:`KEEP_DAYS` days are removed at the end of a run (an entry's
+last use is written at most once a day, so it may go up to a day sooner). Several runs
 may share one file: writes are short transactions in WAL mode, and writers wait for each
 other. The file holds derived data only; deleting it loses nothing.
 """
@@ -41,7 +42,7 @@ from dupecheck.sqlite_file import SqliteFile
 
 FORMAT = "dupecheck segment cache 1"
 KEEP_DAYS = 30
-"""Entries unused for this many days are dropped."""
+"""Entries unused for this many days are dropped (up to a day sooner: see :data:`TOUCH_SECONDS`)."""
 TOUCH_SECONDS = 86400
 """An entry's last use is written again only when older than this: a re-run the same day writes none."""
 BUSY_TIMEOUT = 60.0

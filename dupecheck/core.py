@@ -165,7 +165,7 @@ def _verified(
             focused = np.zeros(len(documents), dtype=bool)
             focused[list(documents.positions(focus).values())] = True
         same = np.array(identical_pairs(identities), dtype=np.int64).reshape(-1, 2)
-        colliding = collisions.pairs(None if focused is None else np.flatnonzero(focused))
+        colliding = collisions.pairs(None if focused is None else np.flatnonzero(focused), jobs)
         codes = np.unique(np.r_[_codes(colliding, width), _codes(same, width)])
         candidates = np.stack([codes // width, codes % width], axis=1)
     finally:
@@ -567,27 +567,30 @@ def _taken(
     segmented: dict[str, str] = {}
     hashed: dict[str, np.ndarray] = {}
     done = 0
-    for part in map_parts(prepare, range(len(batch)), jobs):
-        ids = [article.id for article in batch[done : done + len(part)]]
-        documents.extend_encoded(ids, [blob for blob, *_ in part])
-        paragraph_keys.extend(hashes for _, hashes, *_ in part)
-        shingle_arrays.extend(shingles for _, _, shingles, *_ in part)
-        tables.extend(table for _, _, _, table, _, _ in part)
-        identities.append(np.array([identity for *_, identity, _ in part], dtype="S16"))
+    try:
+        for part in map_parts(prepare, range(len(batch)), jobs):
+            ids = [article.id for article in batch[done : done + len(part)]]
+            documents.extend_encoded(ids, [blob for blob, *_ in part])
+            paragraph_keys.extend(hashes for _, hashes, *_ in part)
+            shingle_arrays.extend(shingles for _, _, shingles, *_ in part)
+            tables.extend(table for _, _, _, table, _, _ in part)
+            identities.append(np.array([identity for *_, identity, _ in part], dtype="S16"))
+            if kept is not None:
+                part_keys = keys[done : done + len(part)]
+                segmented.update((key, made) for key, (*_, made) in zip(part_keys, part) if key and made)
+                hashed.update(
+                    (key, hashes)
+                    for key, (_, hashes, *_) in zip(part_keys, part)
+                    if key and key not in stored_keys
+                )
+            done += len(part)
+            progress("segment", before + done, before + done)
+            read_ahead(len(part))
+    finally:
+        # What was made is cached even when reading the next batch fails.
         if kept is not None:
-            part_keys = keys[done : done + len(part)]
-            segmented.update((key, made) for key, (*_, made) in zip(part_keys, part) if key and made)
-            hashed.update(
-                (key, hashes)
-                for key, (_, hashes, *_) in zip(part_keys, part)
-                if key and key not in stored_keys
-            )
-        done += len(part)
-        progress("segment", before + done, before + done)
-        read_ahead(len(part))
-    if kept is not None:
-        kept.put(segmented)
-        kept.put_paragraph_keys(hashed)
+            kept.put(segmented)
+            kept.put_paragraph_keys(hashed)
     return keys
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from dupecheck.parallel import ordered_map
+from dupecheck.parallel import map_parts, ordered_map
 from dupecheck.shingle import is_in
 from dupecheck.spill import KeyArrays
 
@@ -46,7 +46,7 @@ def key_chunks(
     >>> [(keys.tolist(), owners.tolist()) for keys, owners in key_chunks([np.array([3, 1]), np.array([2])])]
     [([3, 1, 2], [0, 0, 1])]
     """
-    within = within or range(len(arrays))
+    within = range(len(arrays)) if within is None else within
     for start in range(within.start, within.stop, _ARRAYS_AT_ONCE):
         stop = min(start + _ARRAYS_AT_ONCE, within.stop)
         chosen = [np.asarray(a, dtype=np.uint64) for a in arrays[start:stop]]
@@ -76,7 +76,12 @@ def frequent_keys(arrays: Sequence[np.ndarray], more_than: float, jobs: int = 1)
         values, counts = np.unique(np.concatenate(every), return_counts=True)
         return values[counts > more_than]
     shares = _shares(len(arrays), jobs)
-    totals = np.sum(ordered_map(lambda share: _bucket_totals(arrays, share), shares, jobs, per_job=1), axis=0)
+    totals = np.zeros(_BUCKETS, dtype=np.int64)
+    for part in map_parts(
+        lambda chosen: [_bucket_totals(arrays, share) for share in chosen], shares, jobs, per_job=1
+    ):
+        for share_totals in part:  # added as they come: never every share's 32 MiB at once
+            totals += share_totals
     heavy = totals > more_than
     if not heavy.any():
         return np.zeros(0, dtype=np.uint64)

@@ -61,7 +61,10 @@ def share_dict(memo: dict[Any, Any], kept: int) -> SharedMemo:
     """:func:`share_memo` for a dict memo, emptied here when it would hold more than ``kept`` entries.
 
     A dict keeps insertion order, so what a worker added since it held ``n`` entries is
-    its newest ``len - n``; had it emptied the dict meanwhile, all it holds is new.
+    its newest ``len - n``. Had it emptied the dict meanwhile, it sends all it holds if
+    that is fewer than ``n``, else its newest: some entries may not come back, which
+    costs only their making again. Entries this process has already are not counted
+    against ``kept``.
     """
 
     def newest(size: int) -> list[tuple[Any, Any]]:
@@ -70,9 +73,10 @@ def share_dict(memo: dict[Any, Any], kept: int) -> SharedMemo:
         return list(islice(reversed(memo.items()), len(memo) - size))
 
     def learn(entries: list[tuple[Any, Any]]) -> None:
-        if len(memo) + len(entries) > kept:
+        new = [(key, value) for key, value in entries if key not in memo]
+        if len(memo) + len(new) > kept:
             memo.clear()
-        memo.update(entries[:kept])
+        memo.update(new[:kept])
 
     return share_memo(SharedMemo(mark=memo.__len__, added=newest, learn=learn))
 
@@ -166,8 +170,8 @@ def map_parts(
     """:func:`map_batches`' results a part at a time, in input order, as soon as each is done.
 
     The caller can store a part while workers go on with the next ones. When the caller
-    stops reading (closes the iterator, or leaves it on an error), work not yet started
-    is dropped, and the workers stop after the parts they have begun.
+    stops reading (closes the iterator, or leaves it on an error), work still queued is
+    dropped; the few parts already handed to workers still run.
 
     >>> [part for part in map_parts(lambda batch: [n + 1 for n in batch], [3, 1, 2])]
     [[4, 2, 3]]
@@ -176,27 +180,31 @@ def map_parts(
     workers = min(jobs, len(items) // max(per_job, 1))
     chunk = _CHUNK if workers < 2 else max(1, min(_CHUNK, len(items) // (workers * 4)))
     bounds = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-    _work = (function, items)
     forked = workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
-    try:
-        with ExitStack() as stack:
-            parts: Iterable[list[Result]] = map(_run, bounds)
-            if forked:
-                # Frozen objects are left alone by the workers' garbage collector, so their
-                # memory pages stay shared with this process instead of being copied.
-                gc.freeze()
-                stack.callback(gc.unfreeze)
-                context = multiprocessing.get_context("fork")
-                pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
-                # A caller that stops early (an error while storing a part) does not wait
-                # for the work not yet started.
-                stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+    with ExitStack() as stack:
+        # In this process the function is bound here, not read from _work when a part is
+        # made: another map may run while this one is paused between parts.
+        parts: Iterable[list[Result]] = (function(items[start:end]) for start, end in bounds)
+        if forked:
+            # Frozen objects are left alone by the workers' garbage collector, so their
+            # memory pages stay shared with this process instead of being copied.
+            gc.freeze()
+            stack.callback(gc.unfreeze)
+            context = multiprocessing.get_context("fork")
+            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+            # A caller that stops early (an error while storing a part) does not wait for
+            # work still queued; parts already handed to workers (a few) still run.
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            # With fork, every worker is started by the first submission and keeps its own
+            # _work: this process's is put back at once.
+            previous, _work = _work, (function, items)
+            try:
                 parts = _learned(pool.map(_run_sharing, bounds))
-            for (start, end), part in zip(bounds, parts):
-                if len(part) != end - start:
-                    raise ValueError(
-                        f"a batch function must give one result per item: {len(part)} for {end - start}"
-                    )
-                yield part
-    finally:
-        _work = None
+            finally:
+                _work = previous
+        for (start, end), part in zip(bounds, parts):
+            if len(part) != end - start:
+                raise ValueError(
+                    f"a batch function must give one result per item: {len(part)} for {end - start}"
+                )
+            yield part

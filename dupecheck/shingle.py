@@ -128,7 +128,7 @@ class _Terms:
         return len(self._number)
 
     def added(self, mark: int) -> tuple[list[str], np.ndarray]:
-        """Terms numbered since there were ``mark``, with their columns (all, if numbering began again)."""
+        """Terms numbered since there were ``mark``, with their columns (all, if fewer are numbered now)."""
         with self._lock:
             count = len(self._number)
             start = mark if mark <= count else 0

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dupecheck import bands as bands_module
 from dupecheck.bands import BandCollisions, band_keys, band_layout, colliding_pairs
 
 
@@ -129,3 +130,18 @@ def test_a_focus_keeps_every_pair_with_an_owner_in_it(seed: int, focus: set[int]
     collisions.close()
     assert set(focused) <= set(every)
     assert [pair for pair in focused if focus & set(pair)] == [pair for pair in every if focus & set(pair)]
+
+
+def test_bands_sorted_in_worker_processes_give_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bands_module, "_ROWS_WORTH_WORKERS", 0)
+    rng = np.random.default_rng(11)
+    signatures = rng.integers(0, 4, size=(400, 16), dtype=np.uint32)
+    owners = np.sort(rng.integers(0, 150, size=400))
+    collisions = BandCollisions(8, 2)
+    collisions.add(owners, signatures)
+    alone = collisions.pairs().tolist()
+    assert [(i, j) for i, j in alone] == _reference(owners, signatures, 8, 2)
+    assert collisions.pairs(jobs=2).tolist() == alone
+    focus = np.array([3, 50, 140])
+    assert collisions.pairs(focus, jobs=2).tolist() == collisions.pairs(focus).tolist()
+    collisions.close()

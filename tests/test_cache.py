@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from dupecheck import core
 from dupecheck.boilerplate import read_patterns
 from dupecheck.cache import KEEP_DAYS, CacheError, SegmentCache
 from dupecheck.core import find_duplicates
+from dupecheck.errors import InputError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Document
 from dupecheck.settings import Settings
@@ -260,3 +262,23 @@ def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> N
         used = dict(cache._db.execute("SELECT key, used FROM segments").fetchall())
         assert used[cache.key("fresh")] == now - 3600
         assert used[cache.key("stale")] >= now
+
+
+def test_what_a_scan_segmented_is_cached_when_reading_its_input_fails_midway(
+    tmp_path: Path, built: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(core, "_BATCH", 100)
+    articles, _ = corpus_with_planted_copies(300)
+    cache = tmp_path / "cache"
+
+    def failing() -> Iterator[Article]:
+        yield from articles[:150]
+        raise InputError("the input broke")
+
+    with pytest.raises(InputError, match="broke"):
+        find_duplicates(failing(), jobs=1, cache=cache)
+    made = set(built)
+    assert {a.id for a in articles[:100]} <= made  # the first batch, segmented while the input broke
+    built.clear()
+    find_duplicates(articles[:100], jobs=1, cache=cache)
+    assert built == []

@@ -62,3 +62,9 @@ def test_counting_shared_out_over_processes_finds_the_same_keys(monkeypatch: pyt
         expected = sorted(key for key, n in counts.items() if n > limit)
         assert frequent_keys(arrays, limit, jobs=2).tolist() == expected
         assert frequent_keys(arrays, limit, jobs=3).tolist() == expected
+
+
+def test_key_chunks_within_an_empty_range_give_no_keys() -> None:
+    arrays = [np.array([1, 2], dtype=np.uint64), np.array([3], dtype=np.uint64)]
+    assert list(key_chunks(arrays, range(1, 1))) == []
+    assert [keys.tolist() for keys, _ in key_chunks(arrays, range(1, 2))] == [[3]]

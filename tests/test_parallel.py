@@ -145,3 +145,25 @@ def test_work_not_started_is_dropped_when_the_caller_stops_reading() -> None:
     parts.close()
     assert parallel._work is None
     assert started.value < 20_000 // 256 // 2
+
+
+def test_another_map_may_run_while_a_map_is_paused_between_parts() -> None:
+    for jobs in (1, 2):
+        parts = parallel.map_parts(lambda batch: [n * 2 for n in batch], range(3000), jobs=jobs)
+        first = next(parts)
+        assert ordered_map(lambda n: n + 1, range(2000), jobs=jobs) == list(range(1, 2001))
+        rest = [n for part in parts for n in part]
+        assert first + rest == [n * 2 for n in range(3000)]
+        assert parallel._work is None
+
+
+def test_entries_a_memo_already_holds_do_not_count_against_kept() -> None:
+    memo: dict[int, int] = dict.fromkeys(range(900), 0)
+    shared = parallel.share_dict(memo, kept=1000)
+    try:
+        shared.learn([(n, 0) for n in range(800, 950)])
+        assert len(memo) == 950
+        shared.learn([(n, 0) for n in range(2000, 2100)])
+        assert set(memo) == set(range(2000, 2100))  # emptied, then what was new
+    finally:
+        parallel._MEMOS.remove(shared)

@@ -113,11 +113,11 @@ def _heavy_counts(
     arrays: Sequence[np.ndarray], share: range, heavy: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The keys in ``heavy`` buckets of the arrays in ``share``, sorted, and how many arrays hold each."""
-    found = [(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))]
+    values, counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     for keys, _ in key_chunks(arrays, share):
         more, times = np.unique(keys[heavy[_bucket(keys)]], return_counts=True)
-        found = [_merged([*found, (more, times)])]
-    return found[0]
+        values, counts = _merged([(values, counts), (more, times)])
+    return values, counts
 
 
 def _merged(counted: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ stored index proposes the same paragraph collisions as a scan does in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -127,17 +127,18 @@ class BandCollisions:
 
     def add(self, owners: np.ndarray, signatures: np.ndarray) -> None:
         """Add ``signatures`` (rows), row ``k`` belonging to owner ``owners[k]``."""
-        if not len(owners):
-            return
-        self._owners.append(np.asarray(owners, dtype=np.int64))
-        self._keys.extend([keys.tobytes() for keys in _keys_by_band(signatures, self.bands, self.rows)])
+        self._store(owners, (keys.tobytes() for keys in _keys_by_band(signatures, self.bands, self.rows)))
 
     def add_keys(self, owners: np.ndarray, keys: np.ndarray) -> None:
         """:meth:`add` for signatures whose :func:`band_keys` were made already (in workers), row by row."""
+        self._store(owners, (np.ascontiguousarray(keys[:, band]).tobytes() for band in range(self.bands)))
+
+    def _store(self, owners: np.ndarray, by_band: Iterable[bytes]) -> None:
+        """Keep the owners of some rows, and their keys band after band (``by_band``)."""
         if not len(owners):
             return
         self._owners.append(np.asarray(owners, dtype=np.int64))
-        self._keys.extend([np.ascontiguousarray(keys[:, band]).tobytes() for band in range(self.bands)])
+        self._keys.extend(by_band)
 
     def pairs(self, focus: np.ndarray | None = None, jobs: int = 1) -> np.ndarray:
         """Pairs ``(i, j)``, ``i < j``, of owners with signatures that agree on some band: rows, sorted.

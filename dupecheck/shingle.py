@@ -252,6 +252,8 @@ class ShingleCodes:
     """uint64: its 64-bit key (:func:`shingle_key`), what document frequencies are counted over."""
     words: int
     """How many of the shingles (the first ones) are single words."""
+    first: np.ndarray
+    """For each pair (after the words), its first word's place among the words; its second is next."""
 
 
 def split_by_owner(values: np.ndarray, owners: np.ndarray, count: int) -> list[np.ndarray]:
@@ -311,6 +313,7 @@ def shingle_codes(paragraphs: Sequence[Sequence[str]]) -> ShingleCodes:
         crc=np.concatenate([crc.astype(np.uint32), pair_crc]),
         key=np.concatenate([key, pair_key]),
         words=len(terms),
+        first=first,
     )
 
 

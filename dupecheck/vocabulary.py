@@ -70,13 +70,11 @@ def _shingles_of(document: Document, keys: set[int]) -> dict[int, str]:
     paragraphs = [p.terms for p in document.paragraphs if p.is_content]
     terms = [term for paragraph in paragraphs for term in paragraph]
     codes = shingle_codes(paragraphs)
-    # Pair n (after the words) is of terms first[n] and first[n] + 1, as shingle_codes makes them.
-    first = np.flatnonzero(codes.paragraph[: codes.words][:-1] == codes.paragraph[: codes.words][1:])
     wanted = np.sort(np.fromiter(keys, dtype=np.uint64, count=len(keys)))
     found: dict[int, str] = {}
     for at in np.flatnonzero(is_in(codes.key, wanted)).tolist():
         pair = at - codes.words
-        shingle = terms[at] if pair < 0 else f"{terms[first[pair]]} {terms[first[pair] + 1]}"
+        shingle = terms[at] if pair < 0 else f"{terms[codes.first[pair]]} {terms[codes.first[pair] + 1]}"
         found[int(codes.key[at])] = shingle
     return found
 

@@ -370,7 +370,22 @@ def changed_ids(articles: Iterable[Article], paths: Collection[str | os.PathLike
     ('b',)
     """
     wanted = {_file_key(path) for path in paths}
-    return tuple(article.id for article in articles if _file_key(_file_of(article.source)) in wanted)
+    names = {os.path.basename(key) for key in wanted}
+    return tuple(
+        article.id
+        for article in articles
+        if _may_resolve_to(file := _file_of(article.source), names) and _file_key(file) in wanted
+    )
+
+
+def _may_resolve_to(path: str, names: Collection[str]) -> bool:
+    """False only when ``path`` cannot resolve to a file of one of ``names`` (normalized base names).
+
+    A path's real path ends in its own name unless the name is a link (or "." or ".."),
+    so most files of a large folder are ruled out without resolving each of their folders.
+    """
+    name = os.path.normcase(os.path.basename(path))
+    return name in names or name in ("", ".", "..") or os.path.islink(path)
 
 
 def baseline_of(result: CheckResult) -> Baseline:

@@ -487,6 +487,21 @@ def test_changed_ids_maps_files_to_articles() -> None:
     assert changed_ids(articles, ["other.md"]) == ()
 
 
+def test_changed_ids_follow_links_to_the_changed_file(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "b.md").write_text("...", encoding="utf-8")
+    (news / "alias.md").symlink_to(news / "b.md")
+    (tmp_path / "mirror").symlink_to(news, target_is_directory=True)
+    articles = [
+        Article(name, "...", str(tmp_path / name)) for name in ("news/b.md", "news/alias.md", "mirror/b.md")
+    ]
+    assert changed_ids(articles, [news / "b.md"]) == ("news/b.md", "news/alias.md", "mirror/b.md")
+    assert changed_ids(articles, [tmp_path / "mirror" / "alias.md"]) == changed_ids(articles, [news / "b.md"])
+    (news / "c.md").write_text("...", encoding="utf-8")
+    assert changed_ids([*articles, Article("c", "...", str(news / "c.md"))], [news / "c.md"]) == ("c",)
+
+
 def test_config_cache_and_jobs_are_used_by_the_check(site: Path) -> None:
     (site / ".dupecheck.toml").write_text('cache = ".dupecheck-cache"\njobs = 1\n', encoding="utf-8")
     first = check("content")

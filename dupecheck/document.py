@@ -8,14 +8,13 @@ import sys
 import numpy as np
 
 from dupecheck.boilerplate import Patterns, dateline, furniture
-from dupecheck.model import Article, Document, Paragraph, ParagraphKind
+from dupecheck.model import KINDS_BY_VALUE, Article, Document, Paragraph, ParagraphKind
 from dupecheck.repeated import key_hashes
 from dupecheck.segment import paragraph_spans
 from dupecheck.settings import Settings
 from dupecheck.text import content_terms, fold
 
 _DATELINE_WITHIN = 3
-_KINDS = {kind.value: kind for kind in ParagraphKind}
 
 
 def build_document(article: Article, settings: Settings, *, boilerplate: Patterns = ()) -> Document:
@@ -108,6 +107,6 @@ def stored_rows(paragraphs: str) -> list[tuple[int, int, ParagraphKind, str, lis
     [(0, 4, <ParagraphKind.CONTENT: 'content'>, '', ['council'])]
     """
     return [
-        (int(start), int(end), _KINDS[kind], reason, terms)
+        (int(start), int(end), KINDS_BY_VALUE[kind], reason, terms)
         for start, end, kind, reason, terms in json.loads(paragraphs)
     ]

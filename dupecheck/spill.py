@@ -21,12 +21,11 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from dupecheck.model import Article, Document, Paragraph, ParagraphKind
+from dupecheck.model import KINDS_BY_VALUE, Article, Document, Paragraph, ParagraphKind
 from dupecheck.pretest import Evidence
 
 _SEPARATOR = "\x1f"
 """Joins a paragraph's terms on disk: terms are words and figures, never control characters."""
-_KINDS = {kind.value: kind for kind in ParagraphKind}
 IN_MEMORY = 1 << 27
 """Bytes a :class:`Records` keeps in memory before it moves them to a file (128 MiB)."""
 _WRITE_AT_ONCE = 1 << 23
@@ -247,7 +246,9 @@ def decode_document(blob: bytes) -> Document:
     return Document(
         Article(*fields),
         tuple(
-            Paragraph(number, start, end, _KINDS[kind], tuple(terms.split(_SEPARATOR)) if terms else (), why)
+            Paragraph(
+                number, start, end, KINDS_BY_VALUE[kind], tuple(terms.split(_SEPARATOR)) if terms else (), why
+            )
             for number, (start, end, kind, why, terms) in enumerate(rows)
         ),
     )

@@ -81,16 +81,19 @@ def _render_scan(console: Console, report: ScanReport) -> None:
     )
     grouped = pairs_by_group(report.groups, report.pairs, lambda pair: pair.a)
     for number, (group, pairs) in enumerate(zip(report.groups, grouped, strict=True), 1):
-        console.print(Text(f"Group {number}: {count(len(group.members), 'article')}", style="bold"))
-        for member in group.members:
-            console.print(f"  • {member}")
+        # A group is printed at once: rich's cost is mostly per print, and a large scan has
+        # tens of thousands of pairs.
+        lines = [Text(f"Group {number}: {count(len(group.members), 'article')}", style="bold")]
+        lines += [Text(f"  • {member}") for member in group.members]
         for pair in sorted(pairs, key=strongest_first):
-            console.print()
-            console.print(Text.assemble("  ", (pair.a, "bold"), " ↔ ", (pair.b, "bold")))
-            console.print(Text.assemble("    ", _relation_text(pair), _scores(pair)))
-            console.print(f"    {_coverage(pair)}")
-            console.print(f"    {paragraph_summary(pair, documents[pair.a], documents[pair.b])}")
-        console.print()
+            lines += [
+                Text(),
+                Text.assemble("  ", (pair.a, "bold"), " ↔ ", (pair.b, "bold")),
+                Text.assemble("    ", _relation_text(pair), _scores(pair)),
+                Text(f"    {_coverage(pair)}"),
+                Text(f"    {paragraph_summary(pair, documents[pair.a], documents[pair.b])}"),
+            ]
+        console.print(Text("\n").join([*lines, Text()]))
 
 
 def _render_compare(console: Console, report: CompareReport, *, highlighted: bool) -> None:

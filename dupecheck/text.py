@@ -121,15 +121,16 @@ def content_terms(text: str) -> tuple[str, ...]:
     """
     known = _TERMS
     found = words(text)
-    terms = list(map(known.get, found))
-    if None in terms:
-        if len(known) > _TERMS_KEPT:
-            known.clear()
-        unknown = [w for w in set(found).difference(known) if w not in STOPWORDS]
-        known.update(zip(unknown, _stemmer().stemWords([w.replace("'", "") for w in unknown])))
-        known.update(dict.fromkeys(STOPWORDS.intersection(found), ""))
-        terms = list(map(known.__getitem__, found))
-    return tuple(filter(None, terms))
+    try:  # one pass when every word is known, as most are (a third faster than checking first)
+        return tuple(filter(None, map(known.__getitem__, found)))
+    except KeyError:
+        pass
+    if len(known) > _TERMS_KEPT:
+        known.clear()
+    unknown = [w for w in set(found).difference(known) if w not in STOPWORDS]
+    known.update(zip(unknown, _stemmer().stemWords([w.replace("'", "") for w in unknown])))
+    known.update(dict.fromkeys(STOPWORDS.intersection(found), ""))
+    return tuple(filter(None, map(known.__getitem__, found)))
 
 
 def term_spans(text: str) -> list[tuple[int, int, str]]:

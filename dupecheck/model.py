@@ -81,6 +81,34 @@ class Document:
         return sum(p.end - p.start for p in self.paragraphs if p.is_content)
 
 
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A document as listings show it: its article, and each paragraph's span, kind and reason (no terms).
+
+    Listing a scan's documents needs no terms, and reading them back is most of the cost
+    of a :class:`Document` kept on disk (:func:`outlines`).
+    """
+
+    article: Article
+    paragraphs: tuple[tuple[int, int, ParagraphKind, str], ...]
+    """Each paragraph's start, end, kind and reason, in order (its index is its place here)."""
+
+    @property
+    def id(self) -> str:
+        """The article's id."""
+        return self.article.id
+
+    @classmethod
+    def of(cls, document: Document) -> Outline:
+        """The outline of ``document``.
+
+        >>> short = Paragraph(0, 0, 3, ParagraphKind.SHORT, ("hi",), "few words")
+        >>> Outline.of(Document(Article("a", "Hi."), (short,))).paragraphs
+        ((0, 3, <ParagraphKind.SHORT: 'short'>, 'few words'),)
+        """
+        return cls(document.article, tuple((p.start, p.end, p.kind, p.reason) for p in document.paragraphs))
+
+
 class Relation(StrEnum):
     """How two articles are related, strongest first."""
 
@@ -169,6 +197,24 @@ class Indexed(Protocol):
     def positions(self, identifiers: Iterable[str]) -> dict[str, int]:
         """The number of each document named in ``identifiers`` (unknown names are left out)."""
         ...
+
+
+@runtime_checkable
+class Outlined(Protocol):
+    """Documents that list their outlines without reading terms (:class:`~dupecheck.spill.DocumentStore`)."""
+
+    def outlines(self) -> Iterator[Outline]:
+        """Each document's :class:`Outline`, in order."""
+        ...
+
+
+def outlines(documents: Sequence[Document]) -> Iterator[Outline]:
+    """The :class:`Outline` of each of ``documents`` in order; documents kept on disk are read without terms.
+
+    >>> [o.id for o in outlines([Document(Article("a", "..."), ()), Document(Article("b", "..."), ())])]
+    ['a', 'b']
+    """
+    return documents.outlines() if isinstance(documents, Outlined) else map(Outline.of, documents)
 
 
 def document_ids(documents: Sequence[Document]) -> list[str]:

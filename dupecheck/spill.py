@@ -21,7 +21,7 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from dupecheck.model import KINDS_BY_VALUE, Article, Document, Paragraph, ParagraphKind
+from dupecheck.model import KINDS_BY_VALUE, Article, Document, Outline, Paragraph, ParagraphKind
 from dupecheck.pretest import Evidence
 
 _SEPARATOR = "\x1f"
@@ -254,6 +254,16 @@ def decode_document(blob: bytes) -> Document:
     )
 
 
+def decode_outline(blob: bytes) -> Outline:
+    """The :class:`~dupecheck.model.Outline` of the document :func:`encode_document` made ``blob`` of.
+
+    Its terms are not split nor made into paragraphs: a listing does not show them.
+    """
+    fields, rows = marshal.loads(blob)
+    paragraphs = tuple((start, end, KINDS_BY_VALUE[kind], why) for start, end, kind, why, _ in rows)
+    return Outline(Article(*fields), paragraphs)
+
+
 class DocumentStore(_Spilled[Document]):
     """Documents, articles' texts included, kept on disk; an item is read back when indexed.
 
@@ -287,6 +297,10 @@ class DocumentStore(_Spilled[Document]):
         """Append documents already encoded (:func:`encode_document`, in worker processes), with their ids."""
         self._records.extend(blobs)
         self.ids += ids
+
+    def outlines(self) -> Iterator[Outline]:
+        """Each document's :class:`~dupecheck.model.Outline`, in order, read without its terms."""
+        return map(decode_outline, self._records.span(0, len(self)))
 
     def replace(self, number: int, item: Document) -> None:
         """Make ``item`` (an article's document, marked anew) item ``number``; its id must not change."""

@@ -5,7 +5,17 @@ from typing import overload
 
 import pytest
 
-from dupecheck.model import Article, Document, Indexed, document_positions, documents_named
+from dupecheck.model import (
+    Article,
+    Document,
+    Indexed,
+    Outline,
+    Paragraph,
+    ParagraphKind,
+    document_positions,
+    documents_named,
+    outlines,
+)
 
 
 class CountedStore(Sequence[Document]):
@@ -88,3 +98,22 @@ def test_document_positions() -> None:
     store = CountedStore(documents)
     assert document_positions(store, ["c", "x", "a"]) == {"a": 0, "c": 2}
     assert store.read == []
+
+
+def test_an_outline_keeps_spans_kinds_and_reasons_but_not_terms() -> None:
+    paragraphs = (
+        Paragraph(0, 0, 9, ParagraphKind.BOILERPLATE, ("share",), "site furniture"),
+        Paragraph(1, 11, 40, ParagraphKind.CONTENT, ("council", "vote")),
+    )
+    document = Document(Article("a", "text", source="a.txt"), paragraphs)
+    outline = Outline.of(document)
+    assert outline.id == "a" and outline.article is document.article
+    assert outline.paragraphs == (
+        (0, 9, ParagraphKind.BOILERPLATE, "site furniture"),
+        (11, 40, ParagraphKind.CONTENT, ""),
+    )
+
+
+def test_outlines_of_plain_documents_are_made_from_them() -> None:
+    documents = _documents("a", "b")
+    assert list(outlines(documents)) == [Outline.of(d) for d in documents]

@@ -9,7 +9,7 @@ from paths import SAMPLES
 from dupecheck import spill
 from dupecheck.document import build_document
 from dupecheck.load import load_paths
-from dupecheck.model import Article, Document
+from dupecheck.model import Article, Document, Outline, outlines
 from dupecheck.parallel import map_batches
 from dupecheck.settings import Settings
 from dupecheck.spill import DocumentStore, KeyArrays
@@ -44,6 +44,18 @@ def test_documents_come_back_as_they_went_in() -> None:
     assert store.positions([documents[2].id, "nobody"]) == {documents[2].id: 2}
     with pytest.raises(IndexError):
         store[len(documents)]
+
+
+def test_outlines_are_read_without_terms_and_match_the_documents() -> None:
+    documents = _sample_documents()
+    store = DocumentStore()
+    store.extend(documents)
+    shorter = Document(documents[1].article, documents[1].paragraphs[:1])
+    store.replace(1, shorter)
+    expected = [Outline.of(document) for document in [documents[0], shorter, *documents[2:]]]
+    assert list(store.outlines()) == expected
+    assert list(outlines(store)) == expected
+    assert any(kind.value != "content" for o in expected for _, _, kind, _ in o.paragraphs)
 
 
 def test_a_replaced_document_is_read_back_and_its_neighbours_are_untouched() -> None:

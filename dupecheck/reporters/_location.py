@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dupecheck.model import Document, Paragraph
+from dupecheck.model import Document, Outline, Paragraph
 
 _JSONL_SOURCE = re.compile(r"(?P<path>.+\.jsonl):(?P<line>[0-9]+)", re.IGNORECASE)
 """The source of an article read from a JSON Lines file: the file and the line of its record."""
@@ -44,7 +44,7 @@ def artifact_path(source: str) -> str:
     return path.as_posix()
 
 
-def document_path(document: Document) -> str:
+def document_path(document: Document | Outline) -> str:
     """The file ``document`` was read from (its id when it has no source), as :func:`artifact_path`."""
     source = document.article.source or document.id
     jsonl = _JSONL_SOURCE.fullmatch(source)

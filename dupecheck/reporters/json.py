@@ -15,7 +15,16 @@ from dataclasses import asdict
 from typing import Any, TextIO, overload
 
 from dupecheck import __version__
-from dupecheck.model import CompareReport, Document, PairResult, ScanReport
+from dupecheck.model import (
+    Article,
+    CompareReport,
+    Document,
+    Outline,
+    PairResult,
+    ParagraphKind,
+    ScanReport,
+    outlines,
+)
 
 SCAN_SCHEMA = "dupecheck.scan/1"
 COMPARE_SCHEMA = "dupecheck.compare/1"
@@ -61,7 +70,10 @@ def dump(data: Mapping[str, Any], out: TextIO) -> None:
 
 
 class _Lazy(Sequence[dict[str, Any]]):
-    """A report's documents as JSON objects, each made when it is written: a scan's may not fit in memory."""
+    """A report's documents as JSON objects, each made when it is written: a scan's may not fit in memory.
+
+    Going through them reads documents kept on disk without their terms (:func:`~dupecheck.model.outlines`).
+    """
 
     def __init__(self, documents: Sequence[Document]) -> None:
         self._documents = documents
@@ -77,24 +89,24 @@ class _Lazy(Sequence[dict[str, Any]]):
 
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
-            return [_scanned(document) for document in self._documents[index]]
-        return _scanned(self._documents[index])
+            return [_scanned(Outline.of(document)) for document in self._documents[index]]
+        return _scanned(Outline.of(self._documents[index]))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return map(_scanned, self._documents)
+        return map(_scanned, outlines(self._documents))
 
 
-def _scanned(document: Document) -> dict[str, Any]:
+def _scanned(outline: Outline) -> dict[str, Any]:
     """A document as a scan report lists it."""
     return {
-        "id": document.id,
-        "source": document.article.source,
-        **_metadata(document),
-        "paragraphs": [[p.start, p.end] for p in document.paragraphs],
+        "id": outline.id,
+        "source": outline.article.source,
+        **_metadata(outline.article),
+        "paragraphs": [[start, end] for start, end, _, _ in outline.paragraphs],
         "boilerplate": [
-            {"paragraph": p.index, "kind": p.kind.value, "reason": p.reason}
-            for p in document.paragraphs
-            if not p.is_content
+            {"paragraph": index, "kind": kind.value, "reason": reason}
+            for index, (_, _, kind, reason) in enumerate(outline.paragraphs)
+            if kind is not ParagraphKind.CONTENT
         ],
     }
 
@@ -164,9 +176,8 @@ def _pair(pair: PairResult) -> dict[str, Any]:
     }
 
 
-def _metadata(document: Document) -> dict[str, str]:
+def _metadata(article: Article) -> dict[str, str]:
     """The article's title, date, url, outlet and author ("" when unknown)."""
-    article = document.article
     return {
         "title": article.title,
         "date": article.date,
@@ -180,7 +191,7 @@ def _document(document: Document) -> dict[str, Any]:
     return {
         "id": document.id,
         "source": document.article.source,
-        **_metadata(document),
+        **_metadata(document.article),
         "paragraphs": [
             {
                 "text": document.text_of(p),

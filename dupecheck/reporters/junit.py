@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from dupecheck.model import CompareReport, Document, Relation, ScanReport, Skipped, document_ids
+from dupecheck.model import CompareReport, Outline, Relation, ScanReport, Skipped, document_ids, outlines
 from dupecheck.reporters._location import artifact_path, document_path
 from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, count, paragraph_summary
 
@@ -40,7 +40,7 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
         "skipped": str(len(skipped)),
     }
     cases = itertools.chain(
-        (_document_case(document, pairs_of.get(document.id, [])) for document in documents),
+        (_document_case(outline, pairs_of.get(outline.id, [])) for outline in outlines(documents)),
         map(_skipped_case, skipped),
     )
     root = ET.Element("testsuites", {"name": SUITE, **totals})
@@ -69,7 +69,7 @@ _CASE_LEVEL = 2
 _CASE_BETWEEN = "\n" + "  " * _CASE_LEVEL
 
 
-def _document_case(document: Document, mine: list[ConfirmedPair]) -> ET.Element:
+def _document_case(document: Outline, mine: list[ConfirmedPair]) -> ET.Element:
     case = _case(document.id, document_path(document))
     if mine:
         strongest = max(mine, key=lambda p: p.relation.rank).relation
@@ -97,11 +97,11 @@ def _case(name: str, path: str) -> ET.Element:
     return ET.Element("testcase", {"classname": SUITE, "name": _xml_text(name), "file": _xml_text(path)})
 
 
-def _other(confirmed: ConfirmedPair, document: Document) -> str:
+def _other(confirmed: ConfirmedPair, document: Outline) -> str:
     return confirmed.pair.b if confirmed.pair.a == document.id else confirmed.pair.a
 
 
-def _details(confirmed: ConfirmedPair, document: Document) -> str:
+def _details(confirmed: ConfirmedPair, document: Outline) -> str:
     """One line on a pair, from ``document``'s side: how much of each is found in the other."""
     pair = confirmed.pair
     mine, theirs = (pair.a_in_b, pair.b_in_a) if pair.a == document.id else (pair.b_in_a, pair.a_in_b)

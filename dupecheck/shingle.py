@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 
 import numpy as np
 
@@ -92,13 +92,15 @@ class _Terms:
         """The four columns of each of ``terms``, in order (a new array)."""
         with self._lock:
             number = self._number
-            unknown = set(terms).difference(number)
-            if unknown:
+            try:  # one pass when every term is numbered, as most are
+                chosen = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+            except KeyError:
+                unknown = set(terms).difference(number)
                 if len(number) + len(unknown) > _TERMS_KEPT:
                     number.clear()
                     unknown = set(terms)
                 self._add(sorted(unknown))
-            chosen = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+                chosen = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
             return self._columns[:, chosen]
 
     def _add(self, unknown: list[str]) -> None:
@@ -288,8 +290,8 @@ def shingle_codes(paragraphs: Sequence[Sequence[str]]) -> ShingleCodes:
     >>> int(codes.key[3]) == shingle_key("council vote")
     True
     """
-    terms = [term for paragraph in paragraphs for term in paragraph]
-    owner = np.repeat(np.arange(len(paragraphs), dtype=np.int32), [len(p) for p in paragraphs])
+    terms = list(chain.from_iterable(paragraphs))
+    owner = np.repeat(np.arange(len(paragraphs), dtype=np.int32), list(map(len, paragraphs)))
     columns = _TERMS.columns(terms)
     crc, crc_spaced, length, key = columns[0], columns[1], columns[2], columns[3]
     first = np.flatnonzero(owner[:-1] == owner[1:])

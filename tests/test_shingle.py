@@ -108,6 +108,18 @@ def test_terms_numbered_in_another_process_are_learned_with_their_values() -> No
     assert source.added(99)[0] == ["council", "vote", "barrier", "fund"]  # numbers started again: all
 
 
+def test_a_full_term_table_starts_again_and_gives_the_same_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shingle, "_TERMS_KEPT", 3)
+    terms = shingle._Terms()
+    first = terms.columns(["council", "vote", "council"])
+    assert terms.mark() == 2
+    wanted = ["barrier", "fund", "vote"]
+    again = terms.columns(wanted)  # 2 + 2 new terms: over 3, so numbering starts again
+    assert terms.mark() == 3
+    assert (again == shingle._Terms().columns(wanted)).all()
+    assert (first[:, 1] == again[:, 2]).all()
+
+
 def test_scan_workers_leave_the_terms_they_numbered_to_this_process() -> None:
     words = [f"zqx{n}vote" for n in range(1200)]
     ordered_map(lambda word: shingle_codes([[word]]).key.tolist(), words, jobs=2)

@@ -21,7 +21,6 @@ import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from dupecheck.allow import AllowEntry, allowing, article_names
@@ -292,7 +291,7 @@ def check_paths(
     date_field: str = "date",
     source_field: str = "source",
     input_format: str | None = None,
-    exclude: Callable[[Path], bool] | None = None,
+    exclude: Callable[[str], bool] | None = None,
     baseline: Baseline | None = None,
     allow: Sequence[AllowEntry] = (),
     changed_paths: Collection[str | os.PathLike[str]] | None = None,

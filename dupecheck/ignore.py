@@ -65,7 +65,7 @@ class Ignore:
         self._tops: dict[Path, Path | None] = {}
         self._by_folder: dict[str, tuple[IgnoreFile, ...]] = {}
 
-    def __call__(self, path: Path) -> bool:
+    def __call__(self, path: str | os.PathLike[str]) -> bool:
         """True when the ignore files that apply to ``path`` exclude it."""
         absolute = os.path.abspath(path)
         folder_name = os.path.dirname(absolute)

@@ -81,13 +81,16 @@ class Loaded:
 
 
 def _walk(
-    root: Path, qualify: bool, exclude: Callable[[Path], bool] | None, skipped: list[Skipped]
-) -> list[tuple[Path, str]]:
-    """Supported files below ``root`` with their ids, sorted so every run reads the same order.
+    root: Path, qualify: bool, exclude: Callable[[str], bool] | None, skipped: list[Skipped]
+) -> list[tuple[str, str, str]]:
+    """Supported files below ``root`` as ``(path, source, id)``, sorted by id: every run reads one order.
 
-    Ids are relative to ``root``; with ``qualify`` (several paths given) they start
-    with ``root`` too, so two folders holding the same file names cannot clash.
-    Linked folders are not followed, so a link loop cannot trap the walk.
+    ``path`` opens the file and ``source`` is it written with forward slashes, as
+    ``Path.as_posix`` gives it. Ids are relative to ``root``; with ``qualify`` (several
+    paths given) they start with ``root`` too, so two folders holding the same file names
+    cannot clash. Linked folders are not followed, so a link loop cannot trap the walk.
+    Paths are strings, joined as pathlib joins them: a ``Path`` a file costs more than
+    the walk itself.
     """
 
     def unreadable(error: OSError) -> None:
@@ -95,20 +98,45 @@ def _walk(
             Skipped(Path(error.filename or root).as_posix(), f"cannot read folder: {error.strerror}")
         )
 
+    top = os.fspath(root)
     found = []
-    for folder, dirs, names in os.walk(root, onerror=unreadable):
+    for folder, dirs, names in os.walk(top, onerror=unreadable):
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and not (exclude and exclude(Path(folder) / d))
+            d for d in dirs if not d.startswith(".") and not (exclude and exclude(os.path.join(folder, d)))
         )
+        here = Path(folder)
+        head, posix_head = _joined(str(here), os.sep), _joined(here.as_posix(), "/")
+        inside = here.relative_to(root)
+        id_head = _joined((root / inside if qualify else inside).as_posix(), "/")
         for name in names:
-            path = Path(folder) / name
-            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            if name.startswith(".") or _suffix(name) not in SUFFIXES:
                 continue
+            path = head + name
             if exclude and exclude(path):
                 continue
-            relative = path.relative_to(root)
-            found.append((path, (root / relative if qualify else relative).as_posix()))
-    return sorted(found, key=lambda item: item[1])
+            found.append((path, posix_head + name, id_head + name))
+    return sorted(found, key=lambda item: item[2])
+
+
+def _joined(folder: str, separator: str) -> str:
+    """What goes before a name in ``folder``, as pathlib joins them ("" for ".").
+
+    >>> _joined(".", "/"), _joined("news", "/"), _joined("/", "/")
+    ('', 'news/', '/')
+    """
+    if folder == ".":
+        return ""
+    return folder if folder.endswith(separator) else folder + separator
+
+
+def _suffix(name: str) -> str:
+    """A file name's extension in lower case, as ``Path.suffix`` finds it ("" for none).
+
+    >>> _suffix("a.TXT"), _suffix("a.tar.gz"), _suffix(".bashrc"), _suffix("a."), _suffix("a")
+    ('.txt', '.gz', '', '', '')
+    """
+    at = name.rfind(".")
+    return name[at:].lower() if 0 < at < len(name) - 1 else ""
 
 
 def _missing(root: Path) -> Skipped:
@@ -231,9 +259,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return meta, text[match.end() :]
 
 
-def _read_bytes(path: Path, max_bytes: int, advice: str = "split it") -> bytes:
+def _read_bytes(path: str | Path, max_bytes: int, advice: str = "split it") -> bytes:
     """A file's bytes, or raise ValueError when it holds more than ``max_bytes``."""
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         # Asking for max_bytes + 1 (16 MiB) at once would allocate that much for every
         # small file: read the size it has, and on only if it turns out longer.
         expected = os.fstat(handle.fileno()).st_size
@@ -245,10 +273,11 @@ def _read_bytes(path: Path, max_bytes: int, advice: str = "split it") -> bytes:
     return raw
 
 
-def _single_article(path: Path, identifier: str, form: str, fields: Fields, max_bytes: int) -> Article:
+def _single_article(
+    path: str, source: str, identifier: str, form: str, fields: Fields, max_bytes: int
+) -> Article:
     """The one article of a text, Markdown or HTML file, or raise ValueError/OSError saying why not."""
     raw = _read_bytes(path, max_bytes)
-    source = path.as_posix()
     if form == "html":
         content = page_content(raw)
         if not content.text:
@@ -462,31 +491,31 @@ def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Ar
         yield Skipped(source, f"not a readable Parquet file ({error})")
 
 
-def format_of(path: Path, input_format: str | None = None) -> str | None:
+def format_of(path: str | os.PathLike[str], input_format: str | None = None) -> str | None:
     """The format a file is read in: ``input_format`` if given, else found from its extension.
 
-    >>> format_of(Path("feed.csv")), format_of(Path("notes.doc")), format_of(Path("x.doc"), "txt")
+    >>> format_of("feed.csv"), format_of(Path("notes.doc")), format_of("x.doc", "txt")
     ('csv', None, 'txt')
     """
-    return input_format or _SUFFIX_FORMATS.get(path.suffix.lower())
+    return input_format or _SUFFIX_FORMATS.get(_suffix(os.path.basename(path)))
 
 
 def _read_file(
-    path: Path, identifier: str, form: str, fields: Fields, max_bytes: int
+    path: str, source: str, identifier: str, form: str, fields: Fields, max_bytes: int
 ) -> Iterator[Article | Skipped]:
-    source = path.as_posix()
+    """The articles of the file at ``path`` (``source`` is it as reports name it), read as ``form``."""
     try:
         if form == "jsonl":
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
                 yield from _jsonl_articles(handle, source, fields, max_bytes)
         elif form == "json":
-            yield from _json_articles(path, fields, max_bytes)
+            yield from _json_articles(Path(path), fields, max_bytes)
         elif form == "csv":
-            yield from _csv_articles(path, fields, max_bytes)
+            yield from _csv_articles(Path(path), fields, max_bytes)
         elif form == "parquet":
-            yield from _parquet_articles(path, fields, max_bytes)
+            yield from _parquet_articles(Path(path), fields, max_bytes)
         else:
-            yield _single_article(path, identifier, form, fields, max_bytes)
+            yield _single_article(path, source, identifier, form, fields, max_bytes)
     except OSError as error:
         yield Skipped(source, f"cannot read: {error.strerror or error}")
     except ValueError as error:
@@ -538,7 +567,7 @@ class ArticleStream:
         date_field: str = "date",
         source_field: str = "source",
         input_format: str | None = None,
-        exclude: Callable[[Path], bool] | None = None,
+        exclude: Callable[[str], bool] | None = None,
         max_bytes: int = MAX_BYTES,
         stdin: BinaryIO | None = None,
     ) -> None:
@@ -600,17 +629,17 @@ class ArticleStream:
                 continue
             root = Path(given)
             if root.is_file():
-                found = [(root, root.as_posix())]
+                found = [(str(root), root.as_posix(), root.as_posix())]
             elif root.is_dir():
                 found = _walk(root, len(self.paths) > 1, self._exclude, self._skipped)
             else:
                 self._skipped.append(_missing(root))
                 continue
-            for path, identifier in found:
+            for path, source, identifier in found:
                 self.files += 1
                 form = format_of(path, self._input_format) or "txt"
                 yield from self._kept(
-                    _read_file(path, identifier, form, self._fields, self._max_bytes), first_seen
+                    _read_file(path, source, identifier, form, self._fields, self._max_bytes), first_seen
                 )
         self._exhausted = True
 
@@ -638,7 +667,7 @@ def load_paths(
     date_field: str = "date",
     source_field: str = "source",
     input_format: str | None = None,
-    exclude: Callable[[Path], bool] | None = None,
+    exclude: Callable[[str], bool] | None = None,
     max_bytes: int = MAX_BYTES,
     stdin: BinaryIO | None = None,
 ) -> Loaded:
@@ -653,8 +682,9 @@ def load_paths(
     JSON, CSV, Parquet) give their title, date and outlet in the fields named,
     Markdown front matter under the same names, web pages in their metadata.
     ``exclude`` skips files and folders found while walking a folder (ignore
-    files); paths given are always read. No article larger than ``max_bytes``
-    is read into memory. :class:`ArticleStream` reads the same without holding them all.
+    files; it is given their paths as strings); paths given are always read.
+    No article larger than ``max_bytes`` is read into memory. :class:`ArticleStream`
+    reads the same without holding them all.
     """
     stream = ArticleStream(
         paths,

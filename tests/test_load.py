@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dupecheck.errors import InputError
-from dupecheck.load import ArticleStream, load_paths, require_articles
+from dupecheck.load import SUFFIXES, ArticleStream, _walk, load_paths, require_articles
 
 
 def test_folders_are_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
@@ -20,6 +20,47 @@ def test_folders_are_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
     loaded = load_paths([tmp_path])
     assert [a.id for a in loaded.articles] == ["b/two.md", "one.txt"]
     assert loaded.files == 2
+
+
+def _walked_with_pathlib(root: Path, qualify: bool) -> list[tuple[str, str, str]]:
+    """What _walk lists, worked out with pathlib (as it once was): path, source and id of each file."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = Path(folder) / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            relative = path.relative_to(root)
+            found.append((str(path), path.as_posix(), (root / relative if qualify else relative).as_posix()))
+    return sorted(found, key=lambda item: item[2])
+
+
+@pytest.mark.parametrize("given", [".", "./news", "news/", "news", "news/world", "absolute"])
+@pytest.mark.parametrize("qualify", [False, True])
+def test_walked_paths_sources_and_ids_are_pathlib_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, qualify: bool
+) -> None:
+    for name in [
+        "news/a.TXT",
+        "news/b.md",
+        "news/.hidden.txt",
+        "news/c.tar.gz",
+        "news/d.",
+        "news/e.jsonl",
+        "news/world/f.html",
+        "news/world/deep/g.markdown",
+        "news/.git/h.txt",
+        "news/x.y.csv",
+        "i.txt",
+    ]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("text", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "news" if given == "absolute" else Path(given)
+    walked = _walk(root, qualify, None, [])
+    assert walked == _walked_with_pathlib(root, qualify)
+    assert len(walked) == {".": 7, "news/world": 2}.get(given, 6)
 
 
 def test_jsonl_fields_are_configurable_and_bad_lines_are_listed(tmp_path: Path) -> None:

@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -34,43 +30,8 @@ from corpora import CORPORA, articles, require_shared
 
 from dupecheck.core import find_duplicates
 from dupecheck.index import open_index
+from dupecheck.index_redis import local_server
 from dupecheck.model import Article
-
-
-@contextmanager
-def redis_server(folder: str) -> Iterator[int]:
-    """A redis-server on 127.0.0.1 with a free port, stopped afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            folder,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        client = redis.Redis(host="127.0.0.1", port=port)
-        for _ in range(200):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def measure(location: str, archive: list[Article], queries: list[Article]) -> dict[str, object]:
@@ -123,7 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results["SQLite"] = measure(str(Path(folder) / "reuters.db"), archive, queries)
         if not options.no_redis and shutil.which("redis-server"):
-            with redis_server(folder) as port:
+            with local_server(folder) as port:
                 client = redis.Redis(host="127.0.0.1", port=port)
                 empty = int(client.info("memory")["used_memory"])
                 results["Redis"] = measure(f"redis://127.0.0.1:{port}/0?prefix=reuters", archive, queries)

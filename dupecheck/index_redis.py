@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import subprocess
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
@@ -50,6 +53,57 @@ from dupecheck.settings import Settings
 _BATCH = 500
 """Articles read or written per pipeline round trip."""
 _FIELDS = (b"fields", b"text", b"sha256", b"paragraphs", b"identity", b"signatures")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def local_server(folder: str, *, server: str = "redis-server", wait: float = 10.0) -> Iterator[int]:
+    """A throwaway redis-server on 127.0.0.1 with a free port and no persistence; yields the port.
+
+    For tests and benchmarks (``make redis`` installs the server). It writes nothing
+    but may keep files in ``folder``, and is stopped on leaving. Raises
+    :class:`DupecheckError` when it does not answer within ``wait`` seconds.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    options = [
+        "--port",
+        str(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        folder,
+    ]
+    process = subprocess.Popen(
+        [server, *options, "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise DupecheckError(f"{server} did not start on 127.0.0.1:{port}") from None
+                time.sleep(0.05)
+        client.close()
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def parse_location(location: str) -> tuple[dict[str, Any], str]:

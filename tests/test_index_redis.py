@@ -6,9 +6,6 @@ import json
 import os
 import pickle
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,9 @@ from typer.testing import CliRunner
 
 from dupecheck.cli import app as main_app
 from dupecheck.cli_index import index_app, query
+from dupecheck.errors import DupecheckError
 from dupecheck.index import IndexSettingsError, open_index
+from dupecheck.index_redis import free_port, local_server
 from dupecheck.model import Article
 from dupecheck.settings import Settings
 
@@ -33,12 +32,6 @@ runner = CliRunner()
 WIRE = SAMPLES / "wire-flood-barrier.txt"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     server = shutil.which("redis-server")
@@ -46,40 +39,11 @@ def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed; run `make redis` (CI must install it)")
         pytest.skip("redis-server is not installed; `make redis` installs it")
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        client = redis.Redis(host="127.0.0.1", port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("redis-server did not start")
-        client.close()
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with local_server(str(tmp_path_factory.mktemp("redis")), server=server) as port:
+            yield port
+    except DupecheckError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
@@ -179,7 +143,7 @@ def test_missing_index_and_server(location: str, redis_port: int) -> None:
     result = runner.invoke(app, ["index", "stats", "--index", location])
     assert result.exit_code == EXIT_ERROR
     assert "no index here" in result.output
-    closed = _free_port()
+    closed = free_port()
     result = runner.invoke(app, ["index", "stats", "--index", f"redis://127.0.0.1:{closed}/0?prefix=x"])
     assert result.exit_code == EXIT_ERROR
     assert "cannot reach" in result.output
@@ -216,3 +180,10 @@ def test_planted_pickles_are_never_loaded(
     runner.invoke(app, ["index", "verify", "--index", location])
     runner.invoke(app, ["index", "stats", "--index", location])
     assert not marker.exists()
+
+
+def test_a_server_that_does_not_start_is_an_error(tmp_path: Path) -> None:
+    false = shutil.which("false")
+    assert false is not None
+    with pytest.raises(DupecheckError, match="did not start"), local_server(str(tmp_path), server=false):
+        pass

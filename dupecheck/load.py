@@ -101,13 +101,11 @@ def _walk(
     top = os.fspath(root)
     found = []
     for folder, dirs, names in os.walk(top, onerror=unreadable):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and not (exclude and exclude(os.path.join(folder, d)))
-        )
-        here = Path(folder)
+        here = Path(folder)  # one Path a folder, not one a file
         head, posix_head = _joined(str(here), os.sep), _joined(here.as_posix(), "/")
         inside = here.relative_to(root)
         id_head = _joined((root / inside if qualify else inside).as_posix(), "/")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (exclude and exclude(head + d)))
         for name in names:
             if name.startswith(".") or _suffix(name) not in SUFFIXES:
                 continue

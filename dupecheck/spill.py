@@ -257,7 +257,7 @@ def decode_document(blob: bytes) -> Document:
 def decode_outline(blob: bytes) -> Outline:
     """The :class:`~dupecheck.model.Outline` of the document :func:`encode_document` made ``blob`` of.
 
-    Its terms are not split nor made into paragraphs: a listing does not show them.
+    Terms are not split, and no Paragraph is made: a listing shows neither.
     """
     fields, rows = marshal.loads(blob)
     paragraphs = tuple((start, end, KINDS_BY_VALUE[kind], why) for start, end, kind, why, _ in rows)

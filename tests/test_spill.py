@@ -46,28 +46,30 @@ def test_documents_come_back_as_they_went_in() -> None:
         store[len(documents)]
 
 
-def test_outlines_are_read_without_terms_and_match_the_documents() -> None:
+def _store_with_one_replaced() -> tuple[DocumentStore, list[Document]]:
+    """A store of the samples with document 1 replaced by a shorter one, and the documents it holds."""
     documents = _sample_documents()
     store = DocumentStore()
     store.extend(documents)
     shorter = Document(documents[1].article, documents[1].paragraphs[:1])
     store.replace(1, shorter)
-    expected = [Outline.of(document) for document in [documents[0], shorter, *documents[2:]]]
+    return store, [documents[0], shorter, *documents[2:]]
+
+
+def test_outlines_are_read_without_terms_and_match_the_documents() -> None:
+    store, held = _store_with_one_replaced()
+    expected = [Outline.of(document) for document in held]
     assert list(store.outlines()) == expected
     assert list(outlines(store)) == expected
     assert any(kind.value != "content" for o in expected for _, _, kind, _ in o.paragraphs)
 
 
 def test_a_replaced_document_is_read_back_and_its_neighbours_are_untouched() -> None:
-    documents = _sample_documents()
-    store = DocumentStore()
-    store.extend(documents)
-    shorter = Document(documents[1].article, documents[1].paragraphs[:1])
-    store.replace(1, shorter)
-    assert store[1] == shorter
-    assert list(store) == [documents[0], shorter, *documents[2:]]
+    store, held = _store_with_one_replaced()
+    assert store[1] == held[1]
+    assert list(store) == held
     with pytest.raises(ValueError, match="not"):
-        store.replace(1, documents[0])
+        store.replace(1, held[0])
 
 
 def test_paragraphs_without_terms_and_unusual_text_survive() -> None:

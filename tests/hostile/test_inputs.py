@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dupecheck import load
 from dupecheck.core import find_duplicates
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
@@ -108,18 +110,18 @@ def test_symlink_loops_are_reported_and_never_followed(tmp_path: Path) -> None:
 def test_unreadable_and_vanished_files_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_text(STORY, encoding="utf-8")
-    real_open = Path.open
 
-    def guarded_open(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "a.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def guarded_open(path: str, *args: object, **kwargs: object) -> object:
+        if os.path.basename(path) == "a.txt":
+            raise PermissionError(13, "Permission denied", path)
+        return open(path, *args, **kwargs)  # type: ignore[call-overload]
 
-    def delete_c_while_walking(path: Path) -> bool:
+    def delete_c_while_walking(path: str) -> bool:
         (tmp_path / "c.txt").unlink(missing_ok=True)
         return False
 
-    monkeypatch.setattr(Path, "open", guarded_open)
+    # Files are opened by path string (load has no Path a file): its open is the one replaced.
+    monkeypatch.setattr(load, "open", guarded_open, raising=False)
     loaded = load_paths([tmp_path], exclude=delete_c_while_walking)
     assert [a.id for a in loaded.articles] == ["b.txt"]
     assert {Path(s.source).name: s.reason for s in loaded.skipped} == {

@@ -66,13 +66,11 @@ def free_port() -> int:
 def local_server(folder: str, *, server: str = "redis-server", wait: float = 10.0) -> Iterator[int]:
     """A throwaway redis-server on 127.0.0.1 with a free port and no persistence; yields the port.
 
-    For tests and benchmarks (``make redis`` installs the server). It writes nothing
-    but may keep files in ``folder``, and is stopped on leaving. Raises
+    For tests and benchmarks (``make redis`` installs the server). It saves no snapshot
+    and no append-only file; ``folder`` is its working folder. It is stopped on leaving. Raises
     :class:`DupecheckError` when it does not answer within ``wait`` seconds.
     """
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     options = [
         "--port",
         str(port),
@@ -85,9 +83,7 @@ def local_server(folder: str, *, server: str = "redis-server", wait: float = 10.
         "--dir",
         folder,
     ]
-    process = subprocess.Popen(
-        [server, *options, "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = subprocess.Popen([server, *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         client = redis.Redis(host="127.0.0.1", port=port)
         deadline = time.monotonic() + wait

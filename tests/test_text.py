@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 import Stemmer
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,6 +40,30 @@ def test_scan_workers_leave_the_terms_of_the_words_they_met_to_this_process() ->
     stemmed = [Stemmer.Stemmer("english").stemWord(word) for word in words]
     assert found == [(term,) for term in stemmed]
     assert [text._TERMS[word] for word in words] == stemmed
+
+
+def test_the_term_memo_empties_itself_at_its_cap_and_still_gives_every_term(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(text, "_TERMS_KEPT", 5)
+    monkeypatch.setattr(text, "_TERMS", text._TermMemo())
+    words = [
+        "councils",
+        "voted",
+        "barriers",
+        "floods",
+        "rivers",
+        "bridges",
+        "mayors",
+        "funded",
+        "the",
+        "walls",
+    ]
+    stemmer = Stemmer.Stemmer("english")
+    expected = tuple(stemmer.stemWord(word) for word in words if word != "the")
+    assert content_terms(" ".join(words)) == expected
+    assert 0 < len(text._TERMS) <= 5
+    assert content_terms(" ".join(words)) == expected
 
 
 def test_term_spans_index_the_original_text() -> None:

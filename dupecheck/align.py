@@ -8,7 +8,6 @@ competing for one counterpart are resolved in favour of the strongest (see :func
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import numpy as np
 
 from dupecheck.model import Document, Overlap, PairResult, ParagraphKind, Relation
 from dupecheck.settings import Settings
-from dupecheck.shingle import Shingled, is_in, shingled, shingles, split_by_owner
+from dupecheck.shingle import Shingled, is_in, shingled, shingles
 from dupecheck.text import is_figure
 
 
@@ -94,16 +93,27 @@ def evidence_hashes(
     return shingled_evidence(shingled(documents), common, min_terms)
 
 
-def shingled_evidence(
-    tables: Sequence[Shingled], common: np.ndarray, min_terms: int = 1
-) -> list[tuple[np.ndarray, ...]]:
-    """:func:`evidence_hashes` of articles from their stored :class:`~dupecheck.shingle.Shingled`, in numpy.
+@dataclass(frozen=True, slots=True, eq=False)
+class EvidenceTable:
+    """Many articles' evidence shingles end to end, as :func:`evidence_table` makes them (arrays)."""
+
+    hashes: np.ndarray
+    """uint32: the CRC-32s of every paragraph's evidence shingles, paragraph after paragraph."""
+    sizes: np.ndarray
+    """int64: how many of them each content paragraph has (0 for none), article after article."""
+    paragraphs: np.ndarray
+    """int64: how many content paragraphs each article has."""
+
+
+def evidence_table(tables: Sequence[Shingled], common: np.ndarray, min_terms: int = 1) -> EvidenceTable:
+    """The evidence shingles of articles from their stored :class:`~dupecheck.shingle.Shingled`, in numpy.
 
     A paragraph keeps its distinct shingles outside the vocabulary ``common``, in their
     order, when at least ``min_terms`` of them are single words.
     """
     if not tables:
-        return []
+        nothing = np.zeros(0, dtype=np.int64)
+        return EvidenceTable(np.zeros(0, dtype=np.uint32), nothing, nothing)
     keys = np.concatenate([table.keys for table in tables])
     crcs = np.concatenate([table.crcs for table in tables])
     sizes = np.concatenate([table.sizes for table in tables]).astype(np.int64)
@@ -120,10 +130,24 @@ def shingled_evidence(
     enough = np.bincount(paragraph[kept & is_word], minlength=paragraphs_in_all) >= min_terms
     # Each distinct shingle once, by its 64-bit key: the pre-test counts them (dupecheck.pretest).
     chosen = kept & enough[paragraph]
-    found = split_by_owner(crcs[members[chosen]], paragraph[chosen], paragraphs_in_all)
-    counts = [len(table.sizes) for table in tables]
-    ends = list(itertools.accumulate(counts))
-    return [tuple(found[end - count : end]) for count, end in zip(counts, ends)]
+    return EvidenceTable(
+        hashes=crcs[members[chosen]].astype(np.uint32),
+        sizes=np.bincount(paragraph[chosen], minlength=paragraphs_in_all).astype(np.int64),
+        paragraphs=np.array([len(table.sizes) for table in tables], dtype=np.int64),
+    )
+
+
+def shingled_evidence(
+    tables: Sequence[Shingled], common: np.ndarray, min_terms: int = 1
+) -> list[tuple[np.ndarray, ...]]:
+    """:func:`evidence_hashes` of articles from their stored :class:`~dupecheck.shingle.Shingled`.
+
+    The :func:`evidence_table`, cut into each article's paragraphs.
+    """
+    table = evidence_table(tables, common, min_terms)
+    found = np.split(table.hashes, np.cumsum(table.sizes)[:-1]) if len(table.sizes) else []
+    ends = np.cumsum(table.paragraphs).tolist()
+    return [tuple(found[end - count : end]) for count, end in zip(table.paragraphs.tolist(), ends)]
 
 
 def _evidence_shingles(terms: tuple[str, ...], common: frozenset[str], min_terms: int) -> frozenset[str]:

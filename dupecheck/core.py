@@ -17,11 +17,11 @@ from dupecheck.align import (
     MatchView,
     compare_documents,
     evidence_hashes,
+    evidence_table,
     identity_of,
     identity_of_terms,
     match_view,
     may_relate,
-    shingled_evidence,
 )
 from dupecheck.bands import BandCollisions, band_keys, band_layout
 from dupecheck.boilerplate import Patterns
@@ -42,7 +42,7 @@ from dupecheck.pretest import Evidence, may_relate_pairs
 from dupecheck.repeated import key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import Shingled, is_in, shingle_keys, shingled, split_by_owner
-from dupecheck.sign import signature_matrix
+from dupecheck.sign import signature_rows
 from dupecheck.spill import DocumentStore, EvidenceArrays, KeyArrays, Records, encode_document, encode_rows
 from dupecheck.vocabulary import common_from_hashes
 
@@ -760,22 +760,33 @@ def _digest(identity: str) -> str:
 def sign_shingled(
     tables: Sequence[Shingled], common: np.ndarray, settings: Settings
 ) -> list[tuple[np.ndarray, Evidence]]:
-    """The signatures and evidence of :func:`sign_documents`, from articles' Shingled."""
-    sets: list[np.ndarray] = []
-    counts = []
-    wholes = []
-    evidence = []
-    for paragraphs in shingled_evidence(tables, common, settings.min_terms):
-        evidence.append(Evidence.of(paragraphs))
-        hashes = [found for found in paragraphs if len(found)]
-        sets += hashes
-        counts.append(len(hashes))
-        wholes.append(len(paragraphs) > 1 and bool(hashes))
-    rows = np.split(signature_matrix(sets, settings), list(itertools.accumulate(counts))[:-1])
+    """The signatures and evidence of :func:`sign_documents`, from articles' Shingled.
+
+    All the articles' paragraphs are signed together, end to end, never cut into an
+    array each.
+    """
+    table = evidence_table(tables, common, settings.min_terms)
+    rows = signature_rows(table.hashes, table.sizes[table.sizes > 0], settings)
+    owner = np.repeat(np.arange(len(tables)), table.paragraphs)
+    own = np.bincount(owner[table.sizes > 0], minlength=len(tables))  # each article's signed paragraphs
+    row_starts = np.cumsum(own) - own
     # The whole article's set is the union of its paragraphs' sets, so its signature is
     # their least value in each row: MinHash of a union, without permuting its shingles again.
-    rows = [np.vstack([own, own.min(axis=0)]) if whole else own for own, whole in zip(rows, wholes)]
-    return list(zip(rows, evidence))
+    least = np.minimum.reduceat(rows, row_starts[own > 0], axis=0) if len(rows) else rows
+    least_of = np.cumsum(own > 0) - 1
+    paragraph_starts = np.cumsum(table.paragraphs) - table.paragraphs
+    hash_bounds = np.concatenate([[0], np.cumsum(table.sizes)])
+    sizes = table.sizes.astype(np.uint32)
+    signed = []
+    for n, (count, first, paragraphs, start) in enumerate(
+        zip(own.tolist(), row_starts.tolist(), table.paragraphs.tolist(), paragraph_starts.tolist())
+    ):
+        mine = rows[first : first + count]
+        if count and paragraphs > 1:
+            mine = np.vstack([mine, least[least_of[n]]])
+        hashes = table.hashes[hash_bounds[start] : hash_bounds[start + paragraphs]]
+        signed.append((mine, Evidence(sizes[start : start + paragraphs], hashes)))
+    return signed
 
 
 def comparable(a: Article, b: Article, *, same_source: str = "report", window: int | None = None) -> bool:

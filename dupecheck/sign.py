@@ -85,23 +85,47 @@ def signature_matrix(hash_sets: Sequence[Sequence[int] | np.ndarray], settings: 
     >>> bool((rows[0] == signatures([[1, 2, 3]], Settings(num_perm=16))[0].hashvalues).all())
     True
     """
-    a, b = _permutations(settings.num_perm, settings.seed)
-    out = np.full((settings.num_perm, len(hash_sets)), EMPTY, dtype=np.uint32)
     lengths = np.fromiter((len(h) for h in hash_sets), dtype=np.int64, count=len(hash_sets))
     rows = np.flatnonzero(lengths)
-    if not len(rows):
+    out = np.full((len(hash_sets), settings.num_perm), EMPTY, dtype=np.uint32)
+    if len(rows):
+        values = np.concatenate([np.asarray(hash_sets[int(r)], dtype=np.uint32) for r in rows])
+        out[rows] = signature_rows(values, lengths[rows], settings)
+    return out
+
+
+def signature_rows(values: np.ndarray, lengths: np.ndarray, settings: Settings) -> np.ndarray:
+    """:func:`signature_matrix` of sets held end to end in ``values``, ``lengths`` their sizes (none 0).
+
+    >>> small = Settings(num_perm=16)
+    >>> rows = signature_rows(np.array([1, 2, 3, 3], dtype=np.uint32), np.array([3, 1]), small)
+    >>> bool((rows == signature_matrix([[1, 2, 3], [3]], small)).all())
+    True
+    """
+    a, b = _permutations(settings.num_perm, settings.seed)
+    out = np.empty((settings.num_perm, len(lengths)), dtype=np.uint32)
+    if not len(lengths):
         return out.T.copy()
-    flat = _premix(np.concatenate([np.asarray(hash_sets[int(r)], dtype=np.uint32) for r in rows]))
-    ends = np.cumsum(lengths[rows])
-    starts = ends - lengths[rows]
+    flat = _premix(np.asarray(values, dtype=np.uint32))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    # Blocks of whole sets, at least one a block, about _BLOCK values long.
+    blocks = []
     first = 0
-    while first < len(rows):
-        # A block of whole sets, at least one, about _BLOCK values long.
+    while first < len(lengths):
         last = max(first + 1, int(np.searchsorted(ends, starts[first] + _BLOCK, side="right")))
-        begin, end = starts[first], ends[last - 1]
-        permuted = a[:, None] * flat[None, begin:end] + b[:, None]
-        out[:, rows[first:last]] = np.minimum.reduceat(permuted, starts[first:last] - begin, axis=1)
+        blocks.append((first, last))
         first = last
+    # Permuted in place in one buffer: a new (num_perm x values) array a block costs
+    # more in fresh memory than the arithmetic does.
+    widest = max(int(ends[last - 1] - starts[first]) for first, last in blocks)
+    buffer = np.empty((settings.num_perm, widest), dtype=np.uint32)
+    for first, last in blocks:
+        begin, end = starts[first], ends[last - 1]
+        permuted = buffer[:, : end - begin]
+        np.multiply(a[:, None], flat[None, begin:end], out=permuted)
+        permuted += b[:, None]
+        out[:, first:last] = np.minimum.reduceat(permuted, starts[first:last] - begin, axis=1)
     return np.ascontiguousarray(out.T)
 
 

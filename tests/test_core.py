@@ -18,6 +18,7 @@ from dupecheck.document import build_document, document_from, paragraphs_json
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Relation
+from dupecheck.pretest import Evidence
 from dupecheck.settings import Settings
 from dupecheck.sign import signature_matrix
 from dupecheck.vocabulary import shingle_hash_arrays
@@ -139,13 +140,16 @@ def test_the_report_is_the_same_for_any_number_of_jobs() -> None:
 def test_an_article_s_whole_signature_is_that_of_all_its_evidence_shingles() -> None:
     articles, _ = corpus_with_planted_copies(60)
     articles += load_paths([SAMPLES]).articles
+    articles += [Article("empty", ""), Article("short", "Flood."), Article("one", "The council voted.")]
     settings = Settings(num_perm=32)
     documents = [build_document(article, settings) for article in articles]
     keys = np.unique(np.concatenate(shingle_hash_arrays(documents)))
     common = keys[::9].copy()  # some shingles are corpus vocabulary, and leave evidence
     wholes = 0
     signed = core.sign_documents(documents, common, settings)
-    for paragraphs, (_, rows, _) in zip(evidence_hashes(documents, common, settings.min_terms), signed):
+    expected_evidence = evidence_hashes(documents, common, settings.min_terms)
+    for paragraphs, (_, rows, evidence) in zip(expected_evidence, signed):
+        assert evidence.encode() == Evidence.of(paragraphs).encode()
         found = [hashes for hashes in paragraphs if len(hashes)]
         expected = signature_matrix(found, settings)
         if len(paragraphs) > 1 and found:  # and the whole article's, signed as one set

@@ -10,11 +10,14 @@ import contextlib
 import dataclasses
 import functools
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, TextIO
 
 import typer
@@ -852,6 +855,7 @@ def _write(report: ScanReport | CompareReport, reporter: Reporter, output: Path 
 
 def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None:
     """Render to stdout, or to ``output`` through a temporary file so no partial report is left."""
+    _raise_if_interrupted()
     if output is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         render(sys.stdout, color)
@@ -869,6 +873,7 @@ def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
+        _raise_if_interrupted()
         os.replace(temporary, output)
     except BaseException as error:
         with contextlib.suppress(OSError):
@@ -906,11 +911,47 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     """Progress callback for when nobody is watching."""
 
 
+# Set when SIGINT comes while a command runs. Python raises KeyboardInterrupt wherever the
+# main thread is, and one raised in a finalizer (a collected worker pool's callback) is
+# printed and dropped: the flag keeps such an interrupt from being lost.
+_interrupted = threading.Event()
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    _interrupted.set()
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
-def _errors_to_exit_code() -> Iterator[None]:
-    """Turn a :class:`DupecheckError` into one red line on stderr and exit code 2, without a traceback."""
+def _interrupts_remembered() -> Iterator[None]:
+    """Remember SIGINT while the block runs (see ``_interrupted``); a no-op outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _interrupted.clear()
+    previous = signal.signal(signal.SIGINT, _on_interrupt)
     try:
         yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _raise_if_interrupted() -> None:
+    """Raise KeyboardInterrupt for an interrupt that was dropped on its way (see ``_interrupted``)."""
+    if _interrupted.is_set():
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _errors_to_exit_code() -> Iterator[None]:
+    """Turn a :class:`DupecheckError` into one red line on stderr and exit code 2, without a traceback.
+
+    An interrupt is exit code 130, even one that Python dropped (the command then ran on).
+    """
+    try:
+        with _interrupts_remembered():
+            yield
+            _raise_if_interrupted()
     except DupecheckError as error:
         Console(stderr=True, highlight=False).print(Text(f"error: {error}", style="red"), soft_wrap=True)
         raise typer.Exit(EXIT_ERROR) from None

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from synthetic import corpus_with_planted_copies
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 
 from dupecheck import __version__
 from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, app
+from dupecheck.core import find_duplicates
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 WIRE = SAMPLES / "wire-flood-barrier.txt"
@@ -137,6 +140,35 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_no_partial_output(
     assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert result.stderr.strip() == "dupecheck: interrupted"
     assert not list(tmp_path.iterdir())
+
+
+def test_an_interrupt_python_drops_in_a_finalizer_still_exits_130_without_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    import dupecheck.cli as cli
+
+    dropped: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: dropped.append(unraisable.exc_value))
+
+    class InterruptedWhileCollected:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # its KeyboardInterrupt is raised here, and dropped
+
+    def finds_duplicates_and_is_interrupted_on_the_way(*args: Any, **kwargs: Any) -> object:
+        InterruptedWhileCollected()
+        return find_duplicates(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "find_duplicates", finds_duplicates_and_is_interrupted_on_the_way)
+    output = tmp_path / "report.json"
+    result = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json", "--output", str(output)])
+    assert [type(error) for error in dropped] == [KeyboardInterrupt]  # the scan ran on
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
+    assert result.stderr.strip() == "dupecheck: interrupted"
+    assert not list(tmp_path.iterdir())
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 
 
 def test_strict_turns_an_unreadable_input_into_exit_2(tmp_path: Path) -> None:

@@ -90,7 +90,10 @@ def evidence_hashes(
     >>> sorted(found.tolist()) == sorted(shingle_hash_table(view.sets).values())
     True
     """
-    return shingled_evidence(shingled(documents), common, min_terms)
+    table = evidence_table(shingled(documents), common, min_terms)
+    found = np.split(table.hashes, np.cumsum(table.sizes)[:-1]) if len(table.sizes) else []
+    ends = np.cumsum(table.paragraphs).tolist()
+    return [tuple(found[end - count : end]) for count, end in zip(table.paragraphs.tolist(), ends)]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -135,19 +138,6 @@ def evidence_table(tables: Sequence[Shingled], common: np.ndarray, min_terms: in
         sizes=np.bincount(paragraph[chosen], minlength=paragraphs_in_all).astype(np.int64),
         paragraphs=np.array([len(table.sizes) for table in tables], dtype=np.int64),
     )
-
-
-def shingled_evidence(
-    tables: Sequence[Shingled], common: np.ndarray, min_terms: int = 1
-) -> list[tuple[np.ndarray, ...]]:
-    """:func:`evidence_hashes` of articles from their stored :class:`~dupecheck.shingle.Shingled`.
-
-    The :func:`evidence_table`, cut into each article's paragraphs.
-    """
-    table = evidence_table(tables, common, min_terms)
-    found = np.split(table.hashes, np.cumsum(table.sizes)[:-1]) if len(table.sizes) else []
-    ends = np.cumsum(table.paragraphs).tolist()
-    return [tuple(found[end - count : end]) for count, end in zip(table.paragraphs.tolist(), ends)]
 
 
 def _evidence_shingles(terms: tuple[str, ...], common: frozenset[str], min_terms: int) -> frozenset[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupecheck.model import Document, Overlap, PairResult, ParagraphKind, Relation
+from dupecheck.pretest import Evidence
 from dupecheck.settings import Settings
 from dupecheck.shingle import Shingled, is_in, shingled, shingles
 from dupecheck.text import is_figure
@@ -106,6 +107,16 @@ class EvidenceTable:
     """int64: how many of them each content paragraph has (0 for none), article after article."""
     paragraphs: np.ndarray
     """int64: how many content paragraphs each article has."""
+
+    def evidence(self) -> list[Evidence]:
+        """Each article's :class:`~dupecheck.pretest.Evidence`, as slices of these arrays."""
+        starts = np.cumsum(self.paragraphs) - self.paragraphs
+        bounds = np.concatenate([[0], np.cumsum(self.sizes)])
+        sizes = self.sizes.astype(np.uint32)
+        return [
+            Evidence(sizes[start : start + count], self.hashes[bounds[start] : bounds[start + count]])
+            for start, count in zip(starts.tolist(), self.paragraphs.tolist())
+        ]
 
 
 def evidence_table(tables: Sequence[Shingled], common: np.ndarray, min_terms: int = 1) -> EvidenceTable:

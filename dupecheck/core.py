@@ -16,7 +16,6 @@ import numpy as np
 from dupecheck.align import (
     MatchView,
     compare_documents,
-    evidence_hashes,
     evidence_table,
     identity_of,
     identity_of_terms,
@@ -250,8 +249,10 @@ def _make_missing_evidence(
         return
 
     def make(batch: Sequence[int]) -> list[bytes]:
-        made = evidence_hashes([documents[number] for number in batch], common_keys, settings.min_terms)
-        return [Evidence.of(paragraphs).encode() for paragraphs in made]
+        table = evidence_table(
+            shingled([documents[number] for number in batch]), common_keys, settings.min_terms
+        )
+        return [evidence.encode() for evidence in table.evidence()]
 
     for number, blob in zip(missing, map_batches(make, missing, jobs), strict=True):
         evidence.replace_encoded(number, blob)
@@ -766,26 +767,23 @@ def sign_shingled(
     array each.
     """
     table = evidence_table(tables, common, settings.min_terms)
-    rows = signature_rows(table.hashes, table.sizes[table.sizes > 0], settings)
+    signed_paragraphs = table.sizes > 0
+    rows = signature_rows(table.hashes, table.sizes[signed_paragraphs], settings)
     owner = np.repeat(np.arange(len(tables)), table.paragraphs)
-    own = np.bincount(owner[table.sizes > 0], minlength=len(tables))  # each article's signed paragraphs
+    own = np.bincount(owner[signed_paragraphs], minlength=len(tables))  # each article's signed paragraphs
     row_starts = np.cumsum(own) - own
     # The whole article's set is the union of its paragraphs' sets, so its signature is
     # their least value in each row: MinHash of a union, without permuting its shingles again.
     least = np.minimum.reduceat(rows, row_starts[own > 0], axis=0) if len(rows) else rows
     least_of = np.cumsum(own > 0) - 1
-    paragraph_starts = np.cumsum(table.paragraphs) - table.paragraphs
-    hash_bounds = np.concatenate([[0], np.cumsum(table.sizes)])
-    sizes = table.sizes.astype(np.uint32)
     signed = []
-    for n, (count, first, paragraphs, start) in enumerate(
-        zip(own.tolist(), row_starts.tolist(), table.paragraphs.tolist(), paragraph_starts.tolist())
+    for n, (count, first, paragraphs, evidence) in enumerate(
+        zip(own.tolist(), row_starts.tolist(), table.paragraphs.tolist(), table.evidence())
     ):
         mine = rows[first : first + count]
         if count and paragraphs > 1:
             mine = np.vstack([mine, least[least_of[n]]])
-        hashes = table.hashes[hash_bounds[start] : hash_bounds[start + paragraphs]]
-        signed.append((mine, Evidence(sizes[start : start + paragraphs], hashes)))
+        signed.append((mine, evidence))
     return signed
 
 

@@ -182,13 +182,13 @@ def test_the_pre_test_stops_candidates_and_leaves_the_report_as_it_is(
     # Signatures now come from the cache, without evidence: it is made for the pre-test,
     # once for each article in a candidate pair.
     made: list[int] = []
-    original_hashes = core.evidence_hashes
+    original_shingled = core.shingled
 
-    def making(documents, *args):  # type: ignore[no-untyped-def]
+    def making(documents):  # type: ignore[no-untyped-def]
         made.extend(d.id for d in documents)
-        return original_hashes(documents, *args)
+        return original_shingled(documents)
 
-    monkeypatch.setattr(core, "evidence_hashes", making)
+    monkeypatch.setattr(core, "shingled", making)
     assert find_duplicates(articles, jobs=1, cache=cache) == report
     assert sum(tested) == stopped
     assert made and len(made) == len(set(made))

@@ -31,7 +31,7 @@ def _identity(value: int) -> int:
 
 
 def _template(settings: Settings) -> MinHash:
-    # Imported here: datasketch imports scipy, which a scan (signature_matrix) never needs.
+    # Imported here: datasketch imports scipy, which a scan (signature_rows) never needs.
     from datasketch import MinHash
 
     return MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_identity, scheme=SCHEME)

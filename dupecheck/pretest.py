@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupecheck.settings import Settings
+from dupecheck.shingle import is_in
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -139,9 +140,7 @@ def _passed(
     partner_of_paragraph = np.repeat(np.arange(len(partners)), [len(p.sizes) for p in partners])
     partner_of_shingle = np.repeat(partner_of_paragraph, sizes)
     hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *(p.hashes for p in partners)])
-    wanted = _tagged(first_of[partner_of_shingle], hashes)
-    at = np.minimum(np.searchsorted(ordered, wanted), max(len(ordered) - 1, 0))
-    found = ordered[at] == wanted if len(ordered) else np.zeros(len(wanted), dtype=bool)
+    found = is_in(_tagged(first_of[partner_of_shingle], hashes), ordered)
     # The partners' paragraphs reaching the threshold in their first article.
     reached = np.zeros(len(partners), dtype=np.int64)
     kept = sizes > 0

@@ -198,9 +198,12 @@ _BITMAP = 1 << 18
 
 
 def is_in(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are among ``sorted_values`` (sorted, distinct): ``np.isin`` by binary search.
+    """Which of ``values`` are among ``sorted_values`` (sorted, repeats allowed), like ``np.isin``.
 
-    Both are taken as uint64 (shingle keys).
+    Both are taken as uint64 (shingle keys, or the pre-test's tagged CRC-32s).
+
+    >>> is_in(np.array([7, 3, 1 << 40, 9]), np.array([3, 3, 9])).tolist()
+    [False, True, False, True]
     """
     values = np.asarray(values, dtype=np.uint64)
     sorted_values = np.asarray(sorted_values, dtype=np.uint64)

@@ -77,6 +77,23 @@ def test_is_in_is_membership(values: list[int], members: set[int]) -> None:
     assert found.tolist() == [v in members for v in values]
 
 
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3))),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3))),
+)
+def test_is_in_is_membership_with_repeats_and_shared_low_bits(
+    values: list[tuple[int, int]], members: list[tuple[int, int]]
+) -> None:
+    # Values differing only above the low bits, as the pre-test's CRC-32s tagged with an article's number.
+    def number(high: int, low: int) -> int:
+        return high << 32 | low
+
+    wanted = [number(*value) for value in values]
+    among = sorted(number(*member) for member in members)
+    found = is_in(np.array(wanted, dtype=np.uint64), np.array(among, dtype=np.uint64))
+    assert found.tolist() == [value in among for value in wanted]
+
+
 def test_a_term_table_interrupted_while_adding_terms_gives_right_values_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

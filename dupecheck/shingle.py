@@ -194,13 +194,14 @@ def _runs(keys: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return order, np.cumsum(starts) - 1, earliest
 
 
-_BITMAP = 1 << 18
-
-
 def is_in(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     """Which of ``values`` are among ``sorted_values`` (sorted, repeats allowed), like ``np.isin``.
 
-    Both are taken as uint64 (shingle keys, or the pre-test's tagged CRC-32s).
+    Both are taken as uint64 (shingle keys, or the pre-test's tagged CRC-32s). A table
+    indexed by the low bits of the sorted values holds, for each slot only one of them
+    falls in, that value's position: most values are answered by one look in it and one
+    comparison. Values in a slot several fall in are found by binary search, as are all
+    of them when they are few beside the sorted values (then the table costs more).
 
     >>> is_in(np.array([7, 3, 1 << 40, 9]), np.array([3, 3, 9])).tolist()
     [False, True, False, True]
@@ -208,15 +209,38 @@ def is_in(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.uint64)
     sorted_values = np.asarray(sorted_values, dtype=np.uint64)
     found = np.zeros(len(values), dtype=bool)
-    if not len(sorted_values):
+    count = len(sorted_values)
+    if not count or not len(values):
         return found
-    # A bitmap of the low bits rules out most values before any binary search.
-    bitmap = np.zeros(_BITMAP, dtype=bool)
-    bitmap[sorted_values & np.uint64(_BITMAP - 1)] = True
-    maybe = np.flatnonzero(bitmap[values & np.uint64(_BITMAP - 1)])
-    at = np.minimum(np.searchsorted(sorted_values, values[maybe]), len(sorted_values) - 1)
-    found[maybe] = sorted_values[at] == values[maybe]
+    if 4 * len(values) < count:
+        _search(values, sorted_values, np.arange(len(values)), found)
+        return found
+    # 16 to 32 slots a sorted value, so few share one.
+    bits = min(max(count.bit_length() + 4, 12), 20)
+    mask = np.uint64((1 << bits) - 1)
+    slots = (sorted_values & mask).astype(np.intp)
+    numbers = np.arange(1, count + 1, dtype=np.int32)
+    position = np.zeros(1 << bits, dtype=np.int32)  # a sorted value's position + 1; 0: none
+    position[slots] = numbers
+    # Where several fall in one slot, only one position is kept there: the others mark it shared.
+    shared = np.zeros(1 << bits, dtype=bool)
+    shared[slots[position[slots] != numbers]] = True
+    value_slots = (values & mask).astype(np.intp)
+    at = position[value_slots]
+    maybe = np.flatnonzero(at)
+    alone = ~shared[value_slots[maybe]]
+    sure = maybe[alone]
+    found[sure] = sorted_values[at[sure] - 1] == values[sure]
+    _search(values, sorted_values, maybe[~alone], found)
     return found
+
+
+def _search(values: np.ndarray, sorted_values: np.ndarray, chosen: np.ndarray, found: np.ndarray) -> None:
+    """Set ``found`` at ``chosen`` to whether those values are in ``sorted_values``, by binary search."""
+    if len(chosen):
+        wanted = values[chosen]
+        at = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
+        found[chosen] = sorted_values[at] == wanted
 
 
 def shingle_key(shingle: str) -> int:

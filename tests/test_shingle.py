@@ -94,6 +94,19 @@ def test_is_in_is_membership_with_repeats_and_shared_low_bits(
     assert found.tolist() == [value in among for value in wanted]
 
 
+def test_is_in_answers_values_alone_in_their_slot_sharing_one_and_in_none() -> None:
+    generator = np.random.default_rng(7)
+    members = generator.integers(0, 2**63, 3000, dtype=np.uint64)
+    # Repeats, and members that differ only above the low bits the table is indexed by.
+    members = np.sort(np.concatenate([members, members[:50], members[:50] + np.uint64(1 << 40)]))
+    values = np.concatenate(
+        [generator.choice(members, 20_000), generator.integers(0, 2**63, 20_000, dtype=np.uint64)]
+    )
+    values = np.concatenate([values, values[:100] + np.uint64(1 << 41)])
+    assert is_in(values, members).tolist() == np.isin(values, members).tolist()
+    assert is_in(values[:10], members).tolist() == np.isin(values[:10], members).tolist()
+
+
 def test_a_term_table_interrupted_while_adding_terms_gives_right_values_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -112,7 +112,7 @@ def content_hash(text: str) -> str:
 
 
 def metadata(settings: Settings) -> dict[str, str]:
-    """What an index records about how it was built; any difference makes it unusable."""
+    """What an index records about how it was built (:func:`check_metadata` says which of it must match)."""
     # Imported here: datasketch imports scipy, which `import dupecheck.cli` should not pay for.
     import datasketch
 
@@ -129,16 +129,19 @@ def settings_from(stored: dict[str, str]) -> Settings:
     return Settings(**json.loads(stored["settings"]))
 
 
-_ADDED_SETTINGS = {"rewrite_share": Settings().rewrite_share}
-"""Settings added since indexes were first written, with the value an index without them has.
+SIGNING_SETTINGS = ("candidate_threshold", "min_terms", "num_perm", "seed")
+"""The settings stored signatures and band keys are made with: an index opened with others is refused.
 
-Only ones that leave stored signatures and band keys as they are (``rewrite_share`` names
-relations at query time); a setting that changed them would need every index rebuilt.
+The others (thresholds, ``min_anchors``, ``rewrite_share``, the corpus vocabulary's share)
+are applied when an index is queried, so each query may use its own.
 """
 
 
 def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> None:
-    """Raise :class:`IndexSettingsError` naming what differs when ``stored`` is not of ``settings``."""
+    """Raise :class:`IndexSettingsError` naming what differs when ``stored`` was not made with ``settings``.
+
+    Only the format, the hashing and the :data:`SIGNING_SETTINGS` must be the same.
+    """
     current = metadata(settings)
     differences = []
     for key in ("format_version", "datasketch_version", "scheme"):
@@ -149,9 +152,7 @@ def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> No
     except ValueError:
         old = {}
     new = json.loads(current["settings"])
-    if old:  # settings added since the index was built count as their defaults there
-        old = _ADDED_SETTINGS | old
-    differences += [f"{k} {old.get(k)} (now {v})" for k, v in sorted(new.items()) if old.get(k) != v]
+    differences += [f"{k} {old.get(k)} (now {new[k]})" for k in SIGNING_SETTINGS if old.get(k) != new[k]]
     if differences:
         raise IndexSettingsError(
             f"{where}: the index was built with other settings: {', '.join(differences)}; "

@@ -297,13 +297,22 @@ def test_signatures_are_stored_as_uint32_bytes(index_path: Path) -> None:
     assert len(values) > 0
 
 
-def test_a_setting_added_since_the_index_was_built_counts_as_its_default() -> None:
+def test_only_the_settings_signatures_are_made_with_must_match_the_index() -> None:
     stored = metadata(Settings())
+    # Applied at query time: an index serves queries with other thresholds, or written
+    # before a setting of that kind existed.
+    check_metadata(stored, Settings(match_threshold=0.3, rewrite_share=0.5, common_share=0.1), "a.db")
     settings = json.loads(stored["settings"])
-    del settings["rewrite_share"]  # as written before the setting existed
+    del settings["rewrite_share"]
     check_metadata({**stored, "settings": json.dumps(settings)}, Settings(), "old.db")
-    with pytest.raises(IndexSettingsError, match=r"rewrite_share 0.2 \(now 0.5\)"):
-        check_metadata({**stored, "settings": json.dumps(settings)}, Settings(rewrite_share=0.5), "old.db")
+    for changed in (
+        Settings(num_perm=64),
+        Settings(seed=2),
+        Settings(min_terms=3),
+        Settings(candidate_threshold=0.5),
+    ):
+        with pytest.raises(IndexSettingsError, match="index rebuild"):
+            check_metadata(stored, changed, "a.db")
     for damaged in ("{}", "not json"):  # no settings at all are not taken for the defaults
         with pytest.raises(IndexSettingsError, match="num_perm None"):
             check_metadata({**stored, "settings": damaged}, Settings(), "old.db")

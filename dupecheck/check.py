@@ -281,6 +281,25 @@ def check_against_index(
     return classify(report, baseline=baseline, allow=allow, changed=changed, today=today)
 
 
+def _check_index_options(same_source: str, window: int | None, boilerplate: Patterns) -> None:
+    """A :class:`SettingsError` naming the options given that a check against an index cannot apply."""
+    unused = [
+        name
+        for name, given in (
+            ("--same-source", same_source != "report"),
+            ("--window", window is not None),
+            ("--boilerplate", bool(boilerplate)),
+        )
+        if given
+    ]
+    if unused:
+        raise SettingsError(
+            f"{', '.join(unused)} cannot be applied with --index: the index holds articles segmented "
+            "with the built-in furniture patterns, and its queries compare articles whatever their "
+            f"source or date; check without --index to use {'it' if len(unused) == 1 else 'them'}"
+        )
+
+
 def check_paths(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -313,8 +332,13 @@ def check_paths(
     against the archive in the index instead of scanning the folder (see :func:`check_against_index`).
 
     Reading no article (an empty folder, everything ignored or unreadable) is an :class:`InputError`,
-    and so is any unreadable input when ``strict``.
+    and so is any unreadable input when ``strict``. An index is queried with the built-in
+    furniture patterns and without same-source or date rules: asking for them with ``index``
+    is a :class:`SettingsError`, not a check that silently leaves them out (nor does it
+    learn boilerplate from the articles checked).
     """
+    if index is not None:
+        _check_index_options(same_source, window, boilerplate)
     loaded = require_articles(
         load_paths(
             paths,

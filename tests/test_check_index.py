@@ -94,3 +94,56 @@ def test_index_from_configuration(content: Path, tmp_path: Path, monkeypatch: py
     pairs = [frozenset((p["a"], p["b"])) for p in document["pairs"]]
     assert len(pairs) == len(set(pairs)), "each pair once, not once from each side"
     assert any("wire-flood-barrier.txt" in pair for pair in pairs)
+
+
+def test_check_with_index_takes_its_own_thresholds(content: Path, tmp_path: Path) -> None:
+    index = tmp_path / "archive.db"
+    assert runner.invoke(app, ["index", "build", str(content), "--index", str(index)]).exit_code == EXIT_OK
+    new = content / "wire-flood-barrier.txt"
+    new.write_bytes((SAMPLES / "wire-flood-barrier.txt").read_bytes())
+    listed = tmp_path / "changed.txt"
+    listed.write_text(f"{new}\n")
+    found = {}
+    for threshold in ("0.15", "0.9"):
+        report = tmp_path / f"check-{threshold}.json"
+        result = runner.invoke(
+            app,
+            [
+                "check",
+                str(content),
+                "--index",
+                str(index),
+                "--files-from",
+                str(listed),
+                "--anchor-threshold",
+                threshold,
+                "-f",
+                "json",
+                "-o",
+                str(report),
+            ],
+        )
+        assert result.exit_code in (EXIT_OK, EXIT_DUPLICATES), result.output
+        document = json.loads(report.read_text())
+        assert document["settings"]["anchor_threshold"] == float(threshold)
+        found[threshold] = len(document["check"]["new"])
+    # The index was built with the default settings; a query's own thresholds decide its pairs.
+    assert found["0.15"] > found["0.9"]
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--window", "3"], "--window"),
+        (["--same-source", "ignore"], "--same-source"),
+        (["--window", "3", "--same-source", "ignore"], "--same-source, --window"),
+    ],
+)
+def test_check_with_index_refuses_options_it_cannot_apply(
+    content: Path, tmp_path: Path, options: list[str], named: str
+) -> None:
+    index = tmp_path / "archive.db"
+    assert runner.invoke(app, ["index", "build", str(content), "--index", str(index)]).exit_code == EXIT_OK
+    result = runner.invoke(app, ["check", str(content), "--index", str(index), *options])
+    assert result.exit_code == EXIT_ERROR
+    assert f"{named} cannot be applied with --index" in result.output

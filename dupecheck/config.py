@@ -26,8 +26,13 @@ OWN_FILE = ".dupecheck.toml"
 PYPROJECT = "pyproject.toml"
 """Read when there is no :data:`OWN_FILE`: its ``[tool.dupecheck]`` table is the configuration."""
 
+# Settings without a command-line option (the corpus vocabulary's share and least count,
+# set from Python) are not keys: a key only stands in for an option left off the command line.
+_NO_OPTION = frozenset({"common_share", "common_min_docs"})
 _SETTING_TYPES: dict[str, type] = {
-    name: hint for name, hint in typing.get_type_hints(Settings).items() if hint in (int, float)
+    name: hint
+    for name, hint in typing.get_type_hints(Settings).items()
+    if hint in (int, float) and name not in _NO_OPTION
 }
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "format": (str, list),

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 
 from dupecheck.allow import AllowEntry, allowing, parse_allow
 from dupecheck.check import FailOn
@@ -120,3 +122,16 @@ def test_allow_entries_match_by_id_or_path_until_they_expire(tmp_path: Path) -> 
     assert allowing([entry], a, d, datetime.date(2026, 1, 1)) is None
     assert allowing([entry], a, a, datetime.date(2026, 1, 1)) is None  # an article is not its own pair
     assert allowing([entry], a, b, datetime.date(2027, 2, 1)) is None
+
+
+def test_every_key_stands_in_for_an_option_of_check() -> None:
+    from dupecheck.cli import _CONFIG_NAMES
+
+    command: Any = typer.main.get_command(app)  # a group of commands
+    options = {param.name for param in command.commands["check"].params}
+    assert {_CONFIG_NAMES.get(key, key) for key in KEYS - {"allow"}} <= options
+
+
+def test_a_setting_without_an_option_is_not_a_key(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="unknown key 'common-share'"):
+        parse_config({"common-share": 0.5}, tmp_path / "x.toml")

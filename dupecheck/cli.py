@@ -296,7 +296,7 @@ EngineOption = Annotated[
     typer.Option(
         "--engine",
         help="Where the scan runs: 'local' (this machine, --jobs processes) or 'spark' (the session "
-        "spark-submit gives, else Spark on this machine; `pip install 'dupecheck[spark]'` and Java 17). "
+        "spark-submit gives, else Spark on this machine; `pip install 'dupecheck\\[spark]'` and Java 17). "
         "Both give the same report.",
         rich_help_panel=_PERFORMANCE_PANEL,
     ),
@@ -558,10 +558,16 @@ def scan(
 @app.command(epilog=EXIT_CODES_HELP)
 def compare(
     a: Annotated[
-        Path, typer.Argument(help="The first article: a UTF-8 text file.", metavar="A", show_default=False)
+        Path,
+        typer.Argument(
+            help="The first article: a text, Markdown or HTML file.", metavar="A", show_default=False
+        ),
     ],
     b: Annotated[
-        Path, typer.Argument(help="The second article: a UTF-8 text file.", metavar="B", show_default=False)
+        Path,
+        typer.Argument(
+            help="The second article: a text, Markdown or HTML file.", metavar="B", show_default=False
+        ),
     ],
     output_format: OutputFormat = "console",
     output: Output = None,

@@ -34,8 +34,8 @@ IndexFile = Annotated[
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        help="Files or folders to read: .txt, .md and .html files are one article each, "
-        ".jsonl files one article per line.",
+        help="Files or folders to read: .txt, .md and .html files are one article each; .jsonl, .json, "
+        ".csv and .parquet files one article per record.",
         metavar="PATH",
         show_default=False,
     ),

@@ -120,6 +120,13 @@ def test_help_documents_the_exit_codes(command: list[str]) -> None:
     assert f"{EXIT_INTERRUPTED} interrupted" in text
 
 
+def test_help_names_the_spark_extra_to_install() -> None:
+    result = runner.invoke(app, ["scan", "--help"])
+    text = " ".join(result.stdout.replace("\u2502", " ").split())  # the help panels' borders left out
+    # Rich markup would take "[spark]" for a style and drop it.
+    assert "pip install 'dupecheck[spark]'" in text
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == EXIT_OK, result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from paths import SAMPLES
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from dupecheck.cli import app
 
@@ -25,8 +25,8 @@ def content(tmp_path: Path) -> Path:
     return folder
 
 
-def test_check_with_index(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def _indexed_then_changed(content: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """An index of ``content``, then the wire story added to it and listed as changed: (index, list)."""
     index = tmp_path / "archive.db"
     result = runner.invoke(app, ["index", "build", str(content), "--index", str(index)])
     assert result.exit_code == EXIT_OK, result.output
@@ -34,22 +34,20 @@ def test_check_with_index(content: Path, tmp_path: Path, monkeypatch: pytest.Mon
     new.write_bytes((SAMPLES / "wire-flood-barrier.txt").read_bytes())
     listed = tmp_path / "changed.txt"
     listed.write_text(f"{new}\n")
+    return index, listed
+
+
+def _checked_against(index: Path, content: Path, listed: Path, report: Path, *options: str) -> Result:
+    """``check`` of the articles in ``listed`` against ``index``, the JSON report written to ``report``."""
+    command = ["check", str(content), "--index", str(index), "--files-from", str(listed), *options]
+    return runner.invoke(app, [*command, "-f", "json", "-o", str(report)])
+
+
+def test_check_with_index(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    index, listed = _indexed_then_changed(content, tmp_path)
     report = tmp_path / "check.json"
-    result = runner.invoke(
-        app,
-        [
-            "check",
-            str(content),
-            "--index",
-            str(index),
-            "--files-from",
-            str(listed),
-            "-f",
-            "json",
-            "-o",
-            str(report),
-        ],
-    )
+    result = _checked_against(index, content, listed, report)
     assert result.exit_code == EXIT_DUPLICATES, result.output
     document = json.loads(report.read_text())
     assert document["check"]["changed"] == ["wire-flood-barrier.txt"]
@@ -97,32 +95,11 @@ def test_index_from_configuration(content: Path, tmp_path: Path, monkeypatch: py
 
 
 def test_check_with_index_takes_its_own_thresholds(content: Path, tmp_path: Path) -> None:
-    index = tmp_path / "archive.db"
-    assert runner.invoke(app, ["index", "build", str(content), "--index", str(index)]).exit_code == EXIT_OK
-    new = content / "wire-flood-barrier.txt"
-    new.write_bytes((SAMPLES / "wire-flood-barrier.txt").read_bytes())
-    listed = tmp_path / "changed.txt"
-    listed.write_text(f"{new}\n")
+    index, listed = _indexed_then_changed(content, tmp_path)
     found = {}
     for threshold in ("0.15", "0.9"):
         report = tmp_path / f"check-{threshold}.json"
-        result = runner.invoke(
-            app,
-            [
-                "check",
-                str(content),
-                "--index",
-                str(index),
-                "--files-from",
-                str(listed),
-                "--anchor-threshold",
-                threshold,
-                "-f",
-                "json",
-                "-o",
-                str(report),
-            ],
-        )
+        result = _checked_against(index, content, listed, report, "--anchor-threshold", threshold)
         assert result.exit_code in (EXIT_OK, EXIT_DUPLICATES), result.output
         document = json.loads(report.read_text())
         assert document["settings"]["anchor_threshold"] == float(threshold)

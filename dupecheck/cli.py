@@ -860,11 +860,23 @@ def _write(report: ScanReport | CompareReport, reporter: Reporter, output: Path 
 
 
 def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None:
-    """Render to stdout, or to ``output`` through a temporary file so no partial report is left."""
+    """Render to stdout, or to ``output`` through a temporary file so no partial report is left.
+
+    A link's target is replaced, not the link. A device or a pipe (``/dev/null``, a FIFO)
+    is written to as it is: renaming a file over it would put a regular file in its place.
+    """
     _raise_if_interrupted()
     if output is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         render(sys.stdout, color)
+        return
+    output = Path(os.path.realpath(output))
+    if output.exists() and not output.is_file():
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                render(out, False)
+        except OSError as error:
+            raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
         return
     try:
         handle, temporary = tempfile.mkstemp(

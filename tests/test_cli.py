@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import stat
 import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,31 @@ def test_scan_output_writes_the_file_and_nothing_on_stdout(tmp_path: Path) -> No
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupecheck.scan/1"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+
+
+def test_scan_output_through_a_link_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    target, link = tmp_path / "report.json", tmp_path / "link.json"
+    target.write_text("old")
+    link.symlink_to(target)
+    result = runner.invoke(app, ["scan", str(SAMPLES), "-f", "json", "--output", str(link)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupecheck.scan/1"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_scan_output_to_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    # As for /dev/null: renaming a file over it would leave a regular file in its place.
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    result = runner.invoke(app, ["scan", str(SAMPLES), "-f", "json", "--output", str(pipe)])
+    reader.join(timeout=10)
+    assert result.exit_code == EXIT_OK, result.output
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received and json.loads(received[0])["schema"] == "dupecheck.scan/1"
 
 
 def test_scan_output_into_a_missing_folder_is_an_error(tmp_path: Path) -> None:

@@ -870,17 +870,17 @@ def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         render(sys.stdout, color)
         return
-    output = Path(os.path.realpath(output))
-    if output.exists() and not output.is_file():
+    target = Path(os.path.realpath(output))
+    if target.exists() and not target.is_file():
         try:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+            with open(target, "w", encoding="utf-8", newline="") as out:
                 render(out, False)
         except OSError as error:
             raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
         return
     try:
         handle, temporary = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", text=True
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", text=True
         )
     except OSError as error:
         raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
@@ -892,7 +892,7 @@ def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         _raise_if_interrupted()
-        os.replace(temporary, output)
+        os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

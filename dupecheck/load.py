@@ -53,6 +53,7 @@ _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(\r?\n|\Z)",
 _PARQUET_BATCH = 256
 _SNIFF = 8192
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,11 @@ class Fields:
     source: str = "source"
     url: str = "url"
     author: str = "author"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every field name, in the order above."""
+        return (self.id, self.text, self.title, self.date, self.source, self.url, self.author)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +222,24 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _lone_surrogate(meta: Mapping[str, Any], names: Iterable[str]) -> str | None:
+    r"""Why a value under one of ``names`` in ``meta`` is not text, if it holds a lone surrogate.
+
+    JSON and YAML ``\u`` escapes can name half of a UTF-16 surrogate pair on its own: json
+    and yaml accept it, but it is not a character, and writing it out as UTF-8 fails far
+    from where it was read (a report, a baseline, an index). It is refused where it is read.
+
+    >>> _lone_surrogate({"id": "a\ud800", "text": "fine"}, ["text", "id"])
+    "field 'id' holds a lone surrogate (\\ud800), not a character; fix its \\u escapes"
+    """
+    for name in names:
+        value = meta.get(name)
+        if isinstance(value, str) and not value.isascii() and (found := _SURROGATE.search(value)):
+            code = f"\\u{ord(found.group()):04x}"
+            return f"field '{name}' holds a lone surrogate ({code}), not a character; fix its \\u escapes"
+    return None
+
+
 def _article(identifier: str, text: str, source: str, meta: Mapping[str, Any], fields: Fields) -> Article:
     """An article with the metadata found in ``meta`` under the names in ``fields``."""
     return Article(
@@ -294,6 +318,10 @@ def _single_article(
     meta: dict[str, Any] = {}
     if form == "md":
         meta, text = split_front_matter(text)
+        read = (fields.title, fields.date, fields.source, fields.url, fields.author)  # not id or text
+        not_text = _lone_surrogate(meta, read)
+        if not_text is not None:
+            raise ValueError(f"front matter {not_text}")
     if not text.strip():
         raise ValueError("empty file" if not meta else "no text after the front matter")
     return _article(identifier, text, source, meta, fields)
@@ -326,6 +354,9 @@ def article_of_record(record: object, fields: Fields, source: str, number: int) 
         return Skipped(source, f"field '{fields.text}' is {found} (set --text-field)", number)
     if not body.strip():
         return Skipped(source, "empty text", number)
+    not_text = _lone_surrogate(record, fields.names)
+    if not_text is not None:
+        return Skipped(source, not_text, number)
     identifier = record.get(fields.id)
     place = f"{source}:{number}"
     named = identifier is not None and identifier != ""
@@ -473,13 +504,7 @@ def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Ar
         if fields.text not in names:
             yield Skipped(source, f"no column '{fields.text}' (set --text-field)")
             return
-        wanted = [
-            name
-            for name in dict.fromkeys(
-                (fields.id, fields.text, fields.title, fields.date, fields.source, fields.url, fields.author)
-            )
-            if name in names
-        ]
+        wanted = [name for name in dict.fromkeys(fields.names) if name in names]
         number = 0
         for batch in table.iter_batches(batch_size=_PARQUET_BATCH, columns=wanted):
             for row in batch.to_pylist():

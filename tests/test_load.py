@@ -382,3 +382,54 @@ def test_a_file_longer_than_its_size_said_is_still_read_whole(
     assert [s.reason for s in load_paths([tmp_path], max_bytes=20).skipped] == [
         "larger than 20 bytes; split it, or raise the limit (--max-bytes)"
     ]
+
+
+# JSON text, not Python: each \u escape reaches json.loads as written.
+SURROGATE_RECORDS = [
+    r'{"id": "s1\ud800", "text": "A story whose id ends in half a surrogate pair."}',
+    r'{"id": "s2", "text": "A story with a stray \udc80 in its text."}',
+    r'{"id": "s3", "title": "Paired \ud83d\ude00 is a character", "text": "A story."}',
+    r'{"id": "s4", "text": "A story.", "author": "\ud800"}',
+    r'{"id": "s5", "text": "The last story is read."}',
+]
+SURROGATE_REASONS = [
+    r"field 'id' holds a lone surrogate (\ud800), not a character; fix its \u escapes",
+    r"field 'text' holds a lone surrogate (\udc80), not a character; fix its \u escapes",
+    r"field 'author' holds a lone surrogate (\ud800), not a character; fix its \u escapes",
+]
+
+
+@pytest.mark.parametrize("form", ["jsonl", "json", "stdin"])
+def test_a_record_holding_a_lone_surrogate_is_malformed_and_the_rest_is_read(
+    tmp_path: Path, form: str
+) -> None:
+    if form == "stdin":
+        feed = "\n".join(SURROGATE_RECORDS) + "\n"
+        loaded = load_paths(["-"], stdin=io.BytesIO(feed.encode()))
+    elif form == "jsonl":
+        (tmp_path / "feed.jsonl").write_text("\n".join(SURROGATE_RECORDS) + "\n", encoding="utf-8")
+        loaded = load_paths([tmp_path / "feed.jsonl"])
+    else:
+        (tmp_path / "feed.json").write_text("[\n" + ",\n".join(SURROGATE_RECORDS) + "\n]\n", encoding="utf-8")
+        loaded = load_paths([tmp_path / "feed.json"])
+    assert [(a.id, a.title) for a in loaded.articles] == [
+        ("s3", "Paired \U0001f600 is a character"),
+        ("s5", ""),
+    ]
+    offset = 1 if form == "json" else 0
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (line + offset, reason) for line, reason in zip([1, 2, 4], SURROGATE_REASONS)
+    ]
+    for article in loaded.articles:
+        for value in (article.id, article.text, article.title, article.author, article.source):
+            value.encode("utf-8")
+
+
+def test_front_matter_holding_a_lone_surrogate_is_malformed(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text(f'---\ntitle: "Ferry \\ud800 plan"\n---\n{STORY}', encoding="utf-8")
+    (tmp_path / "good.md").write_text(f'---\ntitle: "Ferry \\u00e9 plan"\n---\n{STORY}', encoding="utf-8")
+    loaded = load_paths([tmp_path])
+    assert [a.title for a in loaded.articles] == ["Ferry é plan"]
+    assert [s.reason for s in loaded.skipped] == [
+        r"front matter field 'title' holds a lone surrogate (\ud800), not a character; fix its \u escapes"
+    ]

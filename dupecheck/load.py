@@ -54,6 +54,7 @@ _PARQUET_BATCH = 256
 _SNIFF = 8192
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TOO_DEEP = "nested too deeply to read (lists or objects hundreds of levels inside each other)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +269,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     fence, block = match.group(1), match.group(2)
     try:
         meta = yaml.safe_load(block) if fence == "---" else tomllib.loads(block)
+    except RecursionError:  # both parsers recurse once a level
+        raise ValueError(f"front matter {_TOO_DEEP}; fix it or remove it") from None
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" at line {where.line + 2}" if where is not None else ""
@@ -376,6 +379,8 @@ def article_of_line(line: str, fields: Fields, source: str, number: int) -> Arti
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return Skipped(source, f"not valid JSON ({error.msg}, column {error.colno})", number)
+    except RecursionError:  # json recurses once a level, within Python's recursion limit
+        return Skipped(source, f"JSON {_TOO_DEEP}; flatten the record", number)
     if not isinstance(record, dict):
         return Skipped(source, "line is not a JSON object", number)
     return article_of_record(record, fields, source, number)
@@ -430,6 +435,9 @@ def _json_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Artic
                 f"not valid JSON ({error.msg}, column {error.colno}); the rest is not read",
                 error.lineno,
             )
+            return
+        except RecursionError:  # json recurses once a level, within Python's recursion limit
+            yield Skipped(source, f"JSON {_TOO_DEEP}; the rest is not read", number)
             return
         yield article_of_record(record, fields, source, number)
         position = _skip_space(text, position)

@@ -433,3 +433,39 @@ def test_front_matter_holding_a_lone_surrogate_is_malformed(tmp_path: Path) -> N
     assert [s.reason for s in loaded.skipped] == [
         r"front matter field 'title' holds a lone surrogate (\ud800), not a character; fix its \u escapes"
     ]
+
+
+DEEP = "[" * 3000 + "]" * 3000
+TOO_DEEP = "nested too deeply to read (lists or objects hundreds of levels inside each other)"
+
+
+def test_json_nested_too_deeply_is_a_malformed_line_or_item(tmp_path: Path) -> None:
+    lines = [
+        DEEP,
+        json.dumps({"id": "d1", "text": "A story."})[:-1] + ', "extra": ' + DEEP + "}",
+        json.dumps({"id": "d2", "text": "A story read after them."}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "feed.json").write_text(
+        '[{"id": "d3", "text": "Read."},\n' + DEEP + ',\n{"id": "d4", "text": "Not read."}]', encoding="utf-8"
+    )
+    loaded = load_paths([tmp_path])
+    assert [a.id for a in loaded.articles] == ["d3", "d2"]
+    assert [(s.source.rsplit("/", 1)[1], s.line, s.reason) for s in loaded.skipped] == [
+        ("feed.json", 2, f"JSON {TOO_DEEP}; the rest is not read"),
+        ("feed.jsonl", 1, f"JSON {TOO_DEEP}; flatten the record"),
+        ("feed.jsonl", 2, f"JSON {TOO_DEEP}; flatten the record"),
+    ]
+    from_stdin = load_paths(["-"], stdin=io.BytesIO("\n".join(lines).encode()))
+    assert [(s.line, s.reason) for s in from_stdin.skipped] == [
+        (1, f"JSON {TOO_DEEP}; flatten the record"),
+        (2, f"JSON {TOO_DEEP}; flatten the record"),
+    ]
+
+
+def test_front_matter_nested_too_deeply_is_malformed(tmp_path: Path) -> None:
+    (tmp_path / "yaml.md").write_text(f"---\ntitle: {DEEP}\n---\n{STORY}", encoding="utf-8")
+    (tmp_path / "toml.md").write_text(f"+++\ntitle = {DEEP}\n+++\n{STORY}", encoding="utf-8")
+    loaded = load_paths([tmp_path])
+    assert not loaded.articles
+    assert [s.reason for s in loaded.skipped] == [f"front matter {TOO_DEEP}; fix it or remove it"] * 2

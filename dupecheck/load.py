@@ -54,6 +54,7 @@ _PARQUET_BATCH = 256
 _SNIFF = 8192
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_DOUBLE_QUOTES = 'double each quote inside a quoted field ("")'
 _TOO_DEEP = "nested too deeply to read (lists or objects hundreds of levels inside each other)"
 
 
@@ -458,7 +459,14 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
-    """The articles of a CSV file with a header row, each numbered by the line its row starts on."""
+    """The articles of a CSV file with a header row, each numbered by the line its row starts on.
+
+    Quoting is read strictly: a quote left open would take in the rows after it as
+    text, to the end of the file or to the next quote (where rows of fragments begin).
+    A row whose quoting breaks, or whose fields do not match the header's, is listed
+    with the lines it took in, and the rows after it are read; a quote that never
+    closes is listed with the rest of the file it took in.
+    """
     source = path.as_posix()
     limit = csv.field_size_limit()
     csv.field_size_limit(max_bytes)
@@ -471,31 +479,70 @@ def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Articl
             else:
                 encoding = "utf-8-sig"
             handle = io.TextIOWrapper(binary, encoding=encoding, newline="")
-            reader = csv.DictReader(handle)
-            number = 2
+            reader = csv.reader(handle, strict=True)
+            header: list[str] | None = None
+            number = 1  # the line the next row starts on
             while True:
                 try:
                     row = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as error:
-                    reason = str(error)
-                    if "field larger than" in reason:
-                        reason = f"a field is larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
-                    yield Skipped(source, f"{reason}; the rest is not read", number)
-                    return
+                    reason, goes_on = _csv_problem(str(error), number, reader.line_num, max_bytes)
+                    yield Skipped(source, reason, number)
+                    if not goes_on:
+                        return
+                    number = reader.line_num + 1  # the reader starts again on the next line
+                    continue
                 except UnicodeDecodeError:
                     yield Skipped(source, "not UTF-8 text; save it as UTF-8 (the rest is not read)", number)
                     return
-                if reader.fieldnames is not None and fields.text not in reader.fieldnames:
-                    yield Skipped(
-                        source, f"no column '{fields.text}' in the header row (set --text-field)", 1
-                    )
-                    return
-                yield article_of_record(dict(row), fields, source, number)
-                number = reader.line_num + 1
+                first, number = number, reader.line_num + 1
+                if header is None:
+                    header = row
+                    if fields.text not in header:
+                        yield Skipped(
+                            source, f"no column '{fields.text}' in the header row (set --text-field)", first
+                        )
+                        return
+                elif len(row) != len(header) and row:  # [] is a blank line
+                    yield Skipped(source, _csv_misfit(len(row), len(header), first, reader.line_num), first)
+                elif row:
+                    yield article_of_record(dict(zip(header, row)), fields, source, first)
     finally:
         csv.field_size_limit(limit)
+
+
+def _csv_problem(message: str, first: int, last: int, max_bytes: int) -> tuple[str, bool]:
+    """Why the CSV row on lines ``first`` to ``last`` could not be read, and whether rows after it can be.
+
+    >>> _csv_problem("unexpected end of data", 2, 9, 100)[0]
+    'a quote opened in this row never closes (lines 2-9 not read); close it'
+    """
+    if "field larger than" in message:
+        too_large = f"a field is larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
+        return f"{too_large}; the rest is not read", False
+    if "unexpected end of data" in message:  # the file ended inside a quoted field
+        return f"a quote opened in this row never closes (lines {first}-{last} not read); close it", False
+    if "expected after" in message:  # a closing quote followed by more than a comma or line end
+        unread = f" (on line {last}; lines {first}-{last} not read)" if last > first else ""
+        return f"a quoted field goes on after its closing quote{unread}; {_DOUBLE_QUOTES}", True
+    return f"{message}; the rest is not read", False
+
+
+def _csv_misfit(found: int, wanted: int, first: int, last: int) -> str:
+    """Why a CSV row of ``found`` fields, on lines ``first`` to ``last``, does not fit a header of ``wanted``.
+
+    A row running over several lines has most likely taken in the rows after a quote left open.
+
+    >>> _csv_misfit(3, 2, 5, 5)
+    'row has 3 fields, the header 2; give each row one field a column (quote fields holding commas)'
+    """
+    has = f"row has {found} field{'s' if found != 1 else ''}"
+    if last > first:
+        open_quote = "a quote left open takes in the lines after it; close it"
+        return f"{has} over lines {first}-{last}, the header {wanted} ({open_quote}); {_DOUBLE_QUOTES}"
+    return f"{has}, the header {wanted}; give each row one field a column (quote fields holding commas)"
 
 
 def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:

@@ -469,3 +469,58 @@ def test_front_matter_nested_too_deeply_is_malformed(tmp_path: Path) -> None:
     loaded = load_paths([tmp_path])
     assert not loaded.articles
     assert [s.reason for s in loaded.skipped] == [f"front matter {TOO_DEEP}; fix it or remove it"] * 2
+
+
+DOUBLE_QUOTES = 'double each quote inside a quoted field ("")'
+
+
+def _csv_read(tmp_path: Path, text: str) -> tuple[list[tuple[str, str]], list[tuple[int | None, str]]]:
+    (tmp_path / "feed.csv").write_text(text, encoding="utf-8")
+    loaded = load_paths([tmp_path / "feed.csv"])
+    return [(a.id, a.text) for a in loaded.articles], [(s.line, s.reason) for s in loaded.skipped]
+
+
+def test_a_csv_quote_that_never_closes_is_listed_not_read_as_the_rest_of_the_file(tmp_path: Path) -> None:
+    articles, skipped = _csv_read(
+        tmp_path,
+        'id,text,title\nc1,First row.,T1\nc2,"Unterminated text,T2\nc3,Third row.,T3\nc4,Fourth row.,T4\n',
+    )
+    assert articles == [("c1", "First row.")]
+    assert skipped == [(3, "a quote opened in this row never closes (lines 3-5 not read); close it")]
+
+
+def test_a_csv_quote_closed_by_a_later_row_s_quote_is_listed_and_the_rows_after_it_are_read(
+    tmp_path: Path,
+) -> None:
+    articles, skipped = _csv_read(
+        tmp_path,
+        'id,text\nc1,"Unterminated\nc2,"Quoted second row."\nc3,Third row.\n'
+        'c4,"He said "no" twice."\nc5,Fifth row.\n',
+    )
+    assert articles == [("c3", "Third row."), ("c5", "Fifth row.")]
+    assert skipped == [
+        (
+            2,
+            "a quoted field goes on after its closing quote (on line 3; lines 2-3 not read); "
+            + DOUBLE_QUOTES,
+        ),
+        (5, f"a quoted field goes on after its closing quote; {DOUBLE_QUOTES}"),
+    ]
+
+
+def test_a_csv_row_whose_fields_do_not_match_the_header_is_listed(tmp_path: Path) -> None:
+    articles, skipped = _csv_read(
+        tmp_path,
+        'id,text\nc1,"Opened here\nc2,closed here",extra\nc3,Third row.\nc4,Text, with a comma\n'
+        'c5\n\nc6,"A quoted text\nover two lines."\n',
+    )
+    assert articles == [("c3", "Third row."), ("c6", "A quoted text\nover two lines.")]
+    assert skipped == [
+        (
+            2,
+            "row has 3 fields over lines 2-3, the header 2 (a quote left open takes in the lines after it;"
+            f" close it); {DOUBLE_QUOTES}",
+        ),
+        (5, "row has 3 fields, the header 2; give each row one field a column (quote fields holding commas)"),
+        (6, "row has 1 field, the header 2; give each row one field a column (quote fields holding commas)"),
+    ]

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -55,6 +56,7 @@ _SNIFF = 8192
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DOUBLE_QUOTES = 'double each quote inside a quoted field ("")'
+_REGULAR_ONLY = "a folder is read for its regular files only"
 _TOO_DEEP = "nested too deeply to read (lists or objects hundreds of levels inside each other)"
 
 
@@ -97,8 +99,10 @@ def _walk(
     ``Path.as_posix`` gives it. Ids are relative to ``root``; with ``qualify`` (several
     paths given) they start with ``root`` too, so two folders holding the same file names
     cannot clash. Linked folders are not followed, so a link loop cannot trap the walk.
-    Paths are strings, joined as pathlib joins them: a ``Path`` a file costs more than
-    the walk itself.
+    Only regular files are listed: a named pipe, socket or device goes to ``skipped``
+    unopened (a pipe would wait for a writer forever). Paths are strings, joined as
+    pathlib joins them: a ``Path`` a file costs more than the walk itself; and a folder is
+    listed once, with each entry's type as the listing gives it (no ``stat`` a file).
     """
 
     def unreadable(error: OSError) -> None:
@@ -106,22 +110,76 @@ def _walk(
             Skipped(Path(error.filename or root).as_posix(), f"cannot read folder: {error.strerror}")
         )
 
-    top = os.fspath(root)
     found = []
-    for folder, dirs, names in os.walk(top, onerror=unreadable):
+    folders = [os.fspath(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            unreadable(error)
+            continue
         here = Path(folder)  # one Path a folder, not one a file
         head, posix_head = _joined(str(here), os.sep), _joined(here.as_posix(), "/")
         inside = here.relative_to(root)
         id_head = _joined((root / inside if qualify else inside).as_posix(), "/")
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (exclude and exclude(head + d)))
-        for name in names:
-            if name.startswith(".") or _suffix(name) not in SUFFIXES:
+        below = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
             path = head + name
-            if exclude and exclude(path):
+            if _is_folder(entry):
+                if not (exclude and exclude(path)) and not _is_link(entry):
+                    below.append(path)
                 continue
-            found.append((path, posix_head + name, id_head + name))
+            if _suffix(name) not in SUFFIXES or (exclude and exclude(path)):
+                continue
+            special = _special_file(entry)
+            if special is not None:
+                skipped.append(Skipped(posix_head + name, f"{special}, not a regular file; {_REGULAR_ONLY}"))
+            else:
+                found.append((path, posix_head + name, id_head + name))
+        folders.extend(reversed(below))  # each folder's subfolders next, in name order
     return sorted(found, key=lambda item: item[2])
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """True for a folder or a link to one (as ``os.walk`` decides: an entry it cannot look at is not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """True for a symbolic link (as ``os.path.islink`` decides: an entry it cannot look at is not)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _special_file(entry: os.DirEntry[str]) -> str | None:
+    """What a folder entry is when it is a named pipe, socket or device (itself or through a link), else None.
+
+    A regular file costs nothing to tell (the listing says so); a broken or looping link
+    is None too, so that opening it says what is wrong with it.
+    """
+    try:
+        if entry.is_file():
+            return None
+        mode = entry.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return None
 
 
 def _joined(folder: str, separator: str) -> str:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -524,3 +528,40 @@ def test_a_csv_row_whose_fields_do_not_match_the_header_is_listed(tmp_path: Path
         (5, "row has 3 fields, the header 2; give each row one field a column (quote fields holding commas)"),
         (6, "row has 1 field, the header 2; give each row one field a column (quote fields holding commas)"),
     ]
+
+
+@contextlib.contextmanager
+def _never_blocking(fifo: Path) -> Iterator[None]:
+    """Let a reader that opens ``fifo`` go on at once, reading nothing: a test must fail, not hang."""
+    done = threading.Event()
+
+    def open_for_any_reader() -> None:
+        while not done.wait(0.02):
+            with contextlib.suppress(OSError):  # opens only while a reader waits in open(): it goes on
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=open_for_any_reader, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def test_a_folder_s_pipes_and_sockets_are_listed_unopened(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "to-pipe.jsonl").symlink_to(tmp_path / "pipe.txt")
+    (tmp_path / "z.txt").write_text("The last story in the folder.", encoding="utf-8")
+    with socket.socket(socket.AF_UNIX) as listening, _never_blocking(tmp_path / "pipe.txt"):
+        listening.bind(str(tmp_path / "socket.md"))
+        loaded = load_paths([tmp_path])
+    assert [a.id for a in loaded.articles] == ["a.txt", "z.txt"]
+    regular_only = "not a regular file; a folder is read for its regular files only"
+    assert [(s.source.rsplit("/", 1)[1], s.line, s.reason) for s in loaded.skipped] == [
+        ("pipe.txt", None, f"a named pipe (FIFO), {regular_only}"),
+        ("socket.md", None, f"a socket, {regular_only}"),
+        ("to-pipe.jsonl", None, f"a named pipe (FIFO), {regular_only}"),
+    ]
+    assert loaded.files == 2

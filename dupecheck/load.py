@@ -56,7 +56,7 @@ _SNIFF = 8192
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DOUBLE_QUOTES = 'double each quote inside a quoted field ("")'
-_REGULAR_ONLY = "a folder is read for its regular files only"
+_REGULAR_ONLY = "a folder is read for its regular files only (name a pipe on its own to read it)"
 _TOO_DEEP = "nested too deeply to read (lists or objects hundreds of levels inside each other)"
 
 
@@ -530,8 +530,7 @@ def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Articl
     csv.field_size_limit(max_bytes)
     try:
         with path.open("rb") as binary:
-            start = binary.read(4)
-            binary.seek(0)
+            start = binary.peek(4)[:4]  # not read and seek back: a pipe cannot seek
             if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 encoding = "utf-16"
             else:
@@ -764,7 +763,7 @@ class ArticleStream:
                 )
                 continue
             root = Path(given)
-            if root.is_file():
+            if root.is_file() or root.is_fifo():  # a pipe named on its own, as <(command) gives one
                 found = [(str(root), root.as_posix(), root.as_posix())]
             elif root.is_dir():
                 found = _walk(root, len(self.paths) > 1, self._exclude, self._skipped)
@@ -818,9 +817,10 @@ def load_paths(
     JSON, CSV, Parquet) give their title, date and outlet in the fields named,
     Markdown front matter under the same names, web pages in their metadata.
     ``exclude`` skips files and folders found while walking a folder (ignore
-    files; it is given their paths as strings); paths given are always read.
-    No article larger than ``max_bytes`` is read into memory. :class:`ArticleStream`
-    reads the same without holding them all.
+    files; it is given their paths as strings); paths given are always read, a
+    named pipe too (``<(command)``), though a folder is read for its regular files
+    only. No article larger than ``max_bytes`` is read into memory.
+    :class:`ArticleStream` reads the same without holding them all.
     """
     stream = ArticleStream(
         paths,

@@ -558,10 +558,48 @@ def test_a_folder_s_pipes_and_sockets_are_listed_unopened(tmp_path: Path) -> Non
         listening.bind(str(tmp_path / "socket.md"))
         loaded = load_paths([tmp_path])
     assert [a.id for a in loaded.articles] == ["a.txt", "z.txt"]
-    regular_only = "not a regular file; a folder is read for its regular files only"
+    regular_only = (
+        "not a regular file; a folder is read for its regular files only (name a pipe on its own to read it)"
+    )
     assert [(s.source.rsplit("/", 1)[1], s.line, s.reason) for s in loaded.skipped] == [
         ("pipe.txt", None, f"a named pipe (FIFO), {regular_only}"),
         ("socket.md", None, f"a socket, {regular_only}"),
         ("to-pipe.jsonl", None, f"a named pipe (FIFO), {regular_only}"),
     ]
     assert loaded.files == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "content"),
+    [
+        ("fd", "jsonl", json.dumps({"id": "j1", "text": STORY}) + "\n"),
+        ("feed.csv", None, f'id,text\nc1,"{STORY}"\n'),
+        ("feed.json", None, json.dumps([{"id": "a1", "text": STORY}])),
+        ("story.md", None, f"---\ntitle: Ferries\n---\n{STORY}"),
+    ],
+)
+def test_a_pipe_named_on_its_own_is_read(tmp_path: Path, name: str, form: str | None, content: str) -> None:
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    done = threading.Event()
+
+    def write_once_read() -> None:  # never blocks: the test fails, not hangs, if the pipe is not read
+        while not done.wait(0.02):
+            try:
+                writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                continue
+            os.set_blocking(writer, True)
+            with os.fdopen(writer, "wb") as handle:
+                handle.write(content.encode())
+            return
+
+    thread = threading.Thread(target=write_once_read, daemon=True)
+    thread.start()
+    try:
+        loaded = load_paths([pipe], input_format=form)
+    finally:
+        done.set()
+        thread.join()
+    assert [a.text for a in loaded.articles] == [STORY], loaded.skipped
+    assert loaded.files == 1

@@ -53,6 +53,7 @@ MAX_BYTES = 16 * 2**20
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _PARQUET_BATCH = 256
 _SNIFF = 8192
+_UTF8_SHARE = 0.8
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DOUBLE_QUOTES = 'double each quote inside a quoted field ("")'
@@ -250,10 +251,33 @@ def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        mostly = _mostly_utf8(raw)
+        if mostly is not None:
+            return mostly
         guess = _guess(raw)
         if guess is None:
             raise ValueError("not text in any encoding found; leave it out of the scan") from None
         return str(guess)
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    r"""``raw`` as UTF-8, each invalid byte sequence a U+FFFD, when nearly all the rest is UTF-8; else None.
+
+    One stray byte (a character cut in two, a Windows-1252 quote pasted in) makes a whole
+    UTF-8 file invalid, and charset detection then picks a single-byte encoding that
+    garbles every other non-ASCII character. Text in such an encoding (or in a double-byte
+    one) seldom holds a valid multi-byte UTF-8 sequence, so a file whose non-ASCII
+    characters are at least 4 in 5 valid UTF-8 is UTF-8 with a few bad bytes.
+
+    >>> _mostly_utf8("Café, déjà vu, naïve".encode() + b" \x92")
+    'Café, déjà vu, naïve �'
+    >>> _mostly_utf8("Café".encode("cp1252")) is None
+    True
+    """
+    text = raw.decode("utf-8-sig", errors="replace")
+    invalid = text.count("\ufffd") - raw.count("\ufffd".encode())  # a U+FFFD in the file is valid
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return text if non_ascii - invalid >= _UTF8_SHARE * non_ascii else None
 
 
 def iso_date(value: object) -> str:

@@ -603,3 +603,21 @@ def test_a_pipe_named_on_its_own_is_read(tmp_path: Path, name: str, form: str | 
         thread.join()
     assert [a.text for a in loaded.articles] == [STORY], loaded.skipped
     assert loaded.files == 1
+
+
+@pytest.mark.parametrize("stray", [b"\x92", b"\xe9", b"\xff", b"\xe2\x80"])
+def test_a_utf8_file_with_a_stray_byte_is_read_as_utf8_not_garbled(tmp_path: Path, stray: bytes) -> None:
+    text = "The mayor said it was “long overdue” — and the café owners on the quay agreed."
+    (tmp_path / "story.txt").write_bytes(text.encode() + b" Stray " + stray + b" byte.")
+    (tmp_path / "feed.jsonl").write_bytes(
+        json.dumps({"id": "j1", "text": text}, ensure_ascii=False).encode()[:-2] + stray + b'"}\n'
+    )
+    loaded = load_paths([tmp_path])
+    assert [a.text for a in loaded.articles] == [text + "\ufffd", text + " Stray \ufffd byte."]
+    assert not loaded.skipped
+
+
+def test_a_file_in_a_legacy_encoding_is_still_decoded_by_detection(tmp_path: Path) -> None:
+    text = "Le café de la gare a rouvert lundi, après des mois de travaux à Gênes — « enfin »."
+    (tmp_path / "story.txt").write_bytes(text.encode("cp1252"))
+    assert [a.text for a in load_paths([tmp_path]).articles] == [text]

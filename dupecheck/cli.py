@@ -53,19 +53,23 @@ EXIT_ERROR = 2
 
 EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C): no partial report file is left behind."""
+EXIT_BROKEN_PIPE = 141
+"""Standard output was closed before the report was written (``| head``): 128 + SIGPIPE, what a
+shell reports for a tool that SIGPIPE ends, so it is mistaken neither for a verdict nor for an error."""
 
 EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} success; "
     f"{EXIT_DUPLICATES} near-duplicates found (the check command); "
     f"{EXIT_ERROR} usage or input error (also: no article read, or with --strict any unreadable input); "
-    f"{EXIT_INTERRUPTED} interrupted."
+    f"{EXIT_INTERRUPTED} interrupted; {EXIT_BROKEN_PIPE} standard output closed early (| head)."
 )
 
 CHECK_EXIT_CODES_HELP = (
     f"Exit codes: {EXIT_OK} nothing new above the thresholds (pairs accepted in the baseline or "
     f"allowed do not count); {EXIT_DUPLICATES} near-duplicates found that fail the check (new ones; "
     f"with --fail-on any, accepted ones too); {EXIT_ERROR} usage or input error, including a check "
-    f"that read no article; {EXIT_INTERRUPTED} interrupted."
+    f"that read no article; {EXIT_INTERRUPTED} interrupted; {EXIT_BROKEN_PIPE} standard output closed "
+    "early (| head)."
 )
 
 _DEFAULTS = Settings()
@@ -420,7 +424,8 @@ Outputs = Annotated[
 
 def _show_version(value: bool) -> None:
     if value:
-        typer.echo(f"dupecheck {__version__}")
+        with _errors_to_exit_code():
+            _echo(f"dupecheck {__version__}")
         raise typer.Exit(EXIT_OK)
 
 
@@ -801,7 +806,7 @@ def update_baseline(
         dropped = len(previous.keys() - updated.keys())
         allowed = len(result.findings) - len(updated.entries)
         count = len(updated.entries)
-        typer.echo(
+        _echo(
             f"{target}: {count} {'pair' if count == 1 else 'pairs'} accepted ({added} added, "
             f"{dropped} dropped; {allowed} allowed, left out)"
         )
@@ -867,8 +872,8 @@ def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None
     """
     _raise_if_interrupted()
     if output is None:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        render(sys.stdout, color)
+        with _standard_output() as out:
+            render(out, out.isatty() and not os.environ.get("NO_COLOR"))
         return
     target = Path(os.path.realpath(output))
     if target.exists() and not target.is_file():
@@ -899,6 +904,46 @@ def _emit(render: Callable[[TextIO, bool], object], output: Path | None) -> None
         if isinstance(error, OSError):
             raise InputError(f"{output}: cannot write the report ({error.strerror})") from error
         raise
+
+
+def _echo(line: str) -> None:
+    """Write ``line`` to standard output, as :func:`_standard_output` does."""
+    with _standard_output() as out:
+        out.write(line + "\n")
+
+
+@contextlib.contextmanager
+def _standard_output() -> Iterator[TextIO]:
+    """Standard output, flushed when the block ends, its failures turned into exit codes.
+
+    A reader gone before the end (``| head -1``) ends the command quietly with
+    :data:`EXIT_BROKEN_PIPE`; any other failed write (a full disk) is an :class:`InputError`.
+    Either way what is left unwritten is sent to the null device, as Python's documentation
+    advises, so that Python's own flush at exit does not fail again.
+    """
+    out = sys.stdout
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError:
+        _drop_unwritten(out)
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except OSError as error:
+        _drop_unwritten(out)
+        raise InputError(f"cannot write to standard output ({error.strerror})") from None
+
+
+def _drop_unwritten(out: TextIO) -> None:
+    """Point ``out``'s file descriptor at the null device, where its buffer can be flushed."""
+    try:
+        descriptor = out.fileno()
+    except (OSError, ValueError):
+        return  # not a file (a test's capture): Python does not flush it at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -60,6 +60,13 @@ def _errors() -> Iterator[None]:
         yield
 
 
+def _echo(line: str) -> None:
+    """Write ``line`` to standard output as the CLI does (imported late: cli imports us)."""
+    from dupecheck.cli import _echo as echo
+
+    echo(line)
+
+
 def _say(message: str) -> None:
     Console(stderr=True, highlight=False).print(message, soft_wrap=True)
 
@@ -115,7 +122,7 @@ def stats(index: IndexFile) -> None:
     """Show what the index holds and its size on disk."""
     with _errors(), open_index(index, readonly=True) as opened:
         found = opened.stats()
-        typer.echo(
+        _echo(
             f"{index}: {found.articles} articles, {found.paragraphs} paragraphs, "
             f"{found.signatures} signatures, {found.band_keys} band keys, {found.shingles} shingles, "
             f"{found.size_bytes / 2**20:.1f} MiB (format {found.format_version})"
@@ -134,7 +141,7 @@ def verify(index: IndexFile) -> None:
                 f"{index}: {len(problems)} problem(s): {shown}{more}; "
                 "build a new index with `dupecheck index build PATH... --index FILE`"
             )
-        typer.echo(f"{index}: ok")
+        _echo(f"{index}: ok")
 
 
 @index_app.command("rebuild", epilog=INDEX_EXIT_CODES_HELP)

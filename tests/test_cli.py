@@ -4,6 +4,7 @@ import gc
 import json
 import os
 import stat
+import subprocess
 import sys
 import threading
 import warnings
@@ -15,10 +16,11 @@ from synthetic import corpus_with_planted_copies
 from typer.testing import CliRunner
 
 from dupecheck import __version__
-from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, app
+from dupecheck.cli import EXIT_BROKEN_PIPE, EXIT_DUPLICATES, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, app
 from dupecheck.core import find_duplicates
 
-SAMPLES = Path(__file__).parent.parent / "samples"
+ROOT = Path(__file__).parent.parent
+SAMPLES = ROOT / "samples"
 WIRE = SAMPLES / "wire-flood-barrier.txt"
 REWRITE = SAMPLES / "flood-barrier-rewrite.txt"
 
@@ -416,3 +418,49 @@ def test_scan_json_lists_every_skipped_input_and_counts_every_file(tmp_path: Pat
         ((tmp_path / "zz-empty.txt").as_posix(), None, "empty file"),
     ]
     assert report["summary"]["skipped"] == 3
+
+
+def _dupecheck(arguments: list[str], cwd: Path, **popen: Any) -> subprocess.Popen[str]:
+    """``python -m dupecheck`` in a process of its own, for what only real file descriptors show."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "dupecheck", *arguments], cwd=cwd, env=env, text=True, **popen
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "lines_read"),
+    [
+        # The HTML report is larger than a pipe holds: the write that fails comes after one line is read.
+        (["scan", str(SAMPLES), "-f", "html"], 1),
+        # Rich writes the console report; the pipe is closed before anything is written.
+        (["check", str(SAMPLES), "--no-gitignore"], 0),
+    ],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    arguments: list[str], lines_read: int, tmp_path: Path
+) -> None:
+    with _dupecheck(arguments, tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        for _ in range(lines_read):
+            assert process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == EXIT_BROKEN_PIPE, errors
+    assert errors == ""  # neither a traceback nor Python's "Exception ignored" at exit
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is Linux's")
+@pytest.mark.parametrize(
+    "arguments", [["check", str(SAMPLES), "--no-gitignore"], ["scan", str(SAMPLES), "-f", "json"]]
+)
+def test_a_full_standard_output_is_an_error_not_a_verdict(arguments: list[str], tmp_path: Path) -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        process = _dupecheck(arguments, tmp_path, stdout=full, stderr=subprocess.PIPE)
+        _, errors = process.communicate(timeout=120)
+    assert process.returncode == EXIT_ERROR, errors
+    assert errors == "error: cannot write to standard output (No space left on device)\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -40,9 +42,21 @@ _RELATION_STYLES = {
 _CHANGED = "bold magenta"
 
 
+class _ReportConsole(Console):
+    """A rich console whose writes fail as a plain write does when the reader has gone."""
+
+    def on_broken_pipe(self) -> None:
+        # Rich would point standard output at the null device and exit with 1, which a check
+        # means as "duplicates found": the caller decides instead.
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def console_for(out: TextIO, *, color: bool, soft_wrap: bool = False) -> Console:
-    """A rich console writing plain, width-stable text to ``out`` (styles only with ``color``)."""
-    return Console(
+    """A rich console writing plain, width-stable text to ``out`` (styles only with ``color``).
+
+    A closed pipe raises :class:`BrokenPipeError`, as writing to ``out`` would.
+    """
+    return _ReportConsole(
         file=out,
         force_terminal=color,
         no_color=not color,

@@ -39,7 +39,7 @@ from dupecheck.core import SameSource, find_duplicates
 from dupecheck.core import compare as compare_articles
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.ignore import Ignore
-from dupecheck.load import FORMATS, MAX_BYTES, ArticleStream, load_paths
+from dupecheck.load import FORMATS, MAX_BYTES, MAX_BYTES_LIMIT, ArticleStream, load_paths
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.settings import Settings
@@ -77,8 +77,9 @@ MaxBytes = Annotated[
     int,
     typer.Option(
         min=1,
-        help="Largest article read, in bytes (a text file, a web page or one JSON line); "
-        "larger ones are listed as skipped, so one huge file cannot exhaust memory.",
+        max=MAX_BYTES_LIMIT,
+        help="Largest article read, in bytes (a text file, a web page or one JSON line; at most "
+        "2**40, 1 TiB); larger ones are listed as skipped, so one huge file cannot exhaust memory.",
         rich_help_panel="Input",
     ),
 ]

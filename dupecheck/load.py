@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 import charset_normalizer
 import yaml
 
-from dupecheck.errors import InputError
+from dupecheck.errors import InputError, SettingsError
 from dupecheck.extract import page_content
 from dupecheck.model import Article, Skipped
 
@@ -50,6 +50,8 @@ STDIN = "-"
 """The path that reads JSON Lines from standard input."""
 MAX_BYTES = 16 * 2**20
 """Largest article (a text file or one record) read by default: bounded memory."""
+MAX_BYTES_LIMIT = 2**40
+"""Largest ``max_bytes`` accepted (1 TiB): more than any one article or file read into memory."""
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _PARQUET_BATCH = 256
 _SNIFF = 8192
@@ -732,6 +734,9 @@ class ArticleStream:
     ) -> None:
         if input_format is not None and input_format not in FORMATS:
             raise InputError(f"unknown input format '{input_format}'; use one of {', '.join(FORMATS)}")
+        if not 1 <= max_bytes <= MAX_BYTES_LIMIT:
+            # Beyond this the reads ask for more than an index can hold: OverflowError, not a limit.
+            raise SettingsError(f"max_bytes must be in [1, 2**40] (1 TiB), got {max_bytes}")
         self.paths = tuple(paths)
         """The paths read, as given."""
         self.count = 0

@@ -337,6 +337,16 @@ def test_jobs_must_be_at_least_one() -> None:
     assert "--jobs" in result.output
 
 
+@pytest.mark.parametrize("command", ["scan", "check"])
+@pytest.mark.parametrize("limit", ["0", str(2**40 + 1), str(10**30)])
+def test_max_bytes_out_of_range_is_a_usage_error(command: str, limit: str) -> None:
+    # 10**30 once reached the readers and overflowed there, with a traceback.
+    result = runner.invoke(app, [command, str(SAMPLES / "wire-flood-barrier.txt"), "--max-bytes", limit])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "--max-bytes" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_scan_with_a_cache_reports_the_same_on_every_run(tmp_path: Path) -> None:
     cache = tmp_path / ".dupecheck-cache"
     plain = runner.invoke(app, ["scan", str(SAMPLES), "--format", "json"])

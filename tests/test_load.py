@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dupecheck.errors import InputError
+from dupecheck.errors import InputError, SettingsError
 from dupecheck.load import SUFFIXES, ArticleStream, _walk, load_paths, require_articles
 
 
@@ -621,3 +621,19 @@ def test_a_file_in_a_legacy_encoding_is_still_decoded_by_detection(tmp_path: Pat
     text = "Le café de la gare a rouvert lundi, après des mois de travaux à Gênes — « enfin »."
     (tmp_path / "story.txt").write_bytes(text.encode("cp1252"))
     assert [a.text for a in load_paths([tmp_path]).articles] == [text]
+
+
+@pytest.mark.parametrize("max_bytes", [0, 2**40 + 1, 10**30])
+def test_max_bytes_out_of_range_is_a_settings_error(max_bytes: int, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "One."}\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"max_bytes must be in \[1, 2\*\*40\]"):
+        load_paths([feed], max_bytes=max_bytes)
+
+
+def test_max_bytes_at_its_limit_reads_every_format(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text('{"id": "j", "text": "One."}\n', encoding="utf-8")
+    (tmp_path / "feed.csv").write_text("id,text\nc,Two.\n", encoding="utf-8")
+    (tmp_path / "story.txt").write_text("Three.\n", encoding="utf-8")
+    loaded = load_paths([tmp_path], max_bytes=2**40)
+    assert sorted(article.id for article in loaded.articles) == ["c", "j", "story.txt"]

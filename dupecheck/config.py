@@ -18,7 +18,9 @@ from typing import Any
 
 from dupecheck.allow import AllowEntry, parse_allow
 from dupecheck.check import parse_fail_on
+from dupecheck.core import SAME_SOURCE
 from dupecheck.errors import SettingsError
+from dupecheck.load import FORMATS, MAX_BYTES_LIMIT
 from dupecheck.settings import Settings
 
 OWN_FILE = ".dupecheck.toml"
@@ -57,6 +59,13 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "cache": (str,),
     "index": (str,),
 }
+_RANGES: dict[str, tuple[int, int | None]] = {
+    "max_bytes": (1, MAX_BYTES_LIMIT),
+    "jobs": (1, None),
+    "window": (0, None),
+}
+"""The bounds of the integer options, as on the command line (None: no upper bound)."""
+_CHOICES: dict[str, tuple[str, ...]] = {"same_source": SAME_SOURCE, "input_format": FORMATS}
 KEYS = frozenset({*_SETTING_TYPES, *_OPTION_TYPES, "allow"})
 """Every key a configuration may hold, with underscores."""
 _LISTS = frozenset({"format", "output"})
@@ -154,14 +163,21 @@ def _checked(name: str, key: str, value: object, source: Path) -> Any:
             or (wanted is int and isinstance(value, float))
         ):
             raise SettingsError(
-                f"{where} must be {'an integer' if wanted is int else 'a number'}, got {value!r}"
+                f"{where} must be {'an integer' if wanted is int else 'a number'}, got {_shown(value)}"
             )
         return wanted(value)
-    if not isinstance(value, _OPTION_TYPES[name]):
-        kinds = " or ".join(
-            "a list of strings" if kind is list else _KIND_NAMES[kind] for kind in _OPTION_TYPES[name]
-        )
-        raise SettingsError(f"{where} must be {kinds}, got {value!r}")
+    kinds = _OPTION_TYPES[name]
+    # true is an int to Python, not to the option: jobs = true must not mean one job.
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        names = " or ".join("a list of strings" if kind is list else _KIND_NAMES[kind] for kind in kinds)
+        raise SettingsError(f"{where} must be {names}, got {_shown(value)}")
+    if name in _RANGES and isinstance(value, int):
+        low, high = _RANGES[name]
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise SettingsError(f"{where} must be {bounds}, got {value}")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise SettingsError(f"{where} must be one of: {', '.join(_CHOICES[name])}; got {value!r}")
     if name in _LISTS:
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(item, str) for item in items):
@@ -173,6 +189,13 @@ def _checked(name: str, key: str, value: object, source: Path) -> Any:
     return Path(str(value)) if name in ("baseline", "cache") else value
 
 
+def _shown(value: object) -> str:
+    """``value`` as the configuration file spells it: ``true``, not Python's ``True``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
 def _suggestion(name: str) -> str:
     spelled = sorted(key.replace("_", "-") for key in KEYS)
     close = difflib.get_close_matches(name.replace("_", "-"), spelled, n=1)
@@ -181,7 +204,7 @@ def _suggestion(name: str) -> str:
     return f"; the keys are: {', '.join(spelled)}"
 
 
-_KIND_NAMES = {str: "a string", bool: "true or false"}
+_KIND_NAMES = {str: "a string", bool: "true or false", int: "an integer"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -383,6 +383,13 @@ def test_a_bad_config_value_is_an_error(site: Path) -> None:
     assert ".dupecheck.toml: 'fail_on' must be one of: new, any" in output
 
 
+def test_a_bool_where_a_config_number_belongs_is_an_error(site: Path) -> None:
+    (site / ".dupecheck.toml").write_text("jobs = true\n", encoding="utf-8")
+    code, _, output = check("content")
+    assert code == EXIT_ERROR, output
+    assert ".dupecheck.toml: 'jobs' must be an integer, got true" in output
+
+
 # Output -----------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +53,25 @@ def test_own_file_wins_over_pyproject(tmp_path: Path) -> None:
         ({"match_threshold": "high"}, "'match_threshold' must be a number"),
         ({"seed": True}, "'seed' must be an integer"),
         ({"gitignore": "no"}, "'gitignore' must be true or false"),
+        # true is an int to Python: it must not pass for jobs = 1, or a window of one day.
+        ({"jobs": True}, "x.toml: 'jobs' must be an integer, got true"),
+        ({"max-bytes": True}, "x.toml: 'max-bytes' must be an integer, got true"),
+        ({"window": False}, "x.toml: 'window' must be an integer, got false"),
+        ({"jobs": 0}, "x.toml: 'jobs' must be 1 or more, got 0"),
+        ({"window": -1}, "x.toml: 'window' must be 0 or more, got -1"),
+        (
+            {"max_bytes": 2**62},
+            "x.toml: 'max_bytes' must be from 1 to 1099511627776, got 4611686018427387904",
+        ),
+        ({"same-source": "never"}, "x.toml: 'same-source' must be one of: report, ignore; got 'never'"),
+        ({"input-format": "docx"}, "x.toml: 'input-format' must be one of: txt, md, html"),
         ({"format": ["json", 3]}, "'format' must be a string or a list of strings"),
         ({"seed": 1, "num_perm": 64, "num-perm": 32}, "'num-perm' is given twice"),
         ({"allow": {"pair": ["a", "b"]}}, "'allow' must be an array of tables"),
     ],
 )
 def test_bad_configurations_name_key_and_file(table: dict, message: str) -> None:
-    with pytest.raises(SettingsError, match=message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
         parse_config(table, Path("x.toml"))
 
 

@@ -39,7 +39,7 @@ from dupecheck.core import SameSource, find_duplicates
 from dupecheck.core import compare as compare_articles
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.ignore import Ignore
-from dupecheck.load import FORMATS, MAX_BYTES, MAX_BYTES_LIMIT, ArticleStream, load_paths
+from dupecheck.load import FORMATS, MAX_BYTES, MAX_BYTES_LIMIT, STDIN, ArticleStream, load_paths
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.settings import Settings
@@ -522,6 +522,10 @@ def scan(
             raise SettingsError("--jobs and --cache apply to the local engine; Spark sizes its own executors")
         if engine is Engine.LOCAL and spark_master is not None:
             raise SettingsError("--spark-master applies to --engine spark")
+        _refuse_overwriting(
+            [("--output", output), ("--actions", actions_file), ("--cache", cache)],
+            [("--boilerplate", boilerplate), *_input_files(paths)],
+        )
         stream = ArticleStream(
             paths,
             id_field=id_field,
@@ -596,6 +600,7 @@ def compare(
     with _errors_to_exit_code():
         settings = _settings(options)
         reporter = get_reporter(output_format)
+        _refuse_overwriting([("--output", output)], [("A", a), ("B", b), ("--boilerplate", boilerplate)])
         patterns = read_patterns(boilerplate) if boilerplate else ()
         report = compare_articles(
             _single_article(a), _single_article(b), settings=settings, boilerplate=patterns
@@ -688,6 +693,20 @@ def check(
         settings = _settings(options)
         patterns = read_patterns(options["boilerplate"]) if options["boilerplate"] else ()
         destinations = plan_outputs(options["output_format"] or (), options["output"] or (), env=os.environ)
+        index = options["index"]
+        _refuse_overwriting(
+            [*(("--output", d.output) for d in destinations), ("--cache", options["cache"])],
+            [
+                ("--baseline", options["baseline"]),
+                ("--boilerplate", options["boilerplate"]),
+                ("--index", None if index is None or "://" in index else Path(index)),
+                (
+                    "--files-from",
+                    None if options["files_from"] in (None, "-") else Path(options["files_from"]),
+                ),
+                *_input_files(paths),
+            ],
+        )
         accepted = read_baseline(options["baseline"]) if options["baseline"] else None
         with _progress_bar() as progress:
             result = check_paths(
@@ -714,7 +733,7 @@ def check(
                 learn_boilerplate=options["learn_boilerplate"],
                 jobs=options["jobs"],
                 cache=options["cache"],
-                index=options["index"],
+                index=index,
             )
         fail_on = options["fail_on"]
         exit_code = EXIT_DUPLICATES if result.failing(fail_on) else EXIT_OK
@@ -779,6 +798,10 @@ def update_baseline(
         target: Path | None = options["baseline"]
         if target is None:
             raise SettingsError("give the baseline file: --baseline FILE, or 'baseline' in the configuration")
+        _refuse_overwriting(
+            [("--baseline", target), ("--cache", options["cache"])],
+            [("--boilerplate", options["boilerplate"]), *_input_files(paths)],
+        )
         previous = read_baseline(target) if target.exists() else Baseline()
         patterns = read_patterns(options["boilerplate"]) if options["boilerplate"] else ()
         with _progress_bar() as progress:
@@ -858,6 +881,45 @@ def _single_article(path: Path) -> Article:
     if len(loaded.articles) > 1:
         raise InputError(f"{path}: holds {len(loaded.articles)} articles; compare takes one article per file")
     return loaded.articles[0]
+
+
+def _refuse_overwriting(
+    written: Iterable[tuple[str, Path | None]], read: Iterable[tuple[str, Path | None]]
+) -> None:
+    """A :class:`SettingsError` when a file the command writes is one it reads, or another it writes.
+
+    Files are the same when their resolved paths are, or (both existing) their inodes: a link or
+    a hard link to the baseline is caught too. A device or a pipe (``/dev/null``) is written
+    where it is, never replaced, so it may be named twice.
+    """
+    others = [(option, path) for option, path in read if path is not None]
+    for option, path in written:
+        if path is None or _written_in_place(path):
+            continue
+        for other_option, other in others:
+            if _same_file(path, other):
+                raise SettingsError(
+                    f"{option} {path} is the same file as {other_option} {other}: writing it would replace "
+                    f"that file; give {option} another file"
+                )
+        others.append((option, path))
+
+
+def _input_files(paths: Iterable[Path]) -> list[tuple[str, Path | None]]:
+    """The files among the PATHs a command reads (folders and standard input left out), named for errors."""
+    return [("PATH", path) for path in paths if os.fspath(path) != STDIN and path.is_file()]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def _written_in_place(path: Path) -> bool:
+    """True for a device or a pipe: :func:`_emit` writes into it rather than renaming a file over it."""
+    return path.exists() and not path.is_file() and not path.is_dir()
 
 
 def _write(report: ScanReport | CompareReport, reporter: Reporter, output: Path | None) -> None:

@@ -177,6 +177,35 @@ def test_baseline_update_refuses_to_overwrite_another_json_file(site: Path) -> N
     assert "not a dupecheck.baseline/1 file" in result.output
 
 
+@pytest.mark.parametrize(
+    ("arguments", "config"),
+    [
+        (["--baseline", BASELINE, "-f", "json", "-o", BASELINE], ""),
+        (["-f", "json", "-o", "link.json"], f'baseline = "{BASELINE}"\n'),  # a link to the baseline
+        ([], f'baseline = "{BASELINE}"\nformat = ["json"]\noutput = ["./{BASELINE}"]\n'),
+        (["--baseline", BASELINE, "--cache", BASELINE], ""),
+    ],
+)
+def test_a_check_never_writes_over_its_baseline(site: Path, arguments: list[str], config: str) -> None:
+    update("content", "--baseline", BASELINE)
+    accepted = (site / BASELINE).read_bytes()
+    (site / "link.json").symlink_to(site / BASELINE)
+    (site / ".dupecheck.toml").write_text(config, encoding="utf-8")
+    code, _, output = check("content", *arguments)
+    assert code == EXIT_ERROR, output
+    assert f"is the same file as --baseline {BASELINE}" in output
+    assert (site / BASELINE).read_bytes() == accepted
+
+
+def test_baseline_update_never_writes_its_cache_over_the_baseline(site: Path) -> None:
+    result = runner.invoke(
+        app, ["baseline", "update", "content", "--baseline", BASELINE, "--cache", BASELINE]
+    )
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert f"--cache {BASELINE} is the same file as --baseline {BASELINE}" in result.output
+    assert not (site / BASELINE).exists()
+
+
 def test_baseline_update_needs_a_file(site: Path) -> None:
     result = runner.invoke(app, ["baseline", "update", "content"])
     assert result.exit_code == EXIT_ERROR, result.output

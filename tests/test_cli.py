@@ -89,6 +89,56 @@ def test_scan_output_into_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     assert "error:" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["-o", "report.csv", "--actions", "./report.csv"],
+            "--actions report.csv is the same file as --output",
+        ),
+        (["-o", "cache.db", "--cache", "cache.db"], "--cache cache.db is the same file as --output"),
+        (["-o", "feed.jsonl"], "--output feed.jsonl is the same file as PATH"),
+        (["-o", "link.jsonl"], "--output link.jsonl is the same file as PATH"),
+    ],
+)
+def test_scan_never_writes_one_file_over_another_it_uses(
+    options: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": p.name, "text": p.read_text(encoding="utf-8")}) + "\n" for p in (WIRE, REWRITE)
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "link.jsonl").symlink_to(feed)
+    before = feed.read_bytes()
+    result = runner.invoke(app, ["scan", "feed.jsonl", "-f", "json", *options])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert message in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["feed.jsonl", "link.jsonl"]
+    assert feed.read_bytes() == before
+
+
+def test_compare_never_writes_its_report_over_an_article(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(WIRE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(article), str(REWRITE), "-o", str(article)])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert f"--output {article} is the same file as A {article}" in result.stderr
+    assert article.read_text(encoding="utf-8") == WIRE.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_may_take_both_the_report_and_the_actions(tmp_path: Path) -> None:
+    from dupecheck.cli import _refuse_overwriting
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    _refuse_overwriting([("--output", pipe), ("--actions", pipe)], [])  # written into, never replaced
+
+
 def test_compare_console() -> None:
     result = runner.invoke(app, ["compare", str(WIRE), str(REWRITE)])
     assert result.exit_code == EXIT_OK, result.output

@@ -22,6 +22,7 @@ from dupecheck.errors import SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import ScanReport, document_positions
 from dupecheck.reporters import get_reporter
+from dupecheck.reporters._printable import printable
 from dupecheck.reporters.console import console_for
 from dupecheck.reporters.json import dump, scan_data
 
@@ -121,7 +122,10 @@ def render_json(result: CheckResult, out: TextIO, *, fail_on: FailOn) -> None:
 
 
 def render_console(result: CheckResult, out: TextIO, *, fail_on: FailOn, exit_code: int, color: bool) -> None:
-    """Each pair marked NEW, ACCEPTED or ALLOWED, then what is gone, notices, a summary and the verdict."""
+    """Each pair marked NEW, ACCEPTED or ALLOWED, then what is gone, notices, a summary and the verdict.
+
+    Ids, sources and reasons are shown :func:`~dupecheck.reporters._printable.printable`.
+    """
     # One line per item, however long its ids: CI logs are searched by line.
     console = console_for(out, color=color, soft_wrap=True)
     console.print(Text(f"dupecheck check: {result.summary()}", style="bold"))
@@ -139,18 +143,18 @@ def render_console(result: CheckResult, out: TextIO, *, fail_on: FailOn, exit_co
             )
         )
         for item in result.resolved:
-            console.print(f"  {item.a.id} ↔ {item.b.id} ({item.relation})")
+            console.print(printable(f"  {item.a.id} ↔ {item.b.id} ({item.relation})"))
     if result.notices:
         console.print()
         console.print(Text("Notices", style="bold"))
         for notice in result.notices:
-            console.print(Text.assemble("  ", (notice, "yellow")))
+            console.print(Text.assemble("  ", (printable(notice), "yellow")))
     if result.report.skipped:
         console.print()
         console.print(Text("Skipped inputs", style="bold"))
         for skipped in result.report.skipped:
             where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
-            console.print(Text.assemble("  ", where, " — ", (skipped.reason, "yellow")))
+            console.print(Text.assemble("  ", printable(where), " — ", (printable(skipped.reason), "yellow")))
     console.print()
     style = "bold red" if result.failing(fail_on) else "bold green"
     console.print(Text(f"exit {exit_code}: {result.verdict(fail_on)}", style=style))
@@ -163,9 +167,9 @@ def _print_finding(console: Console, finding: Finding) -> None:
         Text.assemble(
             (f"{finding.status.value.upper():<10}", _STATUS_STYLES[finding.status]),
             f"{relation:<11}",
-            (pair.a, "bold"),
+            (printable(pair.a), "bold"),
             " ↔ ",
-            (pair.b, "bold"),
+            (printable(pair.b), "bold"),
         )
     )
     indent = " " * 10
@@ -176,4 +180,4 @@ def _print_finding(console: Console, finding: Finding) -> None:
     allowed_by = finding.allowed_by
     if allowed_by is not None:
         until = f", until {allowed_by.expires}" if allowed_by.expires else ""
-        console.print(f"{indent}allowed: {allowed_by.reason} ({allowed_by.origin}{until})")
+        console.print(printable(f"{indent}allowed: {allowed_by.reason} ({allowed_by.origin}{until})"))

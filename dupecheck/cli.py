@@ -42,6 +42,7 @@ from dupecheck.ignore import Ignore
 from dupecheck.load import FORMATS, MAX_BYTES, MAX_BYTES_LIMIT, STDIN, ArticleStream, load_paths
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
+from dupecheck.reporters._printable import printable
 from dupecheck.settings import Settings
 
 EXIT_OK = 0
@@ -861,7 +862,8 @@ def _source_name(ctx: typer.Context, name: str) -> str | None:
 
 
 def _stderr(message: str, style: str) -> None:
-    Console(stderr=True, highlight=False).print(Text(message, style=style), soft_wrap=True)
+    """Print ``message`` on stderr, its control characters escaped: it may hold ids and file names."""
+    Console(stderr=True, highlight=False).print(Text(printable(message), style=style), soft_wrap=True)
 
 
 def _settings(options: dict[str, Any]) -> Settings:
@@ -1079,7 +1081,7 @@ def _errors_to_exit_code() -> Iterator[None]:
             yield
             _raise_if_interrupted()
     except DupecheckError as error:
-        Console(stderr=True, highlight=False).print(Text(f"error: {error}", style="red"), soft_wrap=True)
+        _stderr(f"error: {error}", "red")
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         Console(stderr=True, highlight=False).print(Text("dupecheck: interrupted", style="red"))

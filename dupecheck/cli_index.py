@@ -19,6 +19,7 @@ from dupecheck.errors import InputError
 from dupecheck.index import open_index
 from dupecheck.load import MAX_BYTES, Loaded, load_paths, require_articles
 from dupecheck.reporters import REPORTERS, get_reporter
+from dupecheck.reporters._printable import printable
 
 INDEX_EXIT_CODES_HELP = "Exit codes: 0 success; 2 usage or input error (also: a missing or damaged index)."
 
@@ -68,7 +69,7 @@ def _echo(line: str) -> None:
 
 
 def _say(message: str) -> None:
-    Console(stderr=True, highlight=False).print(message, soft_wrap=True)
+    Console(stderr=True, highlight=False, markup=False).print(printable(message), soft_wrap=True)
 
 
 def _read(paths: list[Path], strict: bool, *, announce: bool = True) -> Loaded:

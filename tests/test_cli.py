@@ -524,3 +524,35 @@ def test_a_full_standard_output_is_an_error_not_a_verdict(arguments: list[str], 
         _, errors = process.communicate(timeout=120)
     assert process.returncode == EXIT_ERROR, errors
     assert errors == "error: cannot write to standard output (No space left on device)\n"
+
+
+HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J"
+"""An id that, printed raw, would retitle the terminal and clear it."""
+HOSTILE_SHOWN = "evil\\x1b]0;pwned\\x07\\x1b[2J"
+
+
+def _hostile_feed(folder: Path) -> Path:
+    feed = folder / "feed.jsonl"
+    records = [{"id": HOSTILE, "text": WIRE.read_text(encoding="utf-8")}]
+    records += [{"id": "copy", "text": WIRE.read_text(encoding="utf-8")}, {"id": HOSTILE, "text": "Again."}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return feed
+
+
+@pytest.mark.parametrize("command", ["scan", "check"])
+def test_console_reports_escape_control_characters_and_json_keeps_them(command: str, tmp_path: Path) -> None:
+    feed = _hostile_feed(tmp_path)
+    result = runner.invoke(app, [command, str(feed), *(["--no-gitignore"] if command == "check" else [])])
+    assert result.exit_code == (EXIT_OK if command == "scan" else EXIT_DUPLICATES), result.output
+    assert HOSTILE_SHOWN in result.stdout  # the pair, and the repeated id among the skipped inputs
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    result = runner.invoke(app, ["scan", str(feed), "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert HOSTILE in [document["id"] for document in json.loads(result.stdout)["documents"]]
+
+
+def test_error_messages_escape_control_characters(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", str(_hostile_feed(tmp_path)), "--strict"])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert f"duplicate id '{HOSTILE_SHOWN}'" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -272,3 +272,47 @@ def test_every_reporter_writes_a_scan_of_no_articles(name: str) -> None:
     if name == "json":
         data = json.loads(out.getvalue())
         assert data["documents"] == [] and data["summary"]["articles"] == 0
+
+
+HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J\x9b31m"
+"""An id that, printed raw, would retitle the terminal, clear it and (C1 CSI) colour what follows."""
+HOSTILE_SHOWN = "evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m"
+
+
+def _hostile_scan() -> ScanReport:
+    return find_duplicates(
+        [Article(HOSTILE, f"{LEAD}\n\n{VOTE}\n\n{MAYOR} \x1b[8m"), Article("copy", f"{LEAD}\n\n{VOTE}")],
+        skipped=[Skipped(f"{HOSTILE}.jsonl", f"duplicate id '{HOSTILE}'", 3)],
+    )
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("name", ["console", "github"])
+def test_text_reporters_escape_control_characters_of_ids_and_sources(name: str, color: bool) -> None:
+    text = _render(name, _hostile_scan(), color=color)
+    assert HOSTILE_SHOWN in text
+    assert HOSTILE not in text and "\x07" not in text and "\x9b" not in text and "\x1b[2J" not in text
+    if not color:
+        assert "\x1b" not in text
+
+
+def test_markdown_escapes_control_characters_as_text_that_renders_as_typed() -> None:
+    text = _render("markdown", _hostile_scan())
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)
+    assert (
+        r"evil\\x1b\]0;pwned\\x07\\x1b\[2J\\x9b31m" in text
+    )  # a backslash and brackets escaped for Markdown
+
+
+def test_console_compare_escapes_control_characters_and_still_marks_changed_words() -> None:
+    report = compare(Article(HOSTILE, f"{LEAD} \x1b[2J"), Article("b", LEAD.replace("storm", "hurricane")))
+    colored = _render("console", report, color=True)
+    assert HOSTILE_SHOWN in colored and "\\x1b[2J" in colored
+    assert "\x1b[2J" not in colored and "\x07" not in colored
+    highlighted = set(re.findall(r"\x1b\[[0-9;]*m(\w+)\x1b\[0m", colored))
+    assert {"storm", "hurricane"} <= highlighted
+
+
+def test_json_keeps_ids_exactly() -> None:
+    data = json.loads(_render("json", _hostile_scan()))
+    assert HOSTILE in [document["id"] for document in data["documents"]]

@@ -1,4 +1,8 @@
-"""Rich text for people: a scan's groups and pairs, or two articles side by side."""
+"""Rich text for people: a scan's groups and pairs, or two articles side by side.
+
+Ids, sources and article text are shown :func:`~dupecheck.reporters._printable.printable`: their
+control characters escaped, so a file cannot drive the terminal the report is read on.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from dupecheck.reporters._pairs import (
     strongest_first,
     unmatched,
 )
+from dupecheck.reporters._printable import printable
 from dupecheck.reporters._words import changed_spans
 
 WIDTH = 100
@@ -85,7 +90,7 @@ def _render_scan(console: Console, report: ScanReport) -> None:
         console.print(Text("Skipped inputs", style="bold"))
         for skipped in report.skipped:
             where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
-            console.print(Text.assemble("  ", where, " — ", (skipped.reason, "yellow")))
+            console.print(Text.assemble("  ", printable(where), " — ", (printable(skipped.reason), "yellow")))
     console.print()
     if not report.pairs:
         console.print("No near-duplicates found.")
@@ -98,11 +103,11 @@ def _render_scan(console: Console, report: ScanReport) -> None:
         # A group is printed at once: rich's cost is mostly per print, and a large scan has
         # tens of thousands of pairs.
         lines = [Text(f"Group {number}: {count(len(group.members), 'article')}", style="bold")]
-        lines += [Text(f"  • {member}") for member in group.members]
+        lines += [Text(f"  • {printable(member)}") for member in group.members]
         for pair in sorted(pairs, key=strongest_first):
             lines += [
                 Text(),
-                Text.assemble("  ", (pair.a, "bold"), " ↔ ", (pair.b, "bold")),
+                Text.assemble("  ", (printable(pair.a), "bold"), " ↔ ", (printable(pair.b), "bold")),
                 Text.assemble("    ", _relation_text(pair), _scores(pair)),
                 Text(f"    {_coverage(pair)}"),
                 Text(f"    {paragraph_summary(pair, documents[pair.a], documents[pair.b])}"),
@@ -112,8 +117,8 @@ def _render_scan(console: Console, report: ScanReport) -> None:
 
 def _render_compare(console: Console, report: CompareReport, *, highlighted: bool) -> None:
     a, b, pair = report.a, report.b, report.pair
-    console.print(Text.assemble(("A  ", "bold"), a.id))
-    console.print(Text.assemble(("B  ", "bold"), b.id))
+    console.print(Text.assemble(("A  ", "bold"), printable(a.id)))
+    console.print(Text.assemble(("B  ", "bold"), printable(b.id)))
     console.print(Text.assemble(_relation_text(pair), _scores(pair)))
     console.print(_coverage(pair))
     console.print(paragraph_summary(pair, a, b))
@@ -152,7 +157,7 @@ def _render_compare(console: Console, report: CompareReport, *, highlighted: boo
         listing.add_column(style="dim", no_wrap=True)
         listing.add_column()
         for paragraph in only:
-            listing.add_row(f"¶{paragraph.index}", excerpt(document.text_of(paragraph)))
+            listing.add_row(f"¶{paragraph.index}", printable(excerpt(document.text_of(paragraph))))
         console.print(listing)
 
     console.print()
@@ -168,8 +173,8 @@ def _render_compare(console: Console, report: CompareReport, *, highlighted: boo
     for side, document, paragraph in ignored:
         listing.add_row(
             f"{side} ¶{paragraph.index}",
-            f"{paragraph.kind.value}: {paragraph.reason}",
-            excerpt(document.text_of(paragraph)),
+            printable(f"{paragraph.kind.value}: {paragraph.reason}"),
+            printable(excerpt(document.text_of(paragraph))),
         )
     console.print(listing)
 
@@ -190,8 +195,12 @@ def _coverage(pair: PairResult) -> str:
 
 def _marked(document: Document, paragraph: Paragraph, other_terms: Iterable[str]) -> Text:
     """Style the words of a paragraph that its counterpart lacks, on one line."""
-    # Same-length replacements keep the offsets of changed_spans valid.
-    text = Text(document.text_of(paragraph).replace("\r", " ").replace("\n", " "))
-    for start, end in changed_spans(text.plain, other_terms):
-        text.stylize(_CHANGED, start, end)
+    # Same-length replacements keep the offsets of changed_spans valid; escaping comes after.
+    plain = document.text_of(paragraph).replace("\r", " ").replace("\n", " ")
+    text, done = Text(), 0
+    for start, end in changed_spans(plain, other_terms):
+        text.append(printable(plain[done:start]))
+        text.append(printable(plain[start:end]), style=_CHANGED)
+        done = end
+    text.append(printable(plain[done:]))
     return Text.assemble((f"¶{paragraph.index}  ", "dim"), text)

@@ -11,6 +11,7 @@ from typing import TextIO
 from dupecheck.model import CompareReport, Relation, ScanReport
 from dupecheck.reporters._location import Span, artifact_path, document_path, paragraphs_span
 from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, describe
+from dupecheck.reporters._printable import printable
 
 _COMMANDS = {Relation.DUPLICATE: "error", Relation.REWRITE: "error", Relation.PARTIAL: "warning"}
 
@@ -52,12 +53,15 @@ def command(name: str, properties: dict[str, str], message: str) -> str:
 
 
 def escape_data(text: str) -> str:
-    r"""Escape a command's message: ``%``, carriage returns and newlines.
+    r"""Escape a command's message: ``%``, carriage returns and newlines, then other control characters.
 
-    >>> escape_data("100%\r\n")
-    '100%25%0D%0A'
+    The runner prints messages in its log, which acts on terminal escape sequences: a hostile id
+    must not recolour or hide the log's lines (see :func:`~dupecheck.reporters._printable.printable`).
+
+    >>> escape_data("100%\r\n\x1b[8m")
+    '100%25%0D%0A\\x1b[8m'
     """
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

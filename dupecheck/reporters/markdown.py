@@ -1,6 +1,7 @@
 """GitHub-flavoured Markdown for a pull-request comment: a table of pairs, the paragraphs folded away.
 
-Every piece of article text is escaped, so an article cannot break the table or inject markup.
+Every piece of article text is escaped, so an article cannot break the table, inject markup or,
+printed on a terminal, drive it with control characters.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dupecheck.reporters._pairs import (
     scan_summary,
     unmatched,
 )
+from dupecheck.reporters._printable import printable
 
 CELL_EXCERPT = 300
 """Characters of a paragraph shown in a table cell."""
@@ -137,7 +139,8 @@ def _pair_details(confirmed: ConfirmedPair, *, folded: bool) -> list[str]:
     """The aligned paragraphs of one pair in a ``<details>`` block, closed when ``folded``."""
     pair, a, b = confirmed.pair, confirmed.a, confirmed.b
     summary = (
-        f"<b>{html.escape(pair.a)}</b> ↔ <b>{html.escape(pair.b)}</b>: {confirmed.relation.value}, "
+        f"<b>{html.escape(printable(pair.a))}</b> ↔ <b>{html.escape(printable(pair.b))}</b>: "
+        f"{confirmed.relation.value}, "
         f"{count(len(pair.overlaps), 'aligned paragraph')}"
     )
     lines = [
@@ -165,11 +168,12 @@ def _cell(document: Document, paragraph: Paragraph) -> str:
 def escape(text: str) -> str:
     r"""``text`` on one line, safe inside a Markdown table cell: no markup, no HTML, no cell breaks.
 
-    An ``@`` is followed by an invisible word joiner, so quoted handles mention nobody.
+    An ``@`` is followed by an invisible word joiner, so quoted handles mention nobody; control
+    characters are escaped (:func:`~dupecheck.reporters._printable.printable`).
 
     >>> escape("A | B <b>*bold*</b>")
     'A \\| B &lt;b&gt;\\*bold\\*&lt;/b&gt;'
     """
-    flat = " ".join(text.split())
+    flat = printable(" ".join(text.split()))
     escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(flat, quote=False))
     return escaped.replace("@", "@" + _WORD_JOINER)

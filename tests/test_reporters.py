@@ -145,12 +145,12 @@ def test_console_paragraph_summary_counts_content_paragraphs_only() -> None:
     content, boilerplate, short = ParagraphKind.CONTENT, ParagraphKind.BOILERPLATE, ParagraphKind.SHORT
     a = _document("a", [boilerplate, content, content, content, content])
     b = _document("b", [content, content, short, content, content])
-    # a1-b0 and a2-b1, and a3 split in b3 and b4: 4 overlaps; a4 only in A; none only in B.
+    # a1-b0 and a2-b1, and a3 split in b3 and b4: 4 overlaps, but 3 paragraphs of A; a4 only in A.
     overlaps = (Overlap(1, 0, 0.9), Overlap(2, 1, 0.8), Overlap(3, 3, 0.5), Overlap(3, 4, 0.4))
     pair = PairResult("a", "b", 0.7, 0.8, 1.0, 0.5, Relation.REWRITE, overlaps, (0, 4), (2,))
     report = ScanReport((a, b), (Group(("a", "b")),), (pair,), Settings(), candidates=1)
     text = _render("console", report)
-    assert "4 of 5 paragraphs shared, 1 only in A, 0 only in B" in text
+    assert "paragraphs shared: 3 of 4 in A, 4 of 4 in B;" in text
     assert "1 boilerplate and 1 short paragraphs ignored" in text
     assert re.search(r"a ↔ b\s+rewrite, similarity 0\.70", text)
     assert "a_in_b: 80% of A found in B, b_in_a: 100% of B found in A" in text

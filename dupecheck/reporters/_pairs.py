@@ -105,14 +105,15 @@ def scan_summary(report: ScanReport) -> str:
 
 
 def paragraph_summary(pair: PairResult, a: Document, b: Document) -> str:
-    """Count overlaps and unmatched content paragraphs; furniture is only mentioned, never counted."""
-    shared = len(pair.overlaps)
-    only_a = len(unmatched(a, {o.a for o in pair.overlaps}))
-    only_b = len(unmatched(b, {o.b for o in pair.overlaps}))
-    summary = (
-        f"{shared} of {count(shared + only_a + only_b, 'paragraph')} shared, "
-        f"{only_a} only in A, {only_b} only in B"
-    )
+    """Count each side's content paragraphs with a counterpart in the other; furniture is only mentioned.
+
+    A paragraph aligned with two (split in two by a rewrite) counts once: the counts are of
+    paragraphs, not of alignments.
+    """
+    shared_a, shared_b = len({o.a for o in pair.overlaps}), len({o.b for o in pair.overlaps})
+    total_a = sum(1 for p in a.paragraphs if p.is_content)
+    total_b = sum(1 for p in b.paragraphs if p.is_content)
+    summary = f"paragraphs shared: {shared_a} of {total_a} in A, {shared_b} of {total_b} in B"
     ignored = [p.kind for p in (*a.paragraphs, *b.paragraphs) if not p.is_content]
     if ignored:
         kinds = [

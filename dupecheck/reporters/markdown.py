@@ -141,7 +141,7 @@ def _pair_details(confirmed: ConfirmedPair, *, folded: bool) -> list[str]:
     summary = (
         f"<b>{html.escape(printable(pair.a))}</b> ↔ <b>{html.escape(printable(pair.b))}</b>: "
         f"{confirmed.relation.value}, "
-        f"{count(len(pair.overlaps), 'aligned paragraph')}"
+        f"{count(len(pair.overlaps), 'aligned paragraph pair')}"
     )
     lines = [
         "<details>" if folded else "<details open>",

@@ -170,6 +170,22 @@ def test_a_missing_baseline_is_an_error_that_says_how_to_make_one(site: Path) ->
     assert "dupecheck baseline update" in output
 
 
+def test_a_configured_baseline_not_made_yet_says_to_run_baseline_update_first(site: Path) -> None:
+    (site / ".dupecheck.toml").write_text(f'baseline = "{BASELINE}"\n', encoding="utf-8")
+    code, _, output = check("content")
+    assert code == EXIT_ERROR, output
+    assert f"{BASELINE}: no such baseline; create it with `dupecheck baseline update PATH..." in output
+
+
+def test_scan_reads_what_ignore_files_leave_out_of_a_check(site: Path) -> None:
+    (site / ".dupecheckignore").write_text(f"{REWRITE}\n", encoding="utf-8")
+    code, _, output = check("content")
+    assert code == EXIT_OK, output
+    result = runner.invoke(app, ["scan", "content", "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert f"content/{REWRITE}" in {d["source"] for d in json.loads(result.stdout)["documents"]}
+
+
 def test_baseline_update_refuses_to_overwrite_another_json_file(site: Path) -> None:
     (site / "report.json").write_text('{"schema": "dupecheck.scan/1"}', encoding="utf-8")
     result = runner.invoke(app, ["baseline", "update", "content", "--baseline", "report.json"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -40,3 +41,14 @@ def test_readme_names_every_command_and_report_format() -> None:
         assert f"dupecheck {' '.join(path)}" in readme, f"README does not show dupecheck {' '.join(path)}"
     for name in REPORTERS:
         assert f"`{name}`" in readme, f"README does not name the {name} format"
+
+
+def test_readme_names_the_commands_ignore_files_apply_to() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^- \*\*Ignore files\.\*\*(.*?)(?=^- \*\*|^$)", readme, re.MULTILINE | re.DOTALL)
+    assert found, "README has no Ignore files item"
+    bullet = " ".join(found[1].split())
+    # The commands with --gitignore are the ones that read ignore files.
+    applying = [" ".join(p) for p, command in COMMANDS if any(o.name == "gitignore" for o in command.params)]
+    assert applying == ["baseline update", "check"]
+    assert "apply to `check` and `baseline update` only" in bullet

@@ -93,12 +93,25 @@ def build(paths: Paths, index: IndexFile, strict: Strict = False) -> None:
 
 
 @index_app.command("add", epilog=INDEX_EXIT_CODES_HELP)
-def add(paths: Paths, index: IndexFile, strict: Strict = False) -> None:
-    """Add the articles under each PATH: changed ones replace their old text, unchanged ones are skipped."""
+def add(
+    paths: Paths,
+    index: IndexFile,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Let an article replace the archived one of the same id when their texts differ (a new "
+            "version of it). Without it such an add is refused (exit 2) and adds nothing: a folder's files "
+            "are named relative to it, so day2/story.txt would otherwise replace day1/story.txt.",
+        ),
+    ] = False,
+    strict: Strict = False,
+) -> None:
+    """Add the articles under each PATH (unchanged ones are skipped; replacing archived text: --replace)."""
     with _errors():
         loaded = _read(paths, strict)
         with open_index(index) as opened:
-            result = opened.add(loaded.articles)
+            result = opened.add(loaded.articles, replace=replace)
         _say(
             f"{len(result.added)} added, {len(result.replaced)} replaced, "
             f"{len(result.unchanged)} unchanged in {index}"

@@ -60,6 +60,14 @@ class IndexSettingsError(SettingsError):
     """An index was built with other settings (or another hashing scheme) than the current ones."""
 
 
+class IndexConflictError(InputError):
+    """An add would replace archived articles with other text under the same ids, and was not asked to.
+
+    A folder's files are named relative to it, so ``day1/story.txt`` and ``day2/story.txt``
+    added one folder at a time share the id ``story.txt``: replacing would lose the first.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class IndexStats:
     """What an index holds."""
@@ -240,6 +248,40 @@ def article_from(article_id: str, text: str, fields: str) -> Article:
 def shingles_of_stored(paragraphs: str) -> frozenset[str]:
     """The content shingles of a stored article (for the shingle counts)."""
     return content_shingles(document_from(Article("", ""), paragraphs))
+
+
+def replaced_articles(articles: Sequence[Article], stored: dict[str, str]) -> list[Article]:
+    """The ``articles`` whose id is archived (``stored`` maps ids to text hashes) with other text."""
+    return [a for a in articles if a.id in stored and stored[a.id] != content_hash(a.text)]
+
+
+def conflict_error(where: str, clashes: Sequence[tuple[Article, str]]) -> IndexConflictError:
+    """The error refusing an add that would replace archived articles: ``(article, archived source)`` each.
+
+    It names the ids and where both texts came from, and what to do for new versions
+    of the same articles (replace them) and for other articles (give them ids of their own).
+    """
+    shown = "; ".join(
+        f"'{article.id}' (archived from {archived or 'an unknown source'}, now read from {article.source})"
+        for article, archived in clashes[:5]
+    )
+    more = f"; and {len(clashes) - 5} more" if len(clashes) > 5 else ""
+    count = f"{len(clashes)} article{'s' if len(clashes) != 1 else ''} read"
+    return IndexConflictError(
+        f"{where}: {count} would replace archived text under the same id, so nothing was added: "
+        f"{shown}{more}. Add again with --replace for new versions of the archived articles; give other "
+        "articles ids of their own: a folder's files are named relative to it, so add the folder above "
+        "(ids then start with the folder's name)"
+    )
+
+
+def source_of(fields: str) -> str:
+    """The source an article was read from, as stored in its ``fields`` ('' when missing or unreadable)."""
+    try:
+        source = json.loads(fields).get("source", "")
+    except (ValueError, AttributeError):
+        return ""
+    return source if isinstance(source, str) else ""
 
 
 def unique_articles(articles: Iterable[Article]) -> list[Article]:

@@ -35,14 +35,17 @@ from dupecheck.index import (
     Record,
     article_from,
     check_metadata,
+    conflict_error,
     content_hash,
     identity_of,
     metadata,
     record_of,
+    replaced_articles,
     settings_from,
     shingles_of_stored,
     signature_sets,
     signature_values,
+    source_of,
     stored_values,
     unique_articles,
     verify_query,
@@ -221,12 +224,21 @@ class RedisIndex:
             self._clear()
             return self._apply(records, {})
 
-    def add(self, articles: Iterable[Article]) -> AddResult:
-        """Add ``articles``: changed ones replace their stored text, unchanged ones stay."""
+    def add(self, articles: Iterable[Article], *, replace: bool = False) -> AddResult:
+        """Add ``articles``; unchanged ones stay, and other text under an archived id only with ``replace``.
+
+        Without ``replace``, such a batch is refused whole (:class:`IndexConflictError`),
+        as :meth:`SqliteIndex.add <dupecheck.index_sqlite.SqliteIndex.add>` does.
+        """
         self._writable()
         listed = unique_articles(articles)
         with self._redis_errors():
             known = self._hashes([a.id for a in listed])
+            clashing = [] if replace else replaced_articles(listed, known)
+            if clashing:
+                rows = self._rows([a.id for a in clashing])
+                sources = {i: source_of(row[b"fields"].decode()) for i, row in rows.items()}
+                raise conflict_error(self.location, [(a, sources.get(a.id, "")) for a in clashing])
             records = [record_of(a, self.settings) for a in listed if known.get(a.id) != content_hash(a.text)]
             result = self._apply(records, known)
         unchanged = tuple(a.id for a in listed if a.id not in result.added and a.id not in result.replaced)

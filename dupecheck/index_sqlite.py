@@ -25,15 +25,18 @@ from dupecheck.index import (
     Record,
     article_from,
     check_metadata,
+    conflict_error,
     content_hash,
     identity_of,
     keys_of,
     metadata,
     record_of,
+    replaced_articles,
     settings_from,
     shingles_of_stored,
     signature_sets,
     signature_values,
+    source_of,
     stored_values,
     unique_articles,
     verify_query,
@@ -168,19 +171,26 @@ class SqliteIndex(SqliteFile):
             self._clear()
             return self._apply(records, {})
 
-    def add(self, articles: Iterable[Article]) -> AddResult:
-        """Add ``articles`` in one transaction: changed ones replace their stored text, unchanged ones stay.
+    def add(self, articles: Iterable[Article], *, replace: bool = False) -> AddResult:
+        """Add ``articles`` in one transaction; unchanged ones (same id and text) are left as they are.
 
-        Articles are segmented and signed before the transaction starts, so other
-        writers wait only for the database writes.
+        An archived article whose id comes again with other text is replaced only with
+        ``replace``; otherwise the whole batch is refused (:class:`IndexConflictError`), so
+        no archived article is lost to another that happens to share its id. Articles are
+        segmented and signed before the transaction starts, so other writers wait only
+        for the database writes.
         """
         listed = unique_articles(articles)
         with self._sqlite_errors():
             known = self._hashes([a.id for a in listed])
+            if not replace:
+                self._refuse_replacing(listed, known)
             records = [record_of(a, self.settings) for a in listed if known.get(a.id) != content_hash(a.text)]
             with self._transaction():
                 # Another writer may have changed these articles since they were read above.
                 known = self._hashes([a.id for a in listed])
+                if not replace:
+                    self._refuse_replacing(listed, known)
                 result = self._apply([r for r in records if known.get(r.id) != r.sha256], known)
         unchanged = tuple(a.id for a in listed if a.id not in result.added and a.id not in result.replaced)
         return AddResult(result.added, result.replaced, unchanged)
@@ -206,6 +216,19 @@ class SqliteIndex(SqliteFile):
         for table in ("articles", "bands", "shingles", "meta"):
             self._db.execute(f"DELETE FROM {table}")  # fixed names, not input
         self._db.executemany("INSERT INTO meta VALUES (?, ?)", metadata(self.settings).items())
+
+    def _refuse_replacing(self, articles: Sequence[Article], known: dict[str, str]) -> None:
+        """Raise :func:`conflict_error` when any of ``articles`` would replace archived text."""
+        clashing = replaced_articles(articles, known)
+        if not clashing:
+            return
+        sources: dict[str, str] = {}
+        for start in range(0, len(clashing), _CHUNK):
+            chunk = [a.id for a in clashing[start : start + _CHUNK]]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT id, fields FROM articles WHERE id IN ({marks})", chunk)
+            sources.update((article_id, source_of(fields)) for article_id, fields in rows)
+        raise conflict_error(str(self.path), [(a, sources.get(a.id, "")) for a in clashing])
 
     def _hashes(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}

@@ -14,10 +14,12 @@ import pytest
 from datasketch import MinHashLSH
 from paths import SAMPLES
 
+from dupecheck import index_sqlite
 from dupecheck.bands import band_layout
 from dupecheck.core import find_duplicates
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.index import (
+    IndexConflictError,
     IndexFileError,
     IndexSettingsError,
     check_metadata,
@@ -94,7 +96,7 @@ def test_unchanged_articles_are_skipped_and_changed_ones_replaced(index_path: Pa
     )
     with open_index(index_path) as index:
         kept = [a for a in ARCHIVE if a.id != changed.id][:3]
-        result = index.add([*kept, changed])
+        result = index.add([*kept, changed], replace=True)
         assert result.replaced == (changed.id,)
         assert set(result.unchanged) == {a.id for a in kept}
         assert result.added == ()
@@ -103,6 +105,42 @@ def test_unchanged_articles_are_skipped_and_changed_ones_replaced(index_path: Pa
     with sqlite3.connect(index_path) as db:
         stored = db.execute("SELECT sha256 FROM articles WHERE id = ?", (changed.id,)).fetchone()[0]
     assert stored == content_hash(changed.text)
+
+
+def test_other_text_under_an_archived_id_is_refused_unless_replacing(index_path: Path) -> None:
+    archived = next(a for a in ARCHIVE if a.id == "ferry-strike.txt")
+    other = Article(archived.id, "The library reopened on Monday.", "day2/ferry-strike.txt")
+    with open_index(index_path) as index:
+        with pytest.raises(IndexConflictError, match="nothing was added") as caught:
+            index.add([WIRES[0], other])
+        message = str(caught.value)
+        assert f"'{archived.id}' (archived from {archived.source}, now read from {other.source})" in message
+        assert "--replace" in message
+        assert isinstance(caught.value, InputError)
+        assert index.ids() == sorted(a.id for a in ARCHIVE)  # the batch's new article is not added either
+        assert index.add([archived]).unchanged == (archived.id,)  # the same text again is no conflict
+        assert index.add([other], replace=True).replaced == (archived.id,)
+        assert index.verify() == []
+
+
+def test_an_article_another_writer_stores_meanwhile_is_not_replaced(
+    index_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    theirs = Article("story.txt", "The ferry strike ended on Monday morning after talks.", "day1/story.txt")
+    ours = Article("story.txt", "The library reopened on Monday after a year of repairs.", "day2/story.txt")
+    signed = index_sqlite.record_of
+
+    def signed_while_another_writer_adds(article: Article, settings: Settings) -> object:
+        monkeypatch.setattr(index_sqlite, "record_of", signed)
+        with open_index(index_path) as other:  # between our read of the ids and our transaction
+            other.add([theirs])
+        return signed(article, settings)
+
+    monkeypatch.setattr(index_sqlite, "record_of", signed_while_another_writer_adds)
+    with open_index(index_path) as index:
+        with pytest.raises(IndexConflictError, match=r"archived from day1/story\.txt"):
+            index.add([ours])
+        assert index.add([theirs]).unchanged == (theirs.id,)
 
 
 def test_add_and_remove(index_path: Path) -> None:

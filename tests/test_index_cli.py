@@ -79,6 +79,29 @@ def test_add_remove(index_file: Path, tmp_path: Path) -> None:
     assert "holds no article 'wire-wildfire.txt'" in result.output
 
 
+def test_daily_folders_sharing_a_file_name_lose_no_article(tmp_path: Path) -> None:
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    for day, sample in ((day1, "ferry-strike.txt"), (day2, "library-reopens.txt")):
+        day.mkdir()
+        (day / "story.txt").write_bytes((SAMPLES / sample).read_bytes())
+    index = str(tmp_path / "archive.db")
+    assert runner.invoke(app, ["index", "build", str(day1), "--index", index]).exit_code == EXIT_OK
+    result = runner.invoke(app, ["index", "add", str(day2), "--index", index])
+    assert result.exit_code == EXIT_ERROR
+    assert "'story.txt' (archived from " in result.output
+    assert "day1/story.txt, now read from " in result.output
+    assert "--replace" in result.output
+    result = runner.invoke(app, ["query", str(day1 / "story.txt"), "--index", index, "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert [p["relation"] for p in json.loads(result.stdout)["pairs"]] == ["duplicate"]  # day 1 is kept
+    result = runner.invoke(app, ["index", "add", str(day1), "--index", index])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "0 added, 0 replaced, 1 unchanged" in result.output
+    result = runner.invoke(app, ["index", "add", str(day2), "--replace", "--index", index])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "0 added, 1 replaced, 0 unchanged" in result.output
+
+
 def test_settings_mismatch_names_the_remedy_and_rebuild_fixes_it(index_file: Path) -> None:
     with open_index(index_file, Settings(num_perm=64), create=True, check_settings=False) as index:
         index.rebuild()

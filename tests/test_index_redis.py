@@ -107,7 +107,7 @@ def test_add_and_remove(location: str, archive: Path) -> None:
         changed = Article(
             articles[0].id, articles[0].text + "\n\nA new closing paragraph about something else."
         )
-        assert index.add([changed]).replaced == (changed.id,)
+        assert index.add([changed], replace=True).replaced == (changed.id,)
         for article_id in matched:
             assert index.remove(article_id)
         assert not index.remove("no-such-article")
@@ -127,6 +127,27 @@ def test_cli_add_remove(location: str, archive: Path, tmp_path: Path) -> None:
     assert result.exit_code == EXIT_OK, result.output
     result = runner.invoke(app, ["index", "remove", "one.txt", "--index", location])
     assert result.exit_code == EXIT_ERROR
+
+
+def test_other_text_under_an_archived_id_is_refused_unless_replacing(location: str, tmp_path: Path) -> None:
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    for day, sample in ((day1, "ferry-strike.txt"), (day2, "library-reopens.txt")):
+        day.mkdir()
+        (day / "story.txt").write_bytes((SAMPLES / sample).read_bytes())
+    assert runner.invoke(app, ["index", "build", str(day1), "--index", location]).exit_code == EXIT_OK
+    result = runner.invoke(app, ["index", "add", str(day2), "--index", location])
+    assert result.exit_code == EXIT_ERROR
+    assert "'story.txt' (archived from " in result.output
+    assert "day1/story.txt, now read from " in result.output
+    with open_index(location, readonly=True) as index:
+        assert index.ids() == ["story.txt"]
+        assert index.query([Article("day1", (day1 / "story.txt").read_text())])
+    result = runner.invoke(app, ["index", "add", str(day1), "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "1 unchanged" in result.output
+    result = runner.invoke(app, ["index", "add", str(day2), "--replace", "--index", location])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "1 replaced" in result.output
 
 
 def test_settings_mismatch(location: str, archive: Path) -> None:

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from dupecheck.errors import InputError
-from dupecheck.index import open_index
+from dupecheck.index import open_index, redacted
 from dupecheck.load import MAX_BYTES, Loaded, load_paths, require_articles
 from dupecheck.reporters import REPORTERS, get_reporter
 from dupecheck.reporters._printable import printable
@@ -89,7 +89,7 @@ def build(paths: Paths, index: IndexFile, strict: Strict = False) -> None:
         loaded = _read(paths, strict)
         with open_index(index, create=True, check_settings=False) as opened:
             result = opened.build(loaded.articles)
-        _say(f"indexed {len(result.added)} articles in {index}")
+        _say(f"indexed {len(result.added)} articles in {redacted(index)}")
 
 
 @index_app.command("add", epilog=INDEX_EXIT_CODES_HELP)
@@ -114,7 +114,7 @@ def add(
             result = opened.add(loaded.articles, replace=replace)
         _say(
             f"{len(result.added)} added, {len(result.replaced)} replaced, "
-            f"{len(result.unchanged)} unchanged in {index}"
+            f"{len(result.unchanged)} unchanged in {redacted(index)}"
         )
 
 
@@ -127,8 +127,8 @@ def remove(
     with _errors():
         with open_index(index) as opened:
             if not opened.remove(article_id):
-                raise InputError(f"{index}: holds no article '{article_id}'")
-        _say(f"removed {article_id} from {index}")
+                raise InputError(f"{redacted(index)}: holds no article '{article_id}'")
+        _say(f"removed {article_id} from {redacted(index)}")
 
 
 @index_app.command("stats", epilog=INDEX_EXIT_CODES_HELP)
@@ -137,7 +137,7 @@ def stats(index: IndexFile) -> None:
     with _errors(), open_index(index, readonly=True) as opened:
         found = opened.stats()
         _echo(
-            f"{index}: {found.articles} articles, {found.paragraphs} paragraphs, "
+            f"{redacted(index)}: {found.articles} articles, {found.paragraphs} paragraphs, "
             f"{found.signatures} signatures, {found.band_keys} band keys, {found.shingles} shingles, "
             f"{found.size_bytes / 2**20:.1f} MiB (format {found.format_version})"
         )
@@ -152,10 +152,10 @@ def verify(index: IndexFile) -> None:
             shown = "; ".join(problems[:5])
             more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
             raise InputError(
-                f"{index}: {len(problems)} problem(s): {shown}{more}; "
+                f"{redacted(index)}: {len(problems)} problem(s): {shown}{more}; "
                 "build a new index with `dupecheck index build PATH... --index FILE`"
             )
-        _echo(f"{index}: ok")
+        _echo(f"{redacted(index)}: ok")
 
 
 @index_app.command("rebuild", epilog=INDEX_EXIT_CODES_HELP)
@@ -163,7 +163,7 @@ def rebuild(index: IndexFile) -> None:
     """Re-sign the stored articles with the current settings (after a dupecheck upgrade)."""
     with _errors(), open_index(index, check_settings=False) as opened:
         count = opened.rebuild()
-        _say(f"rebuilt {index}: {count} articles")
+        _say(f"rebuilt {redacted(index)}: {count} articles")
 
 
 def query(

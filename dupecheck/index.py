@@ -343,6 +343,27 @@ def verify_query(
     )
 
 
+def redacted(location: str | Path) -> str:
+    """``location`` as messages show it: a URL's password replaced by ``***``; a file path as it is.
+
+    Malformed URLs too: a password holding '/', '?' or '@' misleads a URL parser, so
+    everything from the ':' after the user name to the last '@' is hidden (all of the
+    user part when it has no ':', which some clients take for a password).
+
+    >>> redacted("redis://user:secret@db:notaport/0"), redacted("redis://:pa/ss@db:6379/0?prefix=news")
+    ('redis://user:***@db:notaport/0', 'redis://:***@db:6379/0?prefix=news')
+    >>> redacted("redis://secret@db:6379/0"), redacted("redis://db:6379/0"), redacted("archive.db")
+    ('redis://***@db:6379/0', 'redis://db:6379/0', 'archive.db')
+    """
+    text = str(location)
+    scheme, separator, rest = text.partition("://")
+    user_part, at, host_part = rest.rpartition("@")
+    if not separator or not at:
+        return text
+    user, colon, _ = user_part.partition(":")
+    return f"{scheme}://{user}:***@{host_part}" if colon else f"{scheme}://***@{host_part}"
+
+
 def open_index(
     location: str | Path,
     settings: Settings | None = None,

@@ -40,6 +40,7 @@ from dupecheck.index import (
     identity_of,
     metadata,
     record_of,
+    redacted,
     replaced_articles,
     settings_from,
     shingles_of_stored,
@@ -108,17 +109,33 @@ def local_server(folder: str, *, server: str = "redis-server", wait: float = 10.
 def parse_location(location: str) -> tuple[dict[str, Any], str]:
     """The ``redis.Redis`` keyword arguments and the key prefix of a ``redis://`` location.
 
+    Errors show the location with its password hidden (:func:`~dupecheck.index.redacted`),
+    and never a part of it that the parser may have taken from a password.
+
     >>> parse_location("redis://:secret@db.example:6380/2?prefix=news")
     ({'host': 'db.example', 'port': 6380, 'db': 2, 'password': 'secret'}, 'news')
+    >>> try:
+    ...     parse_location("redis://user:secret@db.example:notaport/0")
+    ... except SettingsError as error:
+    ...     str(error).split(": not a")[0]
+    'redis://user:***@db.example:notaport/0'
     """
-    parts = urlsplit(location)
+    shown = redacted(location)
+    malformed = SettingsError(
+        f"{shown}: not a redis://[USER:PASSWORD@]HOST:PORT/DB location (PORT and DB are numbers; "
+        "percent-encode '/', '?', '#', '@', '[' and ']' in a password: %2F for '/' ...)"
+    )
+    try:
+        parts = urlsplit(location)
+    except ValueError:
+        raise malformed from None
     if parts.scheme != "redis":
         raise SettingsError(f"unknown index location scheme '{parts.scheme}://'; use redis://host:port/db")
     try:
-        db = int(parts.path.strip("/") or 0)
         port = parts.port or 6379
-    except ValueError as error:
-        raise SettingsError(f"{location}: not a redis://host:port/db location ({error})") from None
+        db = int(parts.path.strip("/") or 0)
+    except ValueError:
+        raise malformed from None
     connection: dict[str, Any] = {"host": parts.hostname or "localhost", "port": port, "db": db}
     if parts.username:
         connection["username"] = unquote(parts.username)
@@ -126,17 +143,8 @@ def parse_location(location: str) -> tuple[dict[str, Any], str]:
         connection["password"] = unquote(parts.password)
     prefix = parse_qs(parts.query).get("prefix", ["dupecheck"])[0]
     if not prefix:
-        raise SettingsError(f"{location}: the prefix must not be empty")
+        raise SettingsError(f"{shown}: the prefix must not be empty")
     return connection, prefix
-
-
-def _shown(location: str) -> str:
-    """``location`` without its password, for messages."""
-    parts = urlsplit(location)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return parts._replace(netloc=netloc).geturl()
-    return location
 
 
 class RedisIndex:
@@ -151,7 +159,7 @@ class RedisIndex:
         create: bool = False,
         check_settings: bool = True,
     ) -> None:
-        self.location = _shown(location)
+        self.location = redacted(location)
         self.settings = settings
         self.readonly = readonly
         connection, self.prefix = parse_location(location)

@@ -124,3 +124,10 @@ def test_check_with_index_refuses_options_it_cannot_apply(
     result = runner.invoke(app, ["check", str(content), "--index", str(index), *options])
     assert result.exit_code == EXIT_ERROR
     assert f"{named} cannot be applied with --index" in result.output
+
+
+def test_check_shows_a_malformed_redis_url_without_its_password(content: Path) -> None:
+    result = runner.invoke(app, ["check", str(content), "--index", "redis://ci:s3cr3t@host:notaport/0"])
+    assert result.exit_code == EXIT_ERROR
+    assert "redis://ci:***@host:notaport/0" in result.output
+    assert "s3cr3t" not in result.output

@@ -26,6 +26,7 @@ from dupecheck.index import (
     content_hash,
     metadata,
     open_index,
+    redacted,
 )
 from dupecheck.load import load_paths
 from dupecheck.model import Article, PairResult
@@ -354,3 +355,36 @@ def test_only_the_settings_signatures_are_made_with_must_match_the_index() -> No
     for damaged in ("{}", "not json"):  # no settings at all are not taken for the defaults
         with pytest.raises(IndexSettingsError, match="num_perm None"):
             check_metadata({**stored, "settings": damaged}, Settings(), "old.db")
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("redis://user:s3cr3t@host:6379/0?prefix=news", "redis://user:***@host:6379/0?prefix=news"),
+        ("redis://:s3cr3t@host:6379/0", "redis://:***@host:6379/0"),
+        ("redis://user:s3/cr3t@host:6379/0", "redis://user:***@host:6379/0"),
+        ("redis://user:s3@cr3t@host:6379/0", "redis://user:***@host:6379/0"),
+        ("redis://user:s3?cr3t@host/0", "redis://user:***@host/0"),
+        ("redis://s3cr3t@host:6379/0", "redis://***@host:6379/0"),
+        ("redis://host:6379/0?prefix=news", "redis://host:6379/0?prefix=news"),
+        ("archive.db", "archive.db"),
+    ],
+)
+def test_locations_are_shown_without_their_password(location: str, shown: str) -> None:
+    assert redacted(location) == shown
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "redis://user:s3cr3t@host:notaport/0",
+        "redis://user:s3cr3t@host:6379/notadb",
+        "redis://user:s3/cr3t@host:6379/0",
+        "redis://user:12/s3cr3t@host:6379/0",
+        "redis://user:s3[cr3t@host/0",
+    ],
+)
+def test_malformed_locations_are_refused_without_showing_the_password(location: str) -> None:
+    with pytest.raises(SettingsError, match=r"user:\*\*\*@.*not a redis://") as caught:
+        open_index(location)
+    assert "s3" not in str(caught.value) and "cr3t" not in str(caught.value)

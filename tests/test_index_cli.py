@@ -138,6 +138,26 @@ def test_missing_corrupted_and_truncated_index_exit_2(index_file: Path, tmp_path
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["index", "build", str(SAMPLES)],
+        ["index", "add", str(SAMPLES)],
+        ["index", "remove", "ferry-strike.txt"],
+        ["index", "stats"],
+        ["index", "verify"],
+        ["index", "rebuild"],
+        ["query", str(WIRE)],
+    ],
+    ids=["build", "add", "remove", "stats", "verify", "rebuild", "query"],
+)
+def test_a_malformed_redis_url_is_refused_without_its_password(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--index", "redis://user:s3cr3t@host:notaport/0"])
+    assert result.exit_code == EXIT_ERROR
+    assert "redis://user:***@host:notaport/0: not a redis://" in result.output
+    assert "s3cr3t" not in result.output
+
+
 def test_every_command_has_help() -> None:
     for command in ("build", "add", "remove", "stats", "verify", "rebuild"):
         result = runner.invoke(app, ["index", command, "--help"])

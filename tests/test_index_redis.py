@@ -160,6 +160,38 @@ def test_settings_mismatch(location: str, archive: Path) -> None:
     assert "rebuild" in result.output
 
 
+def test_messages_never_show_the_password(location: str, archive: Path, redis_port: int) -> None:
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    client.acl_setuser("ci", enabled=True, passwords=["+s3cr3t"], keys=["*"], commands=["+@all"])
+    client.close()
+    secret = location.replace("redis://", "redis://ci:s3cr3t@", 1)
+    shown = location.replace("redis://", "redis://ci:***@", 1)
+    try:
+        outputs = []
+        for command in (
+            ["index", "build", str(archive)],
+            ["index", "add", str(archive)],
+            ["index", "stats"],
+            ["index", "verify"],
+            ["index", "rebuild"],
+            ["index", "remove", "ferry-strike.txt"],
+            ["index", "remove", "ferry-strike.txt"],
+        ):
+            result = runner.invoke(app, [*command, "--index", secret])
+            assert result.exit_code in (EXIT_OK, EXIT_ERROR), result.output
+            outputs.append(result.output)
+        assert all(shown in output and "s3cr3t" not in output for output in outputs), outputs
+        wrong = secret.replace("s3cr3t", "wr0ng")
+        result = runner.invoke(app, ["index", "stats", "--index", wrong])
+        assert result.exit_code == EXIT_ERROR
+        assert "refused the credentials" in result.output
+        assert "wr0ng" not in result.output
+    finally:
+        client = redis.Redis(host="127.0.0.1", port=redis_port)
+        client.acl_deluser("ci")
+        client.close()
+
+
 def test_missing_index_and_server(location: str, redis_port: int) -> None:
     result = runner.invoke(app, ["index", "stats", "--index", location])
     assert result.exit_code == EXIT_ERROR

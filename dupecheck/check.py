@@ -268,7 +268,7 @@ def check_against_index(
         changed = [article.id for article in checked]
     else:
         checked = articles
-    with open_index(os.fspath(index), settings, readonly=True) as opened:
+    with open_index(os.fspath(index), settings or Settings(), readonly=True) as opened:
         report = opened.query_report(checked)
     # Two checked articles both in the archive meet twice, once from each side: keep the first.
     seen: set[frozenset[str]] = set()

@@ -33,6 +33,8 @@ from dupecheck.changes import changed_files
 from dupecheck.check import CheckResult, FailOn, baseline_of, check_paths
 from dupecheck.check_output import AUTO, plan_outputs, render_check
 from dupecheck.cli_index import index_app, query
+from dupecheck.cli_options import SETTINGS_PANEL as _SETTINGS_PANEL
+from dupecheck.cli_options import CandidateThreshold, MinTerms, NumPerm, Seed
 from dupecheck.config import Config, apply_config, find_config
 from dupecheck.core import Progress as ProgressCallback
 from dupecheck.core import SameSource, find_duplicates
@@ -92,7 +94,6 @@ Strict = Annotated[
         rich_help_panel="Input",
     ),
 ]
-_SETTINGS_PANEL = "Matching settings"
 _OUTPUT_PANEL = "Output"
 _GATE_PANEL = "What fails"
 _INPUT_PANEL = "Input"
@@ -195,42 +196,11 @@ DuplicateScore = Annotated[
         rich_help_panel=_SETTINGS_PANEL,
     ),
 ]
-CandidateThreshold = Annotated[
-    float,
-    typer.Option(
-        help="How alike two paragraphs must look in the quick first pass (0 to 1) for their articles "
-        "to be compared in detail. Lower misses fewer pairs but is slower.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
 MinAnchors = Annotated[
     int,
     typer.Option(
         help="How many paragraphs must match at --anchor-threshold before two articles are related "
         "(fewer when an article is shorter). Independent reports of one event rarely share two.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-MinTerms = Annotated[
-    int,
-    typer.Option(
-        help="Paragraphs with fewer meaningful words than this (words like 'the' or 'said' do not "
-        "count) are too short to match and are listed as ignored.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-NumPerm = Annotated[
-    int,
-    typer.Option(
-        help="Size of each paragraph's fingerprint in the first pass (16 to 1024). Larger is more "
-        "accurate and slower.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-Seed = Annotated[
-    int,
-    typer.Option(
-        help="Seed of the fingerprints: the same seed gives the same results on every run.",
         rich_help_panel=_SETTINGS_PANEL,
     ),
 ]

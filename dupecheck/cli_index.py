@@ -15,11 +15,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from dupecheck.cli_options import CandidateThreshold, MinTerms, NumPerm, Seed
 from dupecheck.errors import InputError
-from dupecheck.index import open_index, redacted
+from dupecheck.index import SIGNING_SETTINGS, open_index, redacted
 from dupecheck.load import MAX_BYTES, Loaded, load_paths, require_articles
 from dupecheck.reporters import REPORTERS, get_reporter
 from dupecheck.reporters._printable import printable
+from dupecheck.settings import Settings
 
 INDEX_EXIT_CODES_HELP = "Exit codes: 0 success; 2 usage or input error (also: a missing or damaged index)."
 
@@ -44,6 +46,8 @@ Paths = Annotated[
 Strict = Annotated[
     bool, typer.Option("--strict", help="Treat any input that cannot be read as an error (exit 2).")
 ]
+
+_DEFAULTS = Settings()
 
 index_app = typer.Typer(
     help="Keep an archive of articles in an index file and check new articles against it.",
@@ -82,14 +86,34 @@ def _read(paths: list[Path], strict: bool, *, announce: bool = True) -> Loaded:
     return loaded
 
 
+def _signing(settings: Settings) -> str:
+    """The settings an index's signatures are made with, as messages name them."""
+    return ", ".join(f"{name.replace('_', '-')} {getattr(settings, name)}" for name in SIGNING_SETTINGS)
+
+
 @index_app.command("build", epilog=INDEX_EXIT_CODES_HELP)
-def build(paths: Paths, index: IndexFile, strict: Strict = False) -> None:
-    """Create the index from the articles under each PATH (an existing index is replaced)."""
+def build(
+    paths: Paths,
+    index: IndexFile,
+    strict: Strict = False,
+    candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
+    min_terms: MinTerms = _DEFAULTS.min_terms,
+    num_perm: NumPerm = _DEFAULTS.num_perm,
+    seed: Seed = _DEFAULTS.seed,
+) -> None:
+    """Create the index from the articles under each PATH (an existing index is replaced).
+
+    The matching settings are those its signatures are made with: queries and `check --index`
+    must use the same (the other commands use the index's own).
+    """
     with _errors():
+        settings = Settings(
+            num_perm=num_perm, seed=seed, min_terms=min_terms, candidate_threshold=candidate_threshold
+        )
         loaded = _read(paths, strict)
-        with open_index(index, create=True, check_settings=False) as opened:
+        with open_index(index, settings, create=True, check_settings=False) as opened:
             result = opened.build(loaded.articles)
-        _say(f"indexed {len(result.added)} articles in {redacted(index)}")
+        _say(f"indexed {len(result.added)} articles in {redacted(index)} ({_signing(settings)})")
 
 
 @index_app.command("add", epilog=INDEX_EXIT_CODES_HELP)
@@ -139,7 +163,7 @@ def stats(index: IndexFile) -> None:
         _echo(
             f"{redacted(index)}: {found.articles} articles, {found.paragraphs} paragraphs, "
             f"{found.signatures} signatures, {found.band_keys} band keys, {found.shingles} shingles, "
-            f"{found.size_bytes / 2**20:.1f} MiB (format {found.format_version})"
+            f"{found.size_bytes / 2**20:.1f} MiB (format {found.format_version}; {_signing(found.settings)})"
         )
 
 
@@ -159,11 +183,21 @@ def verify(index: IndexFile) -> None:
 
 
 @index_app.command("rebuild", epilog=INDEX_EXIT_CODES_HELP)
-def rebuild(index: IndexFile) -> None:
-    """Re-sign the stored articles with the current settings (after a dupecheck upgrade)."""
-    with _errors(), open_index(index, check_settings=False) as opened:
-        count = opened.rebuild()
-        _say(f"rebuilt {redacted(index)}: {count} articles")
+def rebuild(
+    index: IndexFile,
+    candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
+    min_terms: MinTerms = _DEFAULTS.min_terms,
+    num_perm: NumPerm = _DEFAULTS.num_perm,
+    seed: Seed = _DEFAULTS.seed,
+) -> None:
+    """Re-sign the stored articles with these settings: the defaults unless given, as for build."""
+    with _errors():
+        settings = Settings(
+            num_perm=num_perm, seed=seed, min_terms=min_terms, candidate_threshold=candidate_threshold
+        )
+        with open_index(index, settings, check_settings=False) as opened:
+            count = opened.rebuild()
+        _say(f"rebuilt {redacted(index)}: {count} articles ({_signing(settings)})")
 
 
 def query(

@@ -148,7 +148,8 @@ are applied when an index is queried, so each query may use its own.
 def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> None:
     """Raise :class:`IndexSettingsError` naming what differs when ``stored`` was not made with ``settings``.
 
-    Only the format, the hashing and the :data:`SIGNING_SETTINGS` must be the same.
+    Only the format, the hashing and the :data:`SIGNING_SETTINGS` must be the same. The
+    message says how to rebuild the index for ``settings``, or which options give its own.
     """
     current = metadata(settings)
     differences = []
@@ -159,13 +160,42 @@ def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> No
         old = json.loads(stored.get("settings", "{}"))
     except ValueError:
         old = {}
+    if not isinstance(old, dict):
+        old = {}
     new = json.loads(current["settings"])
-    differences += [f"{k} {old.get(k)} (now {new[k]})" for k in SIGNING_SETTINGS if old.get(k) != new[k]]
+    changed = [k for k in SIGNING_SETTINGS if old.get(k) != new[k]]
+    differences += [f"{k} {old.get(k)} (now {new[k]})" for k in changed]
     if differences:
+        # Either remedy names its options: rebuild with the settings used now, or use the index's.
+        defaults = dataclasses.asdict(Settings())
+        options = "".join(f" {_option(k)} {new[k]}" for k in SIGNING_SETTINGS if new[k] != defaults[k])
+        built_with = " ".join(f"{_option(k)} {old[k]}" for k in changed if old.get(k) is not None)
+        other_remedy = f", or use the settings it was built with ({built_with})" if built_with else ""
         raise IndexSettingsError(
             f"{where}: the index was built with other settings: {', '.join(differences)}; "
-            f"rebuild it with `dupecheck index rebuild --index {where}`"
+            f"rebuild it with `dupecheck index rebuild --index {where}{options}`{other_remedy}"
         )
+
+
+def _option(setting: str) -> str:
+    """The command-line option of a setting: ``num_perm`` is ``--num-perm``."""
+    return "--" + setting.replace("_", "-")
+
+
+def own_settings(stored: dict[str, str], settings: Settings | None) -> Settings:
+    """``settings``, or when None the settings an index was built with (``stored``), to open it with.
+
+    Only the :data:`SIGNING_SETTINGS` are taken from the index (the others are the
+    defaults, applied at query time). An index that records none usable is opened with
+    the defaults, so :func:`check_metadata` names what is wrong with it.
+    """
+    if settings is not None:
+        return settings
+    try:
+        built = json.loads(stored.get("settings", "{}"))
+        return dataclasses.replace(Settings(), **{k: built[k] for k in SIGNING_SETTINGS})
+    except (ValueError, KeyError, TypeError):
+        return Settings()
 
 
 def signature_sets(document: Document, min_terms: int) -> list[frozenset[str]]:
@@ -375,8 +405,10 @@ def open_index(
     """Open the index at ``location``: a file path (one SQLite file) or ``redis://host:port/db?prefix=NAME``.
 
     ``readonly`` opens it for queries only; ``create`` makes a new one when there is
-    none. An index built with other settings is an :class:`IndexSettingsError`
-    unless ``check_settings`` is false (as for a rebuild).
+    none. ``settings`` are those articles are signed and queried with; None takes the
+    ones the index was built with (:func:`own_settings`; the defaults for a new index).
+    An index built with other settings is an :class:`IndexSettingsError` unless
+    ``check_settings`` is false (as for a rebuild).
     """
     from dupecheck.index_sqlite import SqliteIndex
 
@@ -384,14 +416,10 @@ def open_index(
     if text.startswith("redis://"):
         from dupecheck.index_redis import RedisIndex
 
-        return RedisIndex(
-            text, settings or Settings(), readonly=readonly, create=create, check_settings=check_settings
-        )
+        return RedisIndex(text, settings, readonly=readonly, create=create, check_settings=check_settings)
     if "://" in text:
         scheme = text.split("://", 1)[0]
         raise SettingsError(
             f"unknown index location scheme '{scheme}://'; give the path of an index file or redis://host:port/db"
         )
-    return SqliteIndex(
-        Path(text), settings or Settings(), readonly=readonly, create=create, check_settings=check_settings
-    )
+    return SqliteIndex(Path(text), settings, readonly=readonly, create=create, check_settings=check_settings)

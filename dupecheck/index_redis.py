@@ -39,6 +39,7 @@ from dupecheck.index import (
     content_hash,
     identity_of,
     metadata,
+    own_settings,
     record_of,
     redacted,
     replaced_articles,
@@ -153,14 +154,15 @@ class RedisIndex:
     def __init__(
         self,
         location: str,
-        settings: Settings,
+        settings: Settings | None,
         *,
         readonly: bool = False,
         create: bool = False,
         check_settings: bool = True,
     ) -> None:
         self.location = redacted(location)
-        self.settings = settings
+        self.settings = settings or Settings()
+        """The settings articles are signed and queried with (None given: the index's own)."""
         self.readonly = readonly
         connection, self.prefix = parse_location(location)
         # Any: redis-py's stubs type replies as str or bytes; this client always answers bytes.
@@ -174,11 +176,12 @@ class RedisIndex:
                         f"{self.location}: no index here; create one with "
                         f"`dupecheck index build PATH... --index {self.location}`"
                     )
-                self._redis.hset(self._key("meta"), mapping=metadata(settings))
+                self._redis.hset(self._key("meta"), mapping=metadata(self.settings))
                 stored = self._metadata()
+            self.settings = own_settings(stored, settings)
             if check_settings:
-                check_metadata(stored, settings, self.location)
-            self._lsh = redis_lsh(settings, self._lsh_name, connection)
+                check_metadata(stored, self.settings, self.location)
+            self._lsh = redis_lsh(self.settings, self._lsh_name, connection)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))

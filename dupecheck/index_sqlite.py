@@ -30,6 +30,7 @@ from dupecheck.index import (
     identity_of,
     keys_of,
     metadata,
+    own_settings,
     record_of,
     replaced_articles,
     settings_from,
@@ -81,14 +82,15 @@ class SqliteIndex(SqliteFile):
     def __init__(
         self,
         path: Path,
-        settings: Settings,
+        settings: Settings | None,
         *,
         readonly: bool = False,
         create: bool = False,
         check_settings: bool = True,
     ) -> None:
         self.path = path
-        self.settings = settings
+        self.settings = settings or Settings()
+        """The settings articles are signed and queried with (None given: the index's own)."""
         self.readonly = readonly
         if not path.exists() and (readonly or not create):
             raise IndexFileError(
@@ -104,12 +106,12 @@ class SqliteIndex(SqliteFile):
                 self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         try:
             with self._sqlite_errors():
-                self._prepare(create, check_settings)
+                self._prepare(settings, create, check_settings)
         except BaseException:
             self._db.close()
             raise
 
-    def _prepare(self, create: bool, check_settings: bool) -> None:
+    def _prepare(self, settings: Settings | None, create: bool, check_settings: bool) -> None:
         has_meta = self._db.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
         ).fetchone()[0]
@@ -130,6 +132,7 @@ class SqliteIndex(SqliteFile):
             self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         stored = self._metadata()
+        self.settings = own_settings(stored, settings)
         if check_settings:
             check_metadata(stored, self.settings, str(self.path))
 

@@ -37,6 +37,13 @@ def _indexed_then_changed(content: Path, tmp_path: Path) -> tuple[Path, Path]:
     return index, listed
 
 
+def _findings(report: Path) -> set[tuple[frozenset[str], str]]:
+    """The pairs of a check's JSON report that fail it, each with its relation."""
+    return {
+        (frozenset((f["a"], f["b"])), f["relation"]) for f in json.loads(report.read_text())["check"]["new"]
+    }
+
+
 def _checked_against(index: Path, content: Path, listed: Path, report: Path, *options: str) -> Result:
     """``check`` of the articles in ``listed`` against ``index``, the JSON report written to ``report``."""
     command = ["check", str(content), "--index", str(index), "--files-from", str(listed), *options]
@@ -71,6 +78,28 @@ def test_check_with_index(content: Path, tmp_path: Path, monkeypatch: pytest.Mon
     )
     assert result.exit_code == EXIT_OK, result.output
     assert "ACCEPTED" in result.output
+
+
+def test_check_with_an_index_built_with_other_settings(content: Path, tmp_path: Path) -> None:
+    index = tmp_path / "archive.db"
+    options = ["--num-perm", "64", "--seed", "7"]
+    result = runner.invoke(app, ["index", "build", str(content), "--index", str(index), *options])
+    assert result.exit_code == EXIT_OK, result.output
+    new = content / "wire-flood-barrier.txt"
+    new.write_bytes((SAMPLES / "wire-flood-barrier.txt").read_bytes())
+    listed = tmp_path / "changed.txt"
+    listed.write_text(f"{new}\n")
+    result = _checked_against(index, content, listed, tmp_path / "indexed.json", *options)
+    assert result.exit_code == EXIT_DUPLICATES, result.output
+    scanned = tmp_path / "scanned.json"
+    command = ["check", str(content), "--files-from", str(listed), *options, "-f", "json", "-o", str(scanned)]
+    assert runner.invoke(app, command).exit_code == EXIT_DUPLICATES
+    assert _findings(tmp_path / "indexed.json") == _findings(scanned)
+    result = _checked_against(index, content, listed, tmp_path / "refused.json", "--num-perm", "64")
+    assert result.exit_code == EXIT_ERROR
+    assert "seed 7 (now 1)" in result.output
+    assert f"`dupecheck index rebuild --index {index} --num-perm 64`" in result.output
+    assert "or use the settings it was built with (--seed 7)" in result.output
 
 
 def test_check_with_missing_index(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -199,6 +199,21 @@ def test_rebuild_resigns_with_current_settings(index_path: Path) -> None:
         assert {p.b for p in index.query(WIRES[:1])} >= {"flood-barrier-light-edit.txt"}
 
 
+def test_opened_without_settings_an_index_uses_those_it_was_built_with(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    settings = Settings(num_perm=64, seed=7)
+    with open_index(path, settings, create=True) as index:
+        index.build(ARCHIVE)
+    with open_index(path, readonly=True) as index:
+        assert index.settings == settings
+        assert {p.b for p in index.query(WIRES[:1])} >= {"flood-barrier-light-edit.txt"}
+    with open_index(path) as index:
+        assert index.add(WIRES).added == tuple(w.id for w in WIRES)
+        assert index.verify() == []
+    with pytest.raises(IndexSettingsError, match=r"seed 7 \(now 1\)"):
+        open_index(path, Settings(num_perm=64), readonly=True)
+
+
 def test_readonly_index_refuses_writes(index_path: Path) -> None:
     with open_index(index_path, readonly=True) as index, pytest.raises(IndexFileError, match="read-only"):
         index.add(WIRES)

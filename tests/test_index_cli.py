@@ -10,7 +10,10 @@ from paths import SAMPLES
 from typer.testing import CliRunner
 
 from dupecheck.cli_index import index_app, query
-from dupecheck.index import open_index
+from dupecheck.core import find_duplicates
+from dupecheck.index import IndexSettingsError, open_index
+from dupecheck.load import load_paths
+from dupecheck.model import Article
 from dupecheck.settings import Settings
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -102,17 +105,59 @@ def test_daily_folders_sharing_a_file_name_lose_no_article(tmp_path: Path) -> No
     assert "0 added, 1 replaced, 0 unchanged" in result.output
 
 
-def test_settings_mismatch_names_the_remedy_and_rebuild_fixes_it(index_file: Path) -> None:
-    with open_index(index_file, Settings(num_perm=64), create=True, check_settings=False) as index:
-        index.rebuild()
-    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file)])
-    assert result.exit_code == EXIT_ERROR
-    assert "dupecheck index rebuild --index" in result.output
-    assert "Traceback" not in result.output
+def test_an_index_built_with_other_settings_is_used_with_them(tmp_path: Path, archive: Path) -> None:
+    index = str(tmp_path / "archive.db")
+    settings = Settings(num_perm=64, seed=7, min_terms=3, candidate_threshold=0.3)
+    options = ["--num-perm", "64", "--seed", "7", "--min-terms", "3", "--candidate-threshold", "0.3"]
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", index, *options])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "(candidate-threshold 0.3, min-terms 3, num-perm 64, seed 7)" in result.output
+    with open_index(index, readonly=True) as opened:
+        assert opened.stats().settings == settings
+        assert opened.verify() == []
+    # The other commands take the index's own settings.
+    result = runner.invoke(app, ["query", str(WIRE), "--index", index, "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    queried = {(p["b"], p["relation"]) for p in json.loads(result.stdout)["pairs"]}
+    wire = Article(str(WIRE), WIRE.read_text(encoding="utf-8"))
+    scanned = find_duplicates([*load_paths([archive]).articles, wire], settings=settings).pairs
+    assert queried == {
+        (p.b if p.a == wire.id else p.a, p.relation.value) for p in scanned if wire.id in (p.a, p.b)
+    }
+    assert queried
+    for command in (
+        ["index", "add", str(SAMPLES)],
+        ["index", "remove", "ferry-strike.txt"],
+        ["index", "stats"],
+    ):
+        result = runner.invoke(app, [*command, "--index", index])
+        assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["index", "verify", "--index", index])
+    assert result.exit_code == EXIT_OK, result.output
+    # Queried with other settings, it is refused with both remedies.
+    with pytest.raises(IndexSettingsError) as caught:
+        open_index(index, Settings(num_perm=32), readonly=True)
+    message = str(caught.value)
+    assert "num_perm 64 (now 32)" in message
+    assert f"`dupecheck index rebuild --index {index} --num-perm 32`" in message
+    built_with = "--candidate-threshold 0.3 --min-terms 3 --num-perm 64 --seed 7"
+    assert f"or use the settings it was built with ({built_with})" in message
+
+
+def test_rebuild_resigns_with_the_settings_given(index_file: Path) -> None:
+    result = runner.invoke(app, ["index", "rebuild", "--index", str(index_file), "--num-perm", "64"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "rebuilt" in result.output and "num-perm 64" in result.output
+    with open_index(index_file, readonly=True) as opened:
+        assert opened.stats().settings == Settings(num_perm=64)
+        assert opened.verify() == []
     result = runner.invoke(app, ["index", "rebuild", "--index", str(index_file)])
     assert result.exit_code == EXIT_OK, result.output
-    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file)])
-    assert result.exit_code == EXIT_OK, result.output
+    with open_index(index_file, readonly=True) as opened:
+        assert opened.stats().settings == Settings()
+    result = runner.invoke(app, ["index", "rebuild", "--index", str(index_file), "--num-perm", "8"])
+    assert result.exit_code == EXIT_ERROR
+    assert "num_perm must be in [16, 1024], got 8" in result.output
 
 
 def test_missing_corrupted_and_truncated_index_exit_2(index_file: Path, tmp_path: Path) -> None:

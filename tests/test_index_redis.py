@@ -192,6 +192,21 @@ def test_messages_never_show_the_password(location: str, archive: Path, redis_po
         client.close()
 
 
+def test_an_index_built_with_other_settings_is_used_with_them(location: str, archive: Path) -> None:
+    options = ["--num-perm", "64", "--seed", "7"]
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", location, *options])
+    assert result.exit_code == EXIT_OK, result.output
+    for command in (["query", str(WIRE)], ["index", "add", str(SAMPLES)], ["index", "verify"]):
+        result = runner.invoke(app, [*command, "--index", location])
+        assert result.exit_code == EXIT_OK, result.output
+    assert "rewrite" in runner.invoke(app, ["query", str(WIRE), "--index", location]).stdout
+    with open_index(location, readonly=True) as index:
+        assert index.stats().settings == Settings(num_perm=64, seed=7)
+    result = runner.invoke(main_app, ["check", str(archive), "--index", location, "--num-perm", "64"])
+    assert result.exit_code == EXIT_ERROR
+    assert "or use the settings it was built with (--seed 7)" in result.output
+
+
 def test_missing_index_and_server(location: str, redis_port: int) -> None:
     result = runner.invoke(app, ["index", "stats", "--index", location])
     assert result.exit_code == EXIT_ERROR

@@ -33,8 +33,22 @@ from dupecheck.changes import changed_files
 from dupecheck.check import CheckResult, FailOn, baseline_of, check_paths
 from dupecheck.check_output import AUTO, plan_outputs, render_check
 from dupecheck.cli_index import index_app, query
+from dupecheck.cli_options import INPUT_PANEL as _INPUT_PANEL
+from dupecheck.cli_options import OUTPUT_PANEL as _OUTPUT_PANEL
 from dupecheck.cli_options import SETTINGS_PANEL as _SETTINGS_PANEL
-from dupecheck.cli_options import CandidateThreshold, MinTerms, NumPerm, Seed
+from dupecheck.cli_options import (
+    CandidateThreshold,
+    DateField,
+    IdField,
+    MinTerms,
+    NumPerm,
+    Output,
+    OutputFormat,
+    Seed,
+    SourceField,
+    TextField,
+    TitleField,
+)
 from dupecheck.config import Config, apply_config, find_config
 from dupecheck.core import Progress as ProgressCallback
 from dupecheck.core import SameSource, find_duplicates
@@ -94,9 +108,7 @@ Strict = Annotated[
         rich_help_panel="Input",
     ),
 ]
-_OUTPUT_PANEL = "Output"
 _GATE_PANEL = "What fails"
-_INPUT_PANEL = "Input"
 _PERFORMANCE_PANEL = "Performance"
 _CONFIG_NAMES = {"format": "output_format"}
 """Configuration keys held by a parameter of another name."""
@@ -119,26 +131,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-OutputFormat = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        "-f",
-        help=f"How to write the report: {' or '.join(REPORTERS)}.",
-        rich_help_panel=_OUTPUT_PANEL,
-    ),
-]
-Output = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="Write the report to this file instead of the screen (replaced only once complete).",
-        dir_okay=False,
-        show_default=False,
-        rich_help_panel=_OUTPUT_PANEL,
-    ),
-]
 MatchThreshold = Annotated[
     float,
     typer.Option(
@@ -300,43 +292,6 @@ Paths = Annotated[
         help=_PATHS_HELP,
         metavar="PATH",
         show_default=False,
-    ),
-]
-IdField = Annotated[
-    str,
-    typer.Option(
-        help="Field of each record (JSON Lines, JSON, CSV, Parquet) that holds the article's id.",
-        rich_help_panel=_INPUT_PANEL,
-    ),
-]
-TextField = Annotated[
-    str,
-    typer.Option(
-        help="Field of each record (JSON Lines, JSON, CSV, Parquet) that holds the article's text.",
-        rich_help_panel=_INPUT_PANEL,
-    ),
-]
-TitleField = Annotated[
-    str,
-    typer.Option(
-        help="Field of each record (or Markdown front matter key) that holds the article's title.",
-        rich_help_panel=_INPUT_PANEL,
-    ),
-]
-DateField = Annotated[
-    str,
-    typer.Option(
-        help="Field of each record (or Markdown front matter key) that holds the article's date "
-        "(ISO 8601, YYYY-MM-DD first).",
-        rich_help_panel=_INPUT_PANEL,
-    ),
-]
-SourceField = Annotated[
-    str,
-    typer.Option(
-        help="Field of each record (or Markdown front matter key) that holds the outlet: the site or "
-        "publication the article appeared in.",
-        rich_help_panel=_INPUT_PANEL,
     ),
 ]
 InputFormat = Annotated[

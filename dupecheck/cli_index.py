@@ -15,11 +15,23 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from dupecheck.cli_options import CandidateThreshold, MinTerms, NumPerm, Seed
+from dupecheck.cli_options import (
+    CandidateThreshold,
+    DateField,
+    IdField,
+    MinTerms,
+    NumPerm,
+    Output,
+    OutputFormat,
+    Seed,
+    SourceField,
+    TextField,
+    TitleField,
+)
 from dupecheck.errors import InputError
 from dupecheck.index import SIGNING_SETTINGS, open_index, redacted
 from dupecheck.load import MAX_BYTES, Loaded, load_paths, require_articles
-from dupecheck.reporters import REPORTERS, get_reporter
+from dupecheck.reporters import get_reporter
 from dupecheck.reporters._printable import printable
 from dupecheck.settings import Settings
 
@@ -76,9 +88,30 @@ def _say(message: str) -> None:
     Console(stderr=True, highlight=False, markup=False).print(printable(message), soft_wrap=True)
 
 
-def _read(paths: list[Path], strict: bool, *, announce: bool = True) -> Loaded:
-    """The articles under ``paths``; with ``announce``, unreadable inputs are listed on stderr."""
-    loaded = load_paths(paths, max_bytes=MAX_BYTES)
+def _read(
+    paths: list[Path],
+    strict: bool,
+    *,
+    id_field: str,
+    text_field: str,
+    title_field: str,
+    date_field: str,
+    source_field: str,
+    announce: bool = True,
+) -> Loaded:
+    """The articles under ``paths``; with ``announce``, unreadable inputs are listed on stderr.
+
+    Records (JSON Lines, JSON, CSV, Parquet) hold each part of an article in the field named.
+    """
+    loaded = load_paths(
+        paths,
+        id_field=id_field,
+        text_field=text_field,
+        title_field=title_field,
+        date_field=date_field,
+        source_field=source_field,
+        max_bytes=MAX_BYTES,
+    )
     require_articles(loaded, paths, strict=strict)
     for skipped in loaded.skipped if announce else ():
         place = f"{skipped.source}:{skipped.line}" if skipped.line is not None else skipped.source
@@ -96,6 +129,11 @@ def build(
     paths: Paths,
     index: IndexFile,
     strict: Strict = False,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
     min_terms: MinTerms = _DEFAULTS.min_terms,
     num_perm: NumPerm = _DEFAULTS.num_perm,
@@ -110,7 +148,15 @@ def build(
         settings = Settings(
             num_perm=num_perm, seed=seed, min_terms=min_terms, candidate_threshold=candidate_threshold
         )
-        loaded = _read(paths, strict)
+        loaded = _read(
+            paths,
+            strict,
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field,
+            date_field=date_field,
+            source_field=source_field,
+        )
         with open_index(index, settings, create=True, check_settings=False) as opened:
             result = opened.build(loaded.articles)
         _say(f"indexed {len(result.added)} articles in {redacted(index)} ({_signing(settings)})")
@@ -130,10 +176,23 @@ def add(
         ),
     ] = False,
     strict: Strict = False,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
 ) -> None:
     """Add the articles under each PATH (unchanged ones are skipped; replacing archived text: --replace)."""
     with _errors():
-        loaded = _read(paths, strict)
+        loaded = _read(
+            paths,
+            strict,
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field,
+            date_field=date_field,
+            source_field=source_field,
+        )
         with open_index(index) as opened:
             result = opened.add(loaded.articles, replace=replace)
         _say(
@@ -206,18 +265,31 @@ def query(
         typer.Argument(help="The articles to check: files, folders or .jsonl.", metavar="ARTICLE"),
     ],
     index: IndexFile,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"How to write the report: {' or '.join(REPORTERS)}.")
-    ] = "console",
+    output_format: OutputFormat = "console",
+    output: Output = None,
     strict: Strict = False,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
 ) -> None:
     """Check each ARTICLE against the archive in the index: the archive articles it copies or rewrites."""
     with _errors():
         reporter = get_reporter(output_format)
-        loaded = _read(paths, strict, announce=False)  # the report lists them
+        loaded = _read(
+            paths,
+            strict,
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field,
+            date_field=date_field,
+            source_field=source_field,
+            announce=False,  # the report lists them
+        )
         with open_index(index, readonly=True) as opened:
             report = opened.query_report(loaded.articles)
         report = dataclasses.replace(report, skipped=loaded.skipped, files=loaded.files)
         from dupecheck.cli import _write
 
-        _write(report, reporter, None)
+        _write(report, reporter, output)

@@ -6,12 +6,19 @@ They live here, not in :mod:`dupecheck.cli`, because :mod:`dupecheck.cli_index` 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dupecheck.reporters import REPORTERS
+
 SETTINGS_PANEL = "Matching settings"
 """The help panel of the options that are :class:`~dupecheck.settings.Settings` fields."""
+INPUT_PANEL = "Input"
+"""The help panel of the options that say how articles are read."""
+OUTPUT_PANEL = "Output"
+"""The help panel of the options that say how and where a report is written."""
 
 CandidateThreshold = Annotated[
     float,
@@ -42,5 +49,62 @@ Seed = Annotated[
     typer.Option(
         help="Seed of the fingerprints: the same seed gives the same results on every run.",
         rich_help_panel=SETTINGS_PANEL,
+    ),
+]
+OutputFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"How to write the report: {' or '.join(REPORTERS)}.",
+        rich_help_panel=OUTPUT_PANEL,
+    ),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to this file instead of the screen (replaced only once complete).",
+        dir_okay=False,
+        show_default=False,
+        rich_help_panel=OUTPUT_PANEL,
+    ),
+]
+IdField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (JSON Lines, JSON, CSV, Parquet) that holds the article's id.",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+TextField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (JSON Lines, JSON, CSV, Parquet) that holds the article's text.",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+TitleField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (or Markdown front matter key) that holds the article's title.",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+DateField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (or Markdown front matter key) that holds the article's date "
+        "(ISO 8601, YYYY-MM-DD first).",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+SourceField = Annotated[
+    str,
+    typer.Option(
+        help="Field of each record (or Markdown front matter key) that holds the outlet: the site or "
+        "publication the article appeared in.",
+        rich_help_panel=INPUT_PANEL,
     ),
 ]

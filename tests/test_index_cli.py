@@ -82,6 +82,51 @@ def test_add_remove(index_file: Path, tmp_path: Path) -> None:
     assert "holds no article 'wire-wildfire.txt'" in result.output
 
 
+def _feed(path: Path, records: list[tuple[str, Path]]) -> Path:
+    """A JSON Lines file of the sample articles named, with other field names than the defaults."""
+    with path.open("w", encoding="utf-8") as out:
+        for uid, sample in records:
+            body = sample.read_text(encoding="utf-8")
+            record = {
+                "uid": uid,
+                "body": body,
+                "headline": uid.upper(),
+                "day": "2026-11-03",
+                "site": "Gazette",
+            }
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+FIELDS = ["--id-field", "uid", "--text-field", "body", "--title-field", "headline"]
+FIELDS += ["--date-field", "day", "--source-field", "site"]
+
+
+def test_records_with_other_field_names_are_indexed_and_queried(tmp_path: Path) -> None:
+    index = str(tmp_path / "archive.db")
+    archive = _feed(tmp_path / "archive.jsonl", [("r1", SAMPLES / "flood-barrier-rewrite.txt")])
+    new = _feed(tmp_path / "new.jsonl", [("w1", WIRE)])
+    more = _feed(tmp_path / "more.jsonl", [("r2", SAMPLES / "ferry-strike.txt")])
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", index])
+    assert result.exit_code == EXIT_ERROR  # the default fields are not there
+    assert "field 'text' is missing" in result.output
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", index, *FIELDS])
+    assert result.exit_code == EXIT_OK, result.output
+    result = runner.invoke(app, ["index", "add", str(more), "--index", index, *FIELDS])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "1 added" in result.output
+    report = tmp_path / "report.json"
+    result = runner.invoke(
+        app, ["query", str(new), "--index", index, *FIELDS, "-f", "json", "-o", str(report)]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    assert result.stdout == ""
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert [(p["a"], p["b"], p["relation"]) for p in document["pairs"]] == [("w1", "r1", "rewrite")]
+    described = {d["id"]: (d["title"], d["date"], d["outlet"]) for d in document["documents"]}
+    assert described == {"w1": ("W1", "2026-11-03", "Gazette"), "r1": ("R1", "2026-11-03", "Gazette")}
+
+
 def test_daily_folders_sharing_a_file_name_lose_no_article(tmp_path: Path) -> None:
     day1, day2 = tmp_path / "day1", tmp_path / "day2"
     for day, sample in ((day1, "ferry-strike.txt"), (day2, "library-reopens.txt")):
@@ -209,3 +254,19 @@ def test_every_command_has_help() -> None:
         assert result.exit_code == EXIT_OK, result.output
         assert "--index" in result.output
     assert runner.invoke(app, ["query", "--help"]).exit_code == EXIT_OK
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        (["index", "build"], ["--id-field", "--source-field", "--num-perm", "--candidate-threshold"]),
+        (["index", "add"], ["--id-field", "--text-field", "--replace"]),
+        (["index", "rebuild"], ["--num-perm", "--seed", "--min-terms"]),
+        (["query"], ["--output", "--format", "--title-field", "--date-field"]),
+    ],
+)
+def test_commands_offer_scan_s_options(command: list[str], options: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+    assert result.exit_code == EXIT_OK, result.output
+    for option in options:
+        assert option in result.output

@@ -275,8 +275,12 @@ def query(
     source_field: SourceField = "source",
 ) -> None:
     """Check each ARTICLE against the archive in the index: the archive articles it copies or rewrites."""
+    from dupecheck.cli import _input_files, _refuse_overwriting, _write  # cli imports this module
+
     with _errors():
         reporter = get_reporter(output_format)
+        local = None if "://" in index else Path(index)
+        _refuse_overwriting([("--output", output)], [("--index", local), *_input_files(paths)])
         loaded = _read(
             paths,
             strict,
@@ -290,6 +294,4 @@ def query(
         with open_index(index, readonly=True) as opened:
             report = opened.query_report(loaded.articles)
         report = dataclasses.replace(report, skipped=loaded.skipped, files=loaded.files)
-        from dupecheck.cli import _write
-
         _write(report, reporter, output)

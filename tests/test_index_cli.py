@@ -270,3 +270,11 @@ def test_commands_offer_scan_s_options(command: list[str], options: list[str]) -
     assert result.exit_code == EXIT_OK, result.output
     for option in options:
         assert option in result.output
+
+
+def test_query_refuses_to_write_its_report_over_the_index(index_file: Path) -> None:
+    before = index_file.read_bytes()
+    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file), "-o", str(index_file)])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "same file as --index" in result.output
+    assert index_file.read_bytes() == before

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, TextIO, cast
 
 import typer
 from rich.console import Console
@@ -909,18 +909,52 @@ def _standard_output() -> Iterator[TextIO]:
     A reader gone before the end (``| head -1``) ends the command quietly with
     :data:`EXIT_BROKEN_PIPE`; any other failed write (a full disk) is an :class:`InputError`.
     Either way what is left unwritten is sent to the null device, as Python's documentation
-    advises, so that Python's own flush at exit does not fail again.
+    advises, so that Python's own flush at exit does not fail again. Only failures of
+    standard output itself are taken so: one while rendering (reading a spilled document)
+    is left to say what it is.
     """
     out = sys.stdout
     try:
-        yield out
-        out.flush()
-    except BrokenPipeError:
+        yield cast(TextIO, _Guarded(out))
+        try:
+            out.flush()
+        except OSError as error:
+            raise _WriteFailed(error) from error
+    except _WriteFailed as failed:
         _drop_unwritten(out)
-        raise typer.Exit(EXIT_BROKEN_PIPE) from None
-    except OSError as error:
-        _drop_unwritten(out)
-        raise InputError(f"cannot write to standard output ({error.strerror})") from None
+        if isinstance(failed.error, BrokenPipeError):
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        raise InputError(f"cannot write to standard output ({failed.error.strerror})") from None
+
+
+class _WriteFailed(Exception):
+    """A write to standard output failed: carries the :class:`OSError`, so it is not taken for another one."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class _Guarded:
+    """Standard output whose failed writes raise :class:`_WriteFailed`; anything else is passed on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise _WriteFailed(error) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise _WriteFailed(error) from error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _drop_unwritten(out: TextIO) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import errno
 import gc
+import io
 import json
 import os
 import stat
@@ -9,15 +11,16 @@ import sys
 import threading
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 from synthetic import corpus_with_planted_copies
 from typer.testing import CliRunner
 
-from dupecheck import __version__
+from dupecheck import __version__, cli
 from dupecheck.cli import EXIT_BROKEN_PIPE, EXIT_DUPLICATES, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, app
 from dupecheck.core import find_duplicates
+from dupecheck.errors import InputError
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"
@@ -556,3 +559,25 @@ def test_error_messages_escape_control_characters(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_ERROR, result.output
     assert f"duplicate id '{HOSTILE_SHOWN}'" in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_a_failure_while_rendering_is_not_blamed_on_standard_output(monkeypatch: pytest.MonkeyPatch) -> None:
+
+    def failing_render(out: TextIO, color: bool) -> None:
+        out.write("first line\n")
+        raise OSError(errno.EIO, "Input/output error", "/tmp/spilled")
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    with pytest.raises(OSError, match="spilled"):
+        cli._emit(failing_render, None)
+
+
+def test_a_failed_write_to_standard_output_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    with pytest.raises(InputError, match="cannot write to standard output"):
+        cli._emit(lambda out, color: out.write("report\n"), None)

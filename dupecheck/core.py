@@ -27,9 +27,11 @@ from dupecheck.boilerplate import Patterns
 from dupecheck.cache import CacheError, SegmentCache, Signed
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
+    StoredRow,
     build_document,
+    check_rows,
     document_and_key_hashes,
-    document_from,
+    document_of_rows,
     paragraphs_json,
     stored_rows,
 )
@@ -457,26 +459,34 @@ def _first16(digest: str) -> bytes:
 
 
 @contextlib.contextmanager
-def _read_from(cache: SegmentCache | None) -> Iterator[None]:
-    """Stored paragraphs that cannot be read are a :class:`~dupecheck.cache.CacheError`, not a crash."""
+def _read_from(cache: SegmentCache | None, article: Article) -> Iterator[None]:
+    """Stored paragraphs of ``article`` that cannot be read are a :class:`~dupecheck.cache.CacheError`."""
     try:
         yield
-    except (ValueError, TypeError, KeyError) as error:
+    except (ValueError, TypeError, KeyError, RecursionError) as error:
         where = cache.path if cache is not None else "the cache"
         raise CacheError(
-            f"{where}: a stored article is damaged ({type(error).__name__}: {error}); delete the cache "
-            "(it only holds derived data) or give --cache another file"
+            f"{where}: a stored article is damaged ({type(error).__name__}: {error}; the article of "
+            f"{article.source or article.id}); delete the cache (it only holds derived data) or give "
+            "--cache another file"
         ) from None
 
 
-def _stored(article: Article, paragraphs: str) -> tuple[bytes, bytes]:
+def _checked_rows(article: Article, paragraphs: str, min_terms: int) -> list[StoredRow]:
+    """The stored paragraphs of ``article`` as rows, once they pass :func:`~dupecheck.document.check_rows`."""
+    rows = stored_rows(paragraphs)
+    check_rows(article.text, rows, min_terms)
+    return rows
+
+
+def _stored(article: Article, paragraphs: str, min_terms: int) -> tuple[bytes, bytes]:
     """A blob that decodes as ``encode_document(document_from(article, paragraphs))`` does, and its identity.
 
     For an article whose paragraphs, paragraph keys and shingle keys all come from a cache:
-    both are made from the stored rows, without making the Document (the identity is
-    :func:`_identity16`'s).
+    both are made from the stored rows (checked: :func:`_checked_rows`), without making
+    the Document (the identity is :func:`_identity16`'s).
     """
-    rows = stored_rows(paragraphs)
+    rows = _checked_rows(article, paragraphs, min_terms)
     identity = _digest(identity_of_terms((kind, terms) for _, _, kind, _, terms in rows))
     return encode_rows(article, rows), _first16(identity)
 
@@ -539,12 +549,13 @@ def _taken(
                 made[n] = document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
             elif key in stored_keys and key in stored_shingles:
                 # The cache holds all of it: stored without making its Document.
-                with _read_from(kept):
-                    blob, identity = _stored(batch[n], segments[key])
+                with _read_from(kept, batch[n]):
+                    blob, identity = _stored(batch[n], segments[key], settings.min_terms)
                 prepared[n] = (blob, stored_keys[key], stored_shingles[key], b"", identity, "")
             else:
-                with _read_from(kept):
-                    made[n] = (document_from(batch[n], segments[key]), None)
+                with _read_from(kept, batch[n]):
+                    rows = _checked_rows(batch[n], segments[key], settings.min_terms)
+                made[n] = (document_of_rows(batch[n], rows), None)
         unshingled = [document for n, (document, _) in made.items() if keys[n] not in stored_shingles]
         fresh = iter(shingled(unshingled))
         for n, (document, hashes) in made.items():

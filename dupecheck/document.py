@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from dupecheck.settings import Settings
 from dupecheck.text import content_terms, fold
 
 _DATELINE_WITHIN = 3
+_DATELINE_REASON = "dateline left out of matching: "
+StoredRow = tuple[int, int, ParagraphKind, str, list[str]]
+"""A stored paragraph (:func:`stored_rows`): start, end, kind, reason, terms."""
 
 
 def build_document(article: Article, settings: Settings, *, boilerplate: Patterns = ()) -> Document:
@@ -67,12 +71,16 @@ def _segmented(article: Article, settings: Settings, boilerplate: Patterns) -> t
         if reason:
             kind = ParagraphKind.BOILERPLATE
         elif len(terms) < settings.min_terms:
-            kind, reason = ParagraphKind.SHORT, f"fewer than {settings.min_terms} content words"
+            kind, reason = ParagraphKind.SHORT, _short_reason(settings.min_terms)
         else:
             kind = ParagraphKind.CONTENT
-            reason = f"dateline left out of matching: '{removed}'" if removed else ""
+            reason = f"{_DATELINE_REASON}'{removed}'" if removed else ""
         paragraphs.append(Paragraph(index, start, end, kind, terms, reason))
     return Document(article, tuple(paragraphs)), folded
+
+
+def _short_reason(min_terms: int) -> str:
+    return f"fewer than {min_terms} content words"
 
 
 def paragraphs_json(document: Document) -> str:
@@ -89,16 +97,21 @@ def document_from(article: Article, paragraphs: str) -> Document:
     Terms are interned: a corpus repeats a few hundred thousand words millions of times,
     and each is then held once, not once per occurrence.
     """
+    return document_of_rows(article, stored_rows(paragraphs))
+
+
+def document_of_rows(article: Article, rows: Iterable[StoredRow]) -> Document:
+    """The Document of ``article`` with paragraphs as :func:`stored_rows` reads them (terms interned)."""
     return Document(
         article,
         tuple(
             Paragraph(index, start, end, kind, tuple(map(sys.intern, terms)), reason)
-            for index, (start, end, kind, reason, terms) in enumerate(stored_rows(paragraphs))
+            for index, (start, end, kind, reason, terms) in enumerate(rows)
         ),
     )
 
 
-def stored_rows(paragraphs: str) -> list[tuple[int, int, ParagraphKind, str, list[str]]]:
+def stored_rows(paragraphs: str) -> list[StoredRow]:
     """The paragraphs :func:`paragraphs_json` wrote, as rows: start, end, kind, reason, terms.
 
     What :func:`document_from` reads, without making a Document of it.
@@ -110,3 +123,45 @@ def stored_rows(paragraphs: str) -> list[tuple[int, int, ParagraphKind, str, lis
         (int(start), int(end), KINDS_BY_VALUE[kind], reason, terms)
         for start, end, kind, reason, terms in json.loads(paragraphs)
     ]
+
+
+def check_rows(text: str, rows: Sequence[StoredRow], min_terms: int) -> None:
+    r"""Raise a ValueError saying what is wrong when ``rows`` cannot be segmenting's paragraphs of ``text``.
+
+    Stored paragraphs (a cache's) are trusted only after these checks, cheap beside
+    segmenting again: the spans are in order within the text, each starts and ends on a
+    character that is not white space, and all the text between them is white space (so
+    an article with words has paragraphs); each paragraph's kind agrees with its number
+    of terms under ``min_terms`` and with its reason.
+
+    >>> rows = stored_rows('[[0, 10, "short", "fewer than 4 content words", ["two", "word"]]]')
+    >>> check_rows("Two words.", rows, 4)
+    >>> check_rows("Two words.", [], 4)
+    Traceback (most recent call last):
+    ValueError: characters 0 to 10 hold words but are in no paragraph
+    """
+    short = _short_reason(min_terms)
+    at = 0
+    for index, (start, end, kind, reason, terms) in enumerate(rows):
+        if not at <= start < end <= len(text):
+            raise ValueError(
+                f"paragraph {index} (characters {start} to {end}) is not within the text's "
+                f"{len(text)} characters, after the paragraph before it (ending at {at})"
+            )
+        if start > at and not text[at:start].isspace():
+            raise ValueError(f"characters {at} to {start} hold words but are in no paragraph")
+        if text[start].isspace() or text[end - 1].isspace():
+            raise ValueError(f"paragraph {index} (characters {start} to {end}) starts or ends in white space")
+        if not isinstance(terms, list) or not isinstance(reason, str):
+            raise ValueError(f"paragraph {index} has terms or a reason that are not text")
+        if kind is ParagraphKind.CONTENT:
+            agrees = len(terms) >= min_terms and (not reason or reason.startswith(_DATELINE_REASON))
+        elif kind is ParagraphKind.SHORT:
+            agrees = len(terms) < min_terms and reason == short
+        else:
+            agrees = bool(reason)
+        if not agrees:
+            raise ValueError(f"paragraph {index} is {kind.value} with {len(terms)} terms, reason '{reason}'")
+        at = end
+    if at < len(text) and not text[at:].isspace():
+        raise ValueError(f"characters {at} to {len(text)} hold words but are in no paragraph")

@@ -1,23 +1,30 @@
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from paths import SAMPLES
 from synthetic import corpus_with_planted_copies
+from typer.testing import CliRunner
 
 from dupecheck import core
 from dupecheck.boilerplate import read_patterns
 from dupecheck.cache import KEEP_DAYS, CacheError, SegmentCache
+from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, app
 from dupecheck.core import find_duplicates
 from dupecheck.errors import InputError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Document
 from dupecheck.settings import Settings
 from dupecheck.spill import DocumentStore
+
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -248,6 +255,109 @@ def test_a_damaged_stored_article_is_a_cache_error_naming_the_file(
             db.execute("DELETE FROM signed")
     with pytest.raises(CacheError, match=r"cache: a stored article is damaged .*delete the cache"):
         find_duplicates(articles, jobs=1, cache=cache)
+
+
+Rows = list[list[Any]]
+"""An article's stored paragraphs as JSON reads them: start, end, kind, reason, terms."""
+
+
+def _damaged_paragraphs(cache: Path, change: Callable[[Rows], None]) -> None:
+    """Every stored article's paragraphs changed by ``change(rows)`` (in place)."""
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        stored = db.execute("SELECT key, paragraphs FROM segments").fetchall()
+        changed = []
+        for key, paragraphs in stored:
+            rows = json.loads(paragraphs)
+            change(rows)
+            changed.append((json.dumps(rows), key))
+        db.executemany("UPDATE segments SET paragraphs = ? WHERE key = ?", changed)
+
+
+def _no_paragraphs(rows: Rows) -> None:
+    rows.clear()
+
+
+def _last_cut_short(rows: Rows) -> None:
+    rows[-1][1] = rows[-1][0] + 1
+
+
+def _last_past_the_end(rows: Rows) -> None:
+    rows[-1][1] += 500
+
+
+def _out_of_order(rows: Rows) -> None:
+    rows.reverse()
+
+
+def _overlapping(rows: Rows) -> None:
+    rows[1][0] = rows[0][0]
+
+
+def _starting_within_a_word(rows: Rows) -> None:
+    rows[0][0] += 2
+
+
+def _content_with_one_term(rows: Rows) -> None:
+    for row in rows:
+        row[4] = row[4][:1]
+
+
+def _short_with_all_terms(rows: Rows) -> None:
+    for row in rows:
+        row[2] = "short"
+
+
+def _boilerplate_without_a_reason(rows: Rows) -> None:
+    for row in rows:
+        row[2:4] = ["boilerplate", ""]
+
+
+def _terms_in_one_string(rows: Rows) -> None:
+    for row in rows:
+        row[4] = " ".join(row[4])
+
+
+STORED_ARTICLE_DAMAGE = [
+    _no_paragraphs,
+    _last_cut_short,
+    _last_past_the_end,
+    _out_of_order,
+    _overlapping,
+    _starting_within_a_word,
+    _content_with_one_term,
+    _short_with_all_terms,
+    _boilerplate_without_a_reason,
+    _terms_in_one_string,
+]
+
+
+@pytest.mark.parametrize("damage", STORED_ARTICLE_DAMAGE, ids=lambda damage: damage.__name__[1:])
+@pytest.mark.parametrize("whole", [True, False])
+def test_stored_paragraphs_that_cannot_be_the_articles_are_a_cache_error_naming_the_file(
+    tmp_path: Path, damage: Callable[[Rows], None], whole: bool
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    _damaged_paragraphs(cache, damage)
+    if not whole:  # without its shingle keys, the article's document is made from the stored rows
+        with contextlib.closing(sqlite3.connect(cache)) as db, db:
+            db.execute("DELETE FROM signed")
+    with pytest.raises(CacheError, match=r"cache: a stored article is damaged .*delete the cache"):
+        find_duplicates(articles, jobs=1, cache=cache)
+
+
+def test_a_check_whose_cached_articles_have_no_paragraphs_fails_naming_the_cache(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "c.db"
+    first = runner.invoke(app, ["check", str(SAMPLES), "--cache", str(cache)])
+    assert first.exit_code == EXIT_DUPLICATES, first.output
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute("UPDATE segments SET paragraphs = '[]'")
+    result = runner.invoke(app, ["check", str(SAMPLES), "--cache", str(cache)])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert f"{cache}: a stored article is damaged" in result.output
 
 
 def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> None:

@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 from paths import SAMPLES
 
 from dupecheck.boilerplate import read_patterns
-from dupecheck.document import build_document, document_and_key_hashes
+from dupecheck.document import (
+    build_document,
+    check_rows,
+    document_and_key_hashes,
+    paragraphs_json,
+    stored_rows,
+)
 from dupecheck.load import load_paths
 from dupecheck.model import Article
 from dupecheck.repeated import key_hash_array
@@ -32,6 +38,18 @@ def _same(article: Article, **options: object) -> None:
 @given(st.lists(st.sampled_from(_PARTS) | st.text(), max_size=8).map(" ".join))
 def test_segmenting_with_key_hashes_gives_the_document_and_its_key_hashes(text: str) -> None:
     _same(Article("a", text))
+
+
+_SPACES_AND_SCRIPTS = ["  \t", "\u3000", "\u2028", "\x1f", "Kōbe 神戸 café"]
+
+
+@given(
+    st.lists(st.sampled_from(_PARTS + _SPACES_AND_SCRIPTS) | st.text(), max_size=8).map(" ".join),
+    st.integers(1, 6),
+)
+def test_every_segmented_document_passes_the_checks_of_stored_paragraphs(text: str, min_terms: int) -> None:
+    document = build_document(Article("a", text), Settings(min_terms=min_terms))
+    check_rows(text, stored_rows(paragraphs_json(document)), min_terms)
 
 
 def test_the_samples_and_extra_patterns_give_the_same_document_and_key_hashes(tmp_path: Path) -> None:

@@ -77,8 +77,9 @@ class Signed:
     """Digest of what the signatures depend on besides the text (see ``core._signing_salts``)."""
     identity: str
     """Digest of the article's words (equal for word-for-word copies), in hex: its first 16
-    bytes (caches written before a scan made it while segmenting hold all 64). Kept for
-    reference; a scan makes it again from the article."""
+    bytes (caches written before a scan made it while segmenting hold all 64). A scan makes
+    it again from the article, and reuses the signatures only when the two agree
+    (:func:`made_from`)."""
     signatures: bytes
     """The signatures' uint32 values, little-endian, row after row."""
 
@@ -92,6 +93,32 @@ class Signed:
         if len(self.signatures) % (4 * num_perm):
             return None
         return np.frombuffer(self.signatures, dtype="<u4").astype(np.uint32, copy=False).reshape(-1, num_perm)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StoredShingles:
+    """An article's shingle keys as stored beside its signatures, with the identity digest stored there.
+
+    (An array: compared by identity.)
+    """
+
+    keys: np.ndarray | None
+    """uint64: what the corpus vocabulary counts; None when the stored bytes cannot hold keys."""
+    identity: object
+    """:class:`Signed`'s ``identity`` as stored (text, unless the file is damaged)."""
+
+    def made_for(self, identity: bytes) -> bool:
+        """Whether they were stored for an article of this identity (the first 16 bytes of its digest)."""
+        return made_from(self.identity, identity.hex())
+
+
+def made_from(identity: object, words: str) -> bool:
+    """Whether a stored ``identity`` (:class:`Signed`'s) is ``words``, an article's as Signed keeps it.
+
+    >>> made_from("ab" * 32, "ab" * 16), made_from("ab" * 16, "cd" * 16), made_from(7, "")
+    (True, False, False)
+    """
+    return isinstance(identity, str) and identity[:32] == words
 
 
 class CacheError(InputError):
@@ -224,17 +251,15 @@ class SegmentCache(SqliteFile):
                         found[key] = Signed(salt, identity, signatures)
         return found
 
-    def get_shingles(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
-        """The stored shingle keys alone (what the corpus vocabulary counts) of the keys found."""
-        select = "SELECT key, shingles FROM signed WHERE key IN ({keys})"
-        found: dict[str, np.ndarray] = {}
+    def get_shingles(self, keys: Iterable[str]) -> dict[str, StoredShingles]:
+        """The stored shingle keys of the keys found, with the identity digest stored beside them."""
+        select = "SELECT key, shingles, identity FROM signed WHERE key IN ({keys})"
         with self._errors():
-            for cursor in self._chunked(select, keys):
-                for key, shingles in cursor:
-                    stored = _keys_of(shingles)
-                    if stored is not None:
-                        found[key] = stored
-        return found
+            return {
+                key: StoredShingles(_keys_of(shingles), identity)
+                for cursor in self._chunked(select, keys)
+                for key, shingles, identity in cursor
+            }
 
     def put_signed(self, entries: Mapping[str, tuple[np.ndarray, Signed]]) -> None:
         """Store shingle keys (uint64) and signatures by key, in one transaction."""

@@ -24,7 +24,7 @@ from dupecheck.align import (
 )
 from dupecheck.bands import BandCollisions, band_keys, band_layout
 from dupecheck.boilerplate import Patterns
-from dupecheck.cache import CacheError, SegmentCache, Signed
+from dupecheck.cache import CacheError, SegmentCache, Signed, made_from
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
     StoredRow,
@@ -472,23 +472,17 @@ def _read_from(cache: SegmentCache | None, article: Article) -> Iterator[None]:
         ) from None
 
 
-def _checked_rows(article: Article, paragraphs: str, min_terms: int) -> list[StoredRow]:
-    """The stored paragraphs of ``article`` as rows, once they pass :func:`~dupecheck.document.check_rows`."""
+def _stored(article: Article, paragraphs: str, min_terms: int) -> tuple[list[StoredRow], bytes]:
+    """The stored paragraphs of ``article`` as rows, and its identity (:func:`_identity16`'s).
+
+    The rows must pass :func:`~dupecheck.document.check_rows`. The identity is made from
+    them, without making the Document: an article whose paragraphs, paragraph keys and
+    shingle keys all come from a cache is stored as its rows (:func:`~dupecheck.spill.encode_rows`).
+    """
     rows = stored_rows(paragraphs)
     check_rows(article.text, rows, min_terms)
-    return rows
-
-
-def _stored(article: Article, paragraphs: str, min_terms: int) -> tuple[bytes, bytes]:
-    """A blob that decodes as ``encode_document(document_from(article, paragraphs))`` does, and its identity.
-
-    For an article whose paragraphs, paragraph keys and shingle keys all come from a cache:
-    both are made from the stored rows (checked: :func:`_checked_rows`), without making
-    the Document (the identity is :func:`_identity16`'s).
-    """
-    rows = _checked_rows(article, paragraphs, min_terms)
     identity = _digest(identity_of_terms((kind, terms) for _, _, kind, _, terms in rows))
-    return encode_rows(article, rows), _first16(identity)
+    return rows, _first16(identity)
 
 
 def _hex16(identity: bytes) -> str:
@@ -547,20 +541,29 @@ def _taken(
             key = keys[n]
             if key is None or key not in segments:
                 made[n] = document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
-            elif key in stored_keys and key in stored_shingles:
-                # The cache holds all of it: stored without making its Document.
-                with _read_from(kept, batch[n]):
-                    blob, identity = _stored(batch[n], segments[key], settings.min_terms)
-                prepared[n] = (blob, stored_keys[key], stored_shingles[key], b"", identity, "")
-            else:
-                with _read_from(kept, batch[n]):
-                    rows = _checked_rows(batch[n], segments[key], settings.min_terms)
-                made[n] = (document_of_rows(batch[n], rows), None)
-        unshingled = [document for n, (document, _) in made.items() if keys[n] not in stored_shingles]
-        fresh = iter(shingled(unshingled))
+                continue
+            stored = stored_shingles.get(key)
+            with _read_from(kept, batch[n]):
+                rows, identity = _stored(batch[n], segments[key], settings.min_terms)
+                # The words and the signatures stored for them disagree: which is damaged cannot be told.
+                if stored is not None and not stored.made_for(identity):
+                    raise ValueError("its words are not those its stored signatures were made from")
+                if key in stored_keys and stored is not None and stored.keys is not None:
+                    # The cache holds all of it: stored without making its Document.
+                    blob = encode_rows(batch[n], rows)
+                    prepared[n] = (blob, stored_keys[key], stored.keys, b"", identity, "")
+                else:
+                    made[n] = (document_of_rows(batch[n], rows), None)
+        identity_of = {n: _identity16(document) for n, (document, _) in made.items()}
+        taken: dict[int, np.ndarray] = {}  # shingle keys from the cache, made for the same words
+        for n in made:
+            stored = stored_shingles.get(keys[n] or "")
+            if stored is not None and stored.keys is not None and stored.made_for(identity_of[n]):
+                taken[n] = stored.keys
+        fresh = iter(shingled([document for n, (document, _) in made.items() if n not in taken]))
         for n, (document, hashes) in made.items():
             key = keys[n]
-            table = None if key is not None and key in stored_shingles else next(fresh)
+            table = None if n in taken else next(fresh)
             if key in stored_keys:
                 hashes = stored_keys[key]
             elif hashes is None:
@@ -568,9 +571,9 @@ def _taken(
             prepared[n] = (
                 encode_document(document),
                 hashes,
-                table.keys if table is not None else stored_shingles[key or ""],
+                taken[n] if table is None else table.keys,
                 b"" if table is None else table.encode(),
-                _identity16(document),
+                identity_of[n],
                 paragraphs_json(document) if key is not None and key not in segments else "",
             )
         return [prepared[n] for n in numbers]
@@ -644,8 +647,12 @@ def _signed(
         stored = kept.get_signed(key for key in keys if key)
         for offset, (key, salt) in enumerate(zip(keys, salts)):
             entry = stored.get(key) if key else None
-            rows = entry.rows(settings.num_perm) if entry is not None and entry.salt == salt else None
-            if entry is not None and rows is not None:
+            if entry is None or entry.salt != salt:
+                continue
+            if not made_from(entry.identity, _hex16(identities[numbers[offset]])):
+                continue  # made for other words: its row is damaged
+            rows = entry.rows(settings.num_perm)
+            if rows is not None:
                 reused[offset] = rows
 
     unsigned = [offset for offset in range(len(numbers)) if offset not in reused]

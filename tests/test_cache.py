@@ -360,6 +360,57 @@ def test_a_check_whose_cached_articles_have_no_paragraphs_fails_naming_the_cache
     assert f"{cache}: a stored article is damaged" in result.output
 
 
+def _one_term_changed(rows: Rows) -> None:
+    rows[1][4][0] = "changed"
+
+
+@pytest.mark.parametrize("made_again", ["nothing", "paragraph_keys"])
+def test_stored_words_unlike_those_their_signatures_were_made_from_are_a_cache_error(
+    tmp_path: Path, made_again: str
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    _damaged_paragraphs(cache, _one_term_changed)
+    if made_again == "paragraph_keys":  # then the article's document is made from the stored rows
+        with contextlib.closing(sqlite3.connect(cache)) as db, db:
+            db.execute("DELETE FROM paragraph_keys")
+    with pytest.raises(CacheError, match=r"cache: a stored article is damaged .*signatures were made from"):
+        find_duplicates(articles, jobs=1, cache=cache)
+
+
+def test_a_stored_digest_of_other_words_is_a_cache_error(tmp_path: Path) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute("UPDATE signed SET identity = ''")
+    with pytest.raises(CacheError, match=r"cache: a stored article is damaged .*signatures were made from"):
+        find_duplicates(articles, jobs=1, cache=cache)
+
+
+def test_signatures_and_shingle_keys_stored_for_other_words_are_made_again(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute("DELETE FROM segments")  # the articles are segmented again, their signed rows kept
+        db.execute("DELETE FROM paragraph_keys")
+        first = db.execute(
+            "SELECT shingles, identity, signatures FROM signed ORDER BY key LIMIT 1"
+        ).fetchone()
+        db.execute("UPDATE signed SET shingles = ?, identity = ?, signatures = ?", first)
+    signed.clear()
+    report = find_duplicates(articles, jobs=1, cache=cache)
+    assert len(signed) == len(articles) - 1  # all but the one whose row was copied
+    assert report == find_duplicates(articles, jobs=1)
+    signed.clear()
+    assert find_duplicates(articles, jobs=1, cache=cache) == report
+    assert signed == []  # what was made again was stored
+
+
 def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> None:
     path = tmp_path / "cache"
     now = int(time.time())

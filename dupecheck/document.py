@@ -11,7 +11,7 @@ import numpy as np
 from dupecheck.boilerplate import Patterns, dateline, furniture
 from dupecheck.model import KINDS_BY_VALUE, Article, Document, Paragraph, ParagraphKind
 from dupecheck.repeated import key_hashes
-from dupecheck.segment import paragraph_spans
+from dupecheck.segment import check_spans, paragraph_spans
 from dupecheck.settings import Settings
 from dupecheck.text import content_terms, fold
 
@@ -129,10 +129,9 @@ def check_rows(text: str, rows: Sequence[StoredRow], min_terms: int) -> None:
     r"""Raise a ValueError saying what is wrong when ``rows`` cannot be segmenting's paragraphs of ``text``.
 
     Stored paragraphs (a cache's) are trusted only after these checks, cheap beside
-    segmenting again: the spans are in order within the text, each starts and ends on a
-    character that is not white space, and all the text between them is white space (so
-    an article with words has paragraphs); each paragraph's kind agrees with its number
-    of terms under ``min_terms`` and with its reason.
+    segmenting again: their spans pass :func:`~dupecheck.segment.check_spans` (in order
+    within the text, all of its words in them), and each paragraph's kind agrees with its
+    number of terms under ``min_terms`` and with its reason.
 
     >>> rows = stored_rows('[[0, 10, "short", "fewer than 4 content words", ["two", "word"]]]')
     >>> check_rows("Two words.", rows, 4)
@@ -140,18 +139,9 @@ def check_rows(text: str, rows: Sequence[StoredRow], min_terms: int) -> None:
     Traceback (most recent call last):
     ValueError: characters 0 to 10 hold words but are in no paragraph
     """
+    check_spans(text, [(start, end) for start, end, *_ in rows])
     short = _short_reason(min_terms)
-    at = 0
-    for index, (start, end, kind, reason, terms) in enumerate(rows):
-        if not at <= start < end <= len(text):
-            raise ValueError(
-                f"paragraph {index} (characters {start} to {end}) is not within the text's "
-                f"{len(text)} characters, after the paragraph before it (ending at {at})"
-            )
-        if start > at and not text[at:start].isspace():
-            raise ValueError(f"characters {at} to {start} hold words but are in no paragraph")
-        if text[start].isspace() or text[end - 1].isspace():
-            raise ValueError(f"paragraph {index} (characters {start} to {end}) starts or ends in white space")
+    for index, (_, _, kind, reason, terms) in enumerate(rows):
         if not isinstance(terms, list) or not isinstance(reason, str):
             raise ValueError(f"paragraph {index} has terms or a reason that are not text")
         if kind is ParagraphKind.CONTENT:
@@ -162,6 +152,3 @@ def check_rows(text: str, rows: Sequence[StoredRow], min_terms: int) -> None:
             agrees = bool(reason)
         if not agrees:
             raise ValueError(f"paragraph {index} is {kind.value} with {len(terms)} terms, reason '{reason}'")
-        at = end
-    if at < len(text) and not text[at:].isspace():
-        raise ValueError(f"characters {at} to {len(text)} hold words but are in no paragraph")

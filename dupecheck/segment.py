@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import pairwise
 from statistics import median
 
@@ -69,3 +70,36 @@ def _cut(text: str, blocks: list[tuple[int, int]]) -> tuple[tuple[int, int], ...
     for start, end in blocks:
         spans += _split(text, start, end, sorted(cuts))
     return tuple(spans)
+
+
+def check_spans(text: str, spans: Iterable[tuple[int, int]]) -> None:
+    r"""Raise a ValueError saying what is wrong when ``spans`` cannot be :func:`paragraph_spans` of ``text``.
+
+    Checks cheap beside finding the paragraphs again, for spans read from storage: they
+    are in order within the text, each starts and ends on a character that is not white
+    space and holds no blank line, and all the text outside them is white space, with a
+    line break between two of them (so a text with words has paragraphs).
+
+    >>> check_spans("One.\n\nTwo.", [(0, 4), (6, 10)])
+    >>> check_spans("One.\n\nTwo.", [(0, 10)])
+    Traceback (most recent call last):
+    ValueError: paragraph 0 (characters 0 to 10) holds a blank line
+    """
+    at = 0
+    for index, (start, end) in enumerate(spans):
+        if not at <= start < end <= len(text):
+            problem = f"is not within the text's {len(text)} characters after the one before"
+        elif start > at and not text[at:start].isspace():
+            raise ValueError(f"characters {at} to {start} hold words but are in no paragraph")
+        elif index and "\n" not in text[at:start]:
+            problem = "is on the line of the paragraph before"
+        elif text[start].isspace() or text[end - 1].isspace():
+            problem = "starts or ends in white space"
+        elif _BLANK_LINE.search(text, start, end):
+            problem = "holds a blank line"
+        else:
+            at = end
+            continue
+        raise ValueError(f"paragraph {index} (characters {start} to {end}) {problem}")
+    if at < len(text) and not text[at:].isspace():
+        raise ValueError(f"characters {at} to {len(text)} hold words but are in no paragraph")

@@ -259,60 +259,75 @@ def test_a_damaged_stored_article_is_a_cache_error_naming_the_file(
 
 Rows = list[list[Any]]
 """An article's stored paragraphs as JSON reads them: start, end, kind, reason, terms."""
+Damage = Callable[[Rows, str], None]
+"""A change of an article's stored paragraphs (in place), given its text."""
 
 
-def _damaged_paragraphs(cache: Path, change: Callable[[Rows], None]) -> None:
-    """Every stored article's paragraphs changed by ``change(rows)`` (in place)."""
+def _damaged_paragraphs(cache: Path, articles: list[Article], change: Damage) -> None:
+    """The stored paragraphs of each of ``articles`` changed by ``change(rows, text)`` (in place)."""
+    with SegmentCache(cache, Settings()) as kept:
+        texts = {kept.key(article.text): article.text for article in articles}
     with contextlib.closing(sqlite3.connect(cache)) as db, db:
         stored = db.execute("SELECT key, paragraphs FROM segments").fetchall()
         changed = []
         for key, paragraphs in stored:
             rows = json.loads(paragraphs)
-            change(rows)
+            change(rows, texts[key])
             changed.append((json.dumps(rows), key))
         db.executemany("UPDATE segments SET paragraphs = ? WHERE key = ?", changed)
 
 
-def _no_paragraphs(rows: Rows) -> None:
+def _no_paragraphs(rows: Rows, text: str) -> None:
     rows.clear()
 
 
-def _last_cut_short(rows: Rows) -> None:
+def _last_cut_short(rows: Rows, text: str) -> None:
     rows[-1][1] = rows[-1][0] + 1
 
 
-def _last_past_the_end(rows: Rows) -> None:
+def _last_past_the_end(rows: Rows, text: str) -> None:
     rows[-1][1] += 500
 
 
-def _out_of_order(rows: Rows) -> None:
+def _out_of_order(rows: Rows, text: str) -> None:
     rows.reverse()
 
 
-def _overlapping(rows: Rows) -> None:
+def _overlapping(rows: Rows, text: str) -> None:
     rows[1][0] = rows[0][0]
 
 
-def _starting_within_a_word(rows: Rows) -> None:
+def _starting_within_a_word(rows: Rows, text: str) -> None:
     rows[0][0] += 2
 
 
-def _content_with_one_term(rows: Rows) -> None:
+def _split_within_a_line(rows: Rows, text: str) -> None:
+    start, end, kind, reason, terms = rows[2]
+    space = text.index(" ", (start + end) // 2)
+    half = len(terms) // 2
+    rows[2:3] = [[start, space, kind, reason, terms[:half]], [space + 1, end, kind, "", terms[half:]]]
+
+
+def _joined_across_a_blank_line(rows: Rows, text: str) -> None:
+    rows[1:3] = [[rows[1][0], rows[2][1], "content", rows[1][3], rows[1][4] + rows[2][4]]]
+
+
+def _content_with_one_term(rows: Rows, text: str) -> None:
     for row in rows:
         row[4] = row[4][:1]
 
 
-def _short_with_all_terms(rows: Rows) -> None:
+def _short_with_all_terms(rows: Rows, text: str) -> None:
     for row in rows:
         row[2] = "short"
 
 
-def _boilerplate_without_a_reason(rows: Rows) -> None:
+def _boilerplate_without_a_reason(rows: Rows, text: str) -> None:
     for row in rows:
         row[2:4] = ["boilerplate", ""]
 
 
-def _terms_in_one_string(rows: Rows) -> None:
+def _terms_in_one_string(rows: Rows, text: str) -> None:
     for row in rows:
         row[4] = " ".join(row[4])
 
@@ -324,6 +339,8 @@ STORED_ARTICLE_DAMAGE = [
     _out_of_order,
     _overlapping,
     _starting_within_a_word,
+    _split_within_a_line,
+    _joined_across_a_blank_line,
     _content_with_one_term,
     _short_with_all_terms,
     _boilerplate_without_a_reason,
@@ -334,12 +351,12 @@ STORED_ARTICLE_DAMAGE = [
 @pytest.mark.parametrize("damage", STORED_ARTICLE_DAMAGE, ids=lambda damage: damage.__name__[1:])
 @pytest.mark.parametrize("whole", [True, False])
 def test_stored_paragraphs_that_cannot_be_the_articles_are_a_cache_error_naming_the_file(
-    tmp_path: Path, damage: Callable[[Rows], None], whole: bool
+    tmp_path: Path, damage: Damage, whole: bool
 ) -> None:
     articles = load_paths([SAMPLES]).articles
     cache = tmp_path / "cache"
     find_duplicates(articles, jobs=1, cache=cache)
-    _damaged_paragraphs(cache, damage)
+    _damaged_paragraphs(cache, articles, damage)
     if not whole:  # without its shingle keys, the article's document is made from the stored rows
         with contextlib.closing(sqlite3.connect(cache)) as db, db:
             db.execute("DELETE FROM signed")
@@ -360,7 +377,7 @@ def test_a_check_whose_cached_articles_have_no_paragraphs_fails_naming_the_cache
     assert f"{cache}: a stored article is damaged" in result.output
 
 
-def _one_term_changed(rows: Rows) -> None:
+def _one_term_changed(rows: Rows, text: str) -> None:
     rows[1][4][0] = "changed"
 
 
@@ -371,7 +388,7 @@ def test_stored_words_unlike_those_their_signatures_were_made_from_are_a_cache_e
     articles = load_paths([SAMPLES]).articles
     cache = tmp_path / "cache"
     find_duplicates(articles, jobs=1, cache=cache)
-    _damaged_paragraphs(cache, _one_term_changed)
+    _damaged_paragraphs(cache, articles, _one_term_changed)
     if made_again == "paragraph_keys":  # then the article's document is made from the stored rows
         with contextlib.closing(sqlite3.connect(cache)) as db, db:
             db.execute("DELETE FROM paragraph_keys")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupecheck.segment import _blocks, _cut, paragraph_spans
+from dupecheck.segment import _blocks, _cut, check_spans, paragraph_spans
 
 
 def test_blank_lines_separate_paragraphs_and_wrapped_lines_stay_together() -> None:
@@ -64,3 +64,12 @@ _LONG = "w" * 120
 def test_a_text_without_line_breaks_in_its_paragraphs_is_split_as_by_every_cut(text: str) -> None:
     # paragraph_spans skips looking for cuts when no block's text holds a line break.
     assert paragraph_spans(text) == _cut(text, _blocks(text))
+
+
+_PIECES = ["\n", "\n\n", "  ", "\t", "\r\n", "\u2028", "\x1c", "\u3000", "word", "A longer line. " * 8]
+_LINES = st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=30).map("".join)
+
+
+@given(_LINES)
+def test_the_spans_of_any_text_pass_the_checks_of_stored_spans(text: str) -> None:
+    check_spans(text, paragraph_spans(text))

@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
@@ -502,6 +503,24 @@ def _shingled_anew(documents: Sequence[Document]) -> list[tuple[np.ndarray, byte
     ]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Prepared:
+    """What a worker sends back for an article of a batch (:func:`_taken`); arrays compare by identity."""
+
+    document: bytes
+    """The document's stored form (:func:`~dupecheck.spill.encode_document`)."""
+    paragraph_keys: np.ndarray
+    """The hashes of its paragraph keys (:func:`~dupecheck.repeated.key_hash_array`)."""
+    shingle_keys: np.ndarray
+    """Its distinct shingle keys (what the corpus vocabulary counts)."""
+    table: bytes
+    """Its :class:`~dupecheck.shingle.Shingled` but the keys, encoded; b"" when the keys come from a cache."""
+    identity: bytes
+    """The start of its identity digest (:func:`_identity16`)."""
+    paragraphs: str
+    """Its paragraphs to cache (:func:`~dupecheck.document.paragraphs_json`); "" when cached already."""
+
+
 def _taken(
     batch: Sequence[Article],
     documents: DocumentStore,
@@ -534,8 +553,8 @@ def _taken(
     stored_shingles = {} if kept is None else kept.get_shingles(known)
     before = len(documents)
 
-    def prepare(numbers: Sequence[int]) -> list[tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]]:
-        prepared: dict[int, tuple[bytes, np.ndarray, np.ndarray, bytes, bytes, str]] = {}
+    def prepare(numbers: Sequence[int]) -> list[_Prepared]:
+        prepared: dict[int, _Prepared] = {}
         made: dict[int, tuple[Document, np.ndarray | None]] = {}
         for n in numbers:
             key = keys[n]
@@ -551,7 +570,7 @@ def _taken(
                 if key in stored_keys and stored is not None and stored.keys is not None:
                     # The cache holds all of it: stored without making its Document.
                     blob = encode_rows(batch[n], rows)
-                    prepared[n] = (blob, stored_keys[key], stored.keys, b"", identity, "")
+                    prepared[n] = _Prepared(blob, stored_keys[key], stored.keys, b"", identity, "")
                 else:
                     made[n] = (document_of_rows(batch[n], rows), None)
         identity_of = {n: _identity16(document) for n, (document, _) in made.items()}
@@ -568,7 +587,7 @@ def _taken(
                 hashes = stored_keys[key]
             elif hashes is None:
                 hashes = key_hash_array(document)
-            prepared[n] = (
+            prepared[n] = _Prepared(
                 encode_document(document),
                 hashes,
                 taken[n] if table is None else table.keys,
@@ -585,17 +604,21 @@ def _taken(
     try:
         for part in map_parts(prepare, range(len(batch)), jobs):
             ids = [article.id for article in batch[done : done + len(part)]]
-            documents.extend_encoded(ids, [blob for blob, *_ in part])
-            paragraph_keys.extend(hashes for _, hashes, *_ in part)
-            shingle_arrays.extend(shingles for _, _, shingles, *_ in part)
-            tables.extend(table for _, _, _, table, _, _ in part)
-            identities.append(np.array([identity for *_, identity, _ in part], dtype="S16"))
+            documents.extend_encoded(ids, [article.document for article in part])
+            paragraph_keys.extend(article.paragraph_keys for article in part)
+            shingle_arrays.extend(article.shingle_keys for article in part)
+            tables.extend(article.table for article in part)
+            identities.append(np.array([article.identity for article in part], dtype="S16"))
             if kept is not None:
                 part_keys = keys[done : done + len(part)]
-                segmented.update((key, made) for key, (*_, made) in zip(part_keys, part) if key and made)
+                segmented.update(
+                    (key, article.paragraphs)
+                    for key, article in zip(part_keys, part)
+                    if key and article.paragraphs
+                )
                 hashed.update(
-                    (key, hashes)
-                    for key, (_, hashes, *_) in zip(part_keys, part)
+                    (key, article.paragraph_keys)
+                    for key, article in zip(part_keys, part)
                     if key and key not in stored_keys
                 )
             done += len(part)

@@ -28,8 +28,9 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,7 @@ import numpy as np
 from dupecheck import repeated, shingle
 from dupecheck.boilerplate import Patterns
 from dupecheck.errors import InputError
+from dupecheck.model import ParagraphKind
 from dupecheck.settings import Settings
 from dupecheck.sqlite_file import SqliteFile
 
@@ -46,6 +48,9 @@ KEEP_DAYS = 30
 TOUCH_SECONDS = 86400
 """An entry's last use is written again only when older than this: a re-run the same day writes none."""
 BUSY_TIMEOUT = 60.0
+_CONTENT = ParagraphKind.CONTENT
+Row = tuple[int, int, ParagraphKind, str, Sequence[str]]
+"""A paragraph's start, end, kind, reason and terms."""
 _CHUNK = 500
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -119,6 +124,59 @@ def made_from(identity: object, words: str) -> bool:
     (True, False, False)
     """
     return isinstance(identity, str) and identity[:32] == words
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What an article's paragraphs say of the key arrays stored for it: cheap checks, not making them again.
+
+    Stored paragraph keys and shingle keys are derived data: an array that fails these
+    checks (empty, of another size, not starting as the article does) is made again.
+
+    >>> from dupecheck.repeated import key_hash, paragraph_key
+    >>> from dupecheck.shingle import term_key
+    >>> text, terms = "Council votes to fund a barrier.", ("council", "vote", "fund", "barrier")
+    >>> expected = Expected.of(text, [(0, len(text), ParagraphKind.CONTENT, "", terms)])
+    >>> expected.fits_paragraph_keys(np.array([key_hash(paragraph_key(text))], dtype=np.uint64))
+    True
+    >>> expected.fits_shingle_keys(np.array([term_key("council")], dtype=np.uint64))  # 7 shingles at least
+    False
+    """
+
+    content: int
+    """How many content paragraphs the article has."""
+    most_shingles: int
+    """Most distinct shingles they can have: each term, and each pair of adjacent terms."""
+    least_shingles: int
+    """Fewest: the first content paragraph's distinct terms, and a pair ending at each one but the first."""
+    first_term: str
+    """The first content paragraph's first term: the first shingle key is its."""
+    first_text: str
+    """The first content paragraph's text: the hash of its key is among the paragraph keys'."""
+
+    @classmethod
+    def of(cls, text: str, paragraphs: Iterable[Row]) -> Expected:
+        """What an article of ``text`` and ``paragraphs`` (start, end, kind, reason, terms) must have."""
+        content = [row for row in paragraphs if row[2] is _CONTENT]
+        if not content:
+            return cls(0, 0, 0, "", "")
+        start, end, _, _, terms = content[0]
+        most = 2 * sum(map(len, map(itemgetter(4), content))) - len(content)
+        return cls(len(content), most, 2 * len(set(terms)) - 1, terms[0], text[start:end])
+
+    def fits_paragraph_keys(self, hashes: np.ndarray) -> bool:
+        """Whether stored paragraph key hashes can be the article's: one per distinct content key."""
+        if not self.content:
+            return len(hashes) == 0
+        first = repeated.key_hash(repeated.paragraph_key(self.first_text))
+        return len(hashes) <= self.content and first in hashes.tolist()
+
+    def fits_shingle_keys(self, keys: np.ndarray) -> bool:
+        """Whether stored shingle keys can be the article's (:func:`~dupecheck.shingle.shingled`'s keys)."""
+        if not self.content:
+            return len(keys) == 0
+        first = shingle.term_key(self.first_term)
+        return self.least_shingles <= len(keys) <= self.most_shingles and int(keys[0]) == first
 
 
 class CacheError(InputError):
@@ -260,6 +318,15 @@ class SegmentCache(SqliteFile):
                 for cursor in self._chunked(select, keys)
                 for key, shingles, identity in cursor
             }
+
+    def drop_signed(self, keys: Iterable[str]) -> None:
+        """Remove the stored shingle keys and signatures of ``keys`` (found damaged): they are made again."""
+        wanted = list(keys)
+        if not wanted:
+            return
+        with self._errors(), self._transaction():
+            for cursor in self._chunked("DELETE FROM signed WHERE key IN ({keys})", wanted):
+                cursor.close()
 
     def put_signed(self, entries: Mapping[str, tuple[np.ndarray, Signed]]) -> None:
         """Store shingle keys (uint64) and signatures by key, in one transaction."""

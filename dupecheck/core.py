@@ -25,7 +25,7 @@ from dupecheck.align import (
 )
 from dupecheck.bands import BandCollisions, band_keys, band_layout
 from dupecheck.boilerplate import Patterns
-from dupecheck.cache import CacheError, SegmentCache, Signed, made_from
+from dupecheck.cache import CacheError, Expected, Row, SegmentCache, Signed, made_from
 from dupecheck.candidates import identical_pairs
 from dupecheck.document import (
     StoredRow,
@@ -519,6 +519,15 @@ class _Prepared:
     """The start of its identity digest (:func:`_identity16`)."""
     paragraphs: str
     """Its paragraphs to cache (:func:`~dupecheck.document.paragraphs_json`); "" when cached already."""
+    new_paragraph_keys: bool = False
+    """Whether its paragraph keys were made here, not taken from a cache: they are cached."""
+    damaged_signed: bool = False
+    """Whether the cache holds shingle keys for it that could not be used: its signed row is made again."""
+
+
+def _rows_of(document: Document) -> Iterator[Row]:
+    """Each paragraph's start, end, kind, reason and terms (:meth:`~dupecheck.cache.Expected.of`)."""
+    return ((p.start, p.end, p.kind, p.reason, p.terms) for p in document.paragraphs)
 
 
 def _taken(
@@ -561,30 +570,44 @@ def _taken(
             if key is None or key not in segments:
                 made[n] = document_and_key_hashes(batch[n], settings, boilerplate=boilerplate)
                 continue
-            stored = stored_shingles.get(key)
+            stored, hashes = stored_shingles.get(key), stored_keys.get(key)
             with _read_from(kept, batch[n]):
                 rows, identity = _stored(batch[n], segments[key], settings.min_terms)
                 # The words and the signatures stored for them disagree: which is damaged cannot be told.
                 if stored is not None and not stored.made_for(identity):
                     raise ValueError("its words are not those its stored signatures were made from")
-                if key in stored_keys and stored is not None and stored.keys is not None:
-                    # The cache holds all of it: stored without making its Document.
-                    blob = encode_rows(batch[n], rows)
-                    prepared[n] = _Prepared(blob, stored_keys[key], stored.keys, b"", identity, "")
-                else:
-                    made[n] = (document_of_rows(batch[n], rows), None)
+                if hashes is not None and stored is not None and stored.keys is not None:
+                    expected = Expected.of(batch[n].text, rows)
+                    if expected.fits_paragraph_keys(hashes) and expected.fits_shingle_keys(stored.keys):
+                        # The cache holds all of it: stored without making its Document.
+                        blob = encode_rows(batch[n], rows)
+                        prepared[n] = _Prepared(blob, hashes, stored.keys, b"", identity, "")
+                        continue
+                made[n] = (document_of_rows(batch[n], rows), None)
         identity_of = {n: _identity16(document) for n, (document, _) in made.items()}
-        taken: dict[int, np.ndarray] = {}  # shingle keys from the cache, made for the same words
-        for n in made:
-            stored = stored_shingles.get(keys[n] or "")
-            if stored is not None and stored.keys is not None and stored.made_for(identity_of[n]):
+        # What the cache holds for the articles made here, where it passes the checks.
+        taken: dict[int, np.ndarray] = {}  # shingle keys, made for the same words
+        cached_hashes: dict[int, np.ndarray] = {}  # paragraph keys
+        for n, (document, _) in made.items():
+            stored, hashes = stored_shingles.get(keys[n] or ""), stored_keys.get(keys[n] or "")
+            if stored is None and hashes is None:
+                continue
+            expected = Expected.of(document.article.text, _rows_of(document))
+            if (
+                stored is not None
+                and stored.keys is not None
+                and stored.made_for(identity_of[n])
+                and expected.fits_shingle_keys(stored.keys)
+            ):
                 taken[n] = stored.keys
+            if hashes is not None and expected.fits_paragraph_keys(hashes):
+                cached_hashes[n] = hashes
         fresh = iter(shingled([document for n, (document, _) in made.items() if n not in taken]))
         for n, (document, hashes) in made.items():
             key = keys[n]
             table = None if n in taken else next(fresh)
-            if key in stored_keys:
-                hashes = stored_keys[key]
+            if n in cached_hashes:
+                hashes = cached_hashes[n]
             elif hashes is None:
                 hashes = key_hash_array(document)
             prepared[n] = _Prepared(
@@ -594,12 +617,15 @@ def _taken(
                 b"" if table is None else table.encode(),
                 identity_of[n],
                 paragraphs_json(document) if key is not None and key not in segments else "",
+                new_paragraph_keys=n not in cached_hashes,
+                damaged_signed=key is not None and key in stored_shingles and n not in taken,
             )
         return [prepared[n] for n in numbers]
 
     # Each part is stored as it comes, while workers go on with the next.
     segmented: dict[str, str] = {}
     hashed: dict[str, np.ndarray] = {}
+    damaged: list[str] = []
     done = 0
     try:
         for part in map_parts(prepare, range(len(batch)), jobs):
@@ -619,8 +645,9 @@ def _taken(
                 hashed.update(
                     (key, article.paragraph_keys)
                     for key, article in zip(part_keys, part)
-                    if key and key not in stored_keys
+                    if key and article.new_paragraph_keys
                 )
+                damaged += [key for key, article in zip(part_keys, part) if key and article.damaged_signed]
             done += len(part)
             progress("segment", before + done, before + done)
             read_ahead(len(part))
@@ -629,6 +656,7 @@ def _taken(
         if kept is not None:
             kept.put(segmented)
             kept.put_paragraph_keys(hashed)
+            kept.drop_signed(damaged)
     return keys
 
 

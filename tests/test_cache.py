@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from paths import SAMPLES
 from synthetic import corpus_with_planted_copies
@@ -425,6 +426,67 @@ def test_signatures_and_shingle_keys_stored_for_other_words_are_made_again(
     assert report == find_duplicates(articles, jobs=1)
     signed.clear()
     assert find_duplicates(articles, jobs=1, cache=cache) == report
+    assert signed == []  # what was made again was stored
+
+
+def _carrying_furniture() -> list[Article]:
+    """Generated articles, every third one ending in the same newsletter blurb (learned as furniture)."""
+    articles, _ = corpus_with_planted_copies(60, seed=11)
+    blurb = "\n\nSign up for our morning newsletter and follow the city desk on every platform today."
+    return [Article(a.id, a.text + blurb) if n % 3 == 0 else a for n, a in enumerate(articles)]
+
+
+def _damaged_column(cache: Path, table: str, column: str, value: str, donor: Article) -> None:
+    """Set ``column`` in every row of ``table`` to the SQL ``value`` (``ANOTHER_ARTICLES``: ``donor``'s)."""
+    with SegmentCache(cache, Settings()) as kept:
+        donor_key = kept.key(donor.text)
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        value = value.format(column=column, table=table)
+        db.execute(f"UPDATE {table} SET {column} = {value}", {"donor": donor_key})
+
+
+ANOTHER_ARTICLES = "(SELECT {column} FROM {table} WHERE key = :donor)"
+
+
+def _stored_paragraph_keys(cache: Path) -> dict[str, list[int]]:
+    with contextlib.closing(sqlite3.connect(cache)) as db:
+        stored = db.execute("SELECT key, hashes FROM paragraph_keys").fetchall()
+    return {key: sorted(np.frombuffer(hashes, dtype="<u8").tolist()) for key, hashes in stored}
+
+
+@pytest.mark.parametrize(
+    "value", ["x''", "zeroblob(8)", ANOTHER_ARTICLES], ids=["empty", "zero", "another's"]
+)
+def test_stored_paragraph_keys_that_cannot_be_the_articles_are_made_again(tmp_path: Path, value: str) -> None:
+    articles = _carrying_furniture()
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    made = _stored_paragraph_keys(cache)
+    _damaged_column(cache, "paragraph_keys", "hashes", value, articles[1])
+    report = find_duplicates(articles, jobs=1, cache=cache)
+    assert report == find_duplicates(articles, jobs=1)
+    assert any("repeated in" in p.reason for d in report.documents for p in d.paragraphs)
+    assert _stored_paragraph_keys(cache) == made  # stored again
+
+
+@pytest.mark.parametrize(
+    "value", ["x''", "substr(shingles, 1, 8)", ANOTHER_ARTICLES], ids=["empty", "cut", "another's"]
+)
+def test_stored_shingle_keys_that_cannot_be_the_articles_are_made_again_with_their_signatures(
+    tmp_path: Path, value: str, signed: list[str]
+) -> None:
+    notices = [Article(f"n{n}", f"Company{n} declared a dividend of {n} cents a share.") for n in range(40)]
+    articles = [*notices, *corpus_with_planted_copies(20)[0]]
+    settings = Settings(common_min_docs=10, common_share=0.2)  # the notices' wording is vocabulary
+    cache = tmp_path / "cache"
+    find_duplicates(articles, settings=settings, jobs=1, cache=cache)
+    _damaged_column(cache, "signed", "shingles", value, articles[-1])
+    signed.clear()
+    report = find_duplicates(articles, settings=settings, jobs=1, cache=cache)
+    assert report == find_duplicates(articles, settings=settings, jobs=1)
+    assert len(signed) >= len(articles) - 1  # all but the one whose row was copied, at least
+    signed.clear()
+    assert find_duplicates(articles, settings=settings, jobs=1, cache=cache) == report
     assert signed == []  # what was made again was stored
 
 

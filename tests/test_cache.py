@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import sqlite3
 import time
@@ -488,6 +489,75 @@ def test_stored_shingle_keys_that_cannot_be_the_articles_are_made_again_with_the
     signed.clear()
     assert find_duplicates(articles, settings=settings, jobs=1, cache=cache) == report
     assert signed == []  # what was made again was stored
+
+
+def _damaged_signatures(cache: Path, change: Callable[[bytes], bytes]) -> None:
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        stored = db.execute("SELECT key, signatures FROM signed").fetchall()
+        db.executemany("UPDATE signed SET signatures = ? WHERE key = ?", [(change(s), k) for k, s in stored])
+
+
+def _as_uint64(signatures: bytes) -> bytes:
+    return np.frombuffer(signatures, dtype="<u4").astype("<u8").tobytes()
+
+
+def _other_values(signatures: bytes) -> bytes:
+    seed = int.from_bytes(hashlib.blake2b(signatures, digest_size=8).digest(), "little")
+    return np.random.default_rng(seed).integers(0, 1 << 32, len(signatures) // 4, dtype="<u4").tobytes()
+
+
+SIGNATURE_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "empty": lambda signatures: b"",
+    "first row only": lambda signatures: signatures[: 4 * Settings().num_perm],
+    "one row more": lambda signatures: signatures + signatures[: 4 * Settings().num_perm],
+    "uint64": _as_uint64,
+    "other values": _other_values,
+}
+
+
+@pytest.mark.parametrize("damage", SIGNATURE_DAMAGE.values(), ids=SIGNATURE_DAMAGE)
+def test_stored_signatures_that_cannot_be_the_articles_are_made_again(
+    tmp_path: Path, damage: Callable[[bytes], bytes], signed: list[str]
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    plain = find_duplicates(articles, jobs=1)
+    find_duplicates(articles, jobs=1, cache=cache)
+    _damaged_signatures(cache, damage)
+    signed.clear()
+    assert find_duplicates(articles, jobs=1, cache=cache) == plain
+    assert len(signed) == len(articles)
+    signed.clear()
+    find_duplicates(articles, jobs=1, cache=cache)
+    assert signed == []  # what was made again was stored
+
+
+def test_signatures_of_articles_with_unsigned_paragraphs_are_reused(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    repeated = "Levy levy levy levy levy levy."  # a content paragraph of one distinct word: no signature
+    story = "The harbour board approved a new levy on cruise ships docking overnight in the old port."
+    articles = [
+        Article("a", f"{story}\n\n{repeated}"),
+        Article("b", repeated),
+        Article("c", f"{repeated}\n\n{repeated}\n\n{story}"),
+    ]
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    signed.clear()
+    assert find_duplicates(articles, jobs=1, cache=cache) == find_duplicates(articles, jobs=1)
+    assert signed == ["a", "b", "c"]  # by the run without the cache only
+
+
+def test_a_check_whose_cached_signatures_are_empty_reports_the_same_copies(tmp_path: Path) -> None:
+    cache = tmp_path / "c.db"
+    first = runner.invoke(app, ["check", str(SAMPLES), "--cache", str(cache)])
+    assert first.exit_code == EXIT_DUPLICATES, first.output
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute("UPDATE signed SET signatures = x''")
+    result = runner.invoke(app, ["check", str(SAMPLES), "--cache", str(cache)])
+    assert result.exit_code == EXIT_DUPLICATES, result.output
+    assert result.stdout == first.stdout
 
 
 def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> None:

@@ -85,21 +85,22 @@ def check_spans(text: str, spans: Iterable[tuple[int, int]]) -> None:
     Traceback (most recent call last):
     ValueError: paragraph 0 (characters 0 to 10) holds a blank line
     """
-    at = 0
+    at, length = 0, len(text)
     for index, (start, end) in enumerate(spans):
-        if not at <= start < end <= len(text):
-            problem = f"is not within the text's {len(text)} characters after the one before"
-        elif start > at and not text[at:start].isspace():
+        gap = text[at:start] if at < start else ""
+        if not at <= start < end <= length:
+            problem = f"is not within the text's {length} characters after the one before"
+        elif gap and not gap.isspace():
             raise ValueError(f"characters {at} to {start} hold words but are in no paragraph")
-        elif index and "\n" not in text[at:start]:
+        elif index and "\n" not in gap:
             problem = "is on the line of the paragraph before"
         elif text[start].isspace() or text[end - 1].isspace():
             problem = "starts or ends in white space"
-        elif _BLANK_LINE.search(text, start, end):
+        elif text.find("\n", start, end) >= 0 and _BLANK_LINE.search(text, start, end):
             problem = "holds a blank line"
         else:
             at = end
             continue
         raise ValueError(f"paragraph {index} (characters {start} to {end}) {problem}")
-    if at < len(text) and not text[at:].isspace():
-        raise ValueError(f"characters {at} to {len(text)} hold words but are in no paragraph")
+    if at < length and not text[at:].isspace():
+        raise ValueError(f"characters {at} to {length} hold words but are in no paragraph")

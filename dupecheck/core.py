@@ -41,7 +41,7 @@ from dupecheck.group import groups_of
 from dupecheck.model import Article, CompareReport, Document, PairResult, ScanReport, Skipped
 from dupecheck.parallel import default_jobs, map_batches, map_parts, ordered_map
 from dupecheck.pretest import Evidence, may_relate_pairs
-from dupecheck.repeated import key_hash_array, learned_marks
+from dupecheck.repeated import KeyHashError, key_hash_array, learned_marks
 from dupecheck.settings import Settings
 from dupecheck.shingle import Shingled, is_in, shingle_keys, shingled, split_by_owner
 from dupecheck.sign import signature_rows
@@ -412,7 +412,7 @@ def _prepared(
             del identity_batches, content_batches
             if learn_boilerplate:
                 marks = learned_marks(documents, paragraph_keys)
-                while marked := list(itertools.islice(marks, _MARKED_AT_ONCE)):
+                while marked := _next_marks(marks, kept):
                     for (number, document), (keys, table, identity) in zip(
                         marked, map_batches(_shingled_anew, [d for _, d in marked], jobs)
                     ):
@@ -455,6 +455,25 @@ def _prepared(
         collisions.close()
         raise
     return documents, common, common_keys, identities, evidence, collisions
+
+
+def _next_marks(
+    marks: Iterator[tuple[int, Document]], cache: SegmentCache | None
+) -> list[tuple[int, Document]]:
+    """The next few documents learned boilerplate marks (:func:`~dupecheck.repeated.learned_marks`).
+
+    Paragraph key hashes that match none of an article's paragraphs can only come from
+    a damaged cache (they pass its cheap checks): a :class:`~dupecheck.cache.CacheError`.
+    """
+    try:
+        return list(itertools.islice(marks, _MARKED_AT_ONCE))
+    except KeyHashError as error:
+        if cache is None:
+            raise
+        raise CacheError(
+            f"{cache.path}: stored paragraph keys are damaged ({error}); delete the cache (it only holds "
+            "derived data) or give --cache another file"
+        ) from None
 
 
 def _identity16(document: Document) -> bytes:

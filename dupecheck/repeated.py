@@ -132,6 +132,10 @@ KEYS = "blake2b-64 of paragraph_key"
 """How paragraph keys are hashed: stored hashes (:mod:`dupecheck.cache`) are only reused under the same."""
 
 
+class KeyHashError(ValueError):
+    """Paragraph key hashes given for a document are not its paragraphs' (stored ones, damaged)."""
+
+
 def key_hash(key: str) -> int:
     """A paragraph key's stable 64-bit hash (the first 8 bytes of its BLAKE2b digest)."""
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -165,7 +169,9 @@ def learned_marks(
 
     Carriers are counted over the hashes (:mod:`dupecheck.frequent`); a document is read
     only to name a frequent key, to judge a sample of its carriers, or to be marked, so
-    ``documents`` may be kept on disk (:class:`~dupecheck.spill.DocumentStore`).
+    ``documents`` may be kept on disk (:class:`~dupecheck.spill.DocumentStore`). Hashes
+    that are not a document's (from a damaged store) are a :class:`KeyHashError`, raised
+    before any document is given.
     """
     needed = carriers_needed(len(documents))
     if len(documents) < needed or not len(arrays):
@@ -179,7 +185,11 @@ def learned_marks(
     }
     frequent: dict[str, np.ndarray] = {}
     for hashed, sample in samples.items():
-        key = next(key for key in content_keys(documents[sample[0]]) if key_hash(key) == hashed)
+        key = next((key for key in content_keys(documents[sample[0]]) if key_hash(key) == hashed), None)
+        if key is None:
+            raise KeyHashError(
+                f"article '{ids[sample[0]]}' has no content paragraph whose key hashes to {hashed:016x}"
+            )
         frequent[key] = found[hashed]
     others: dict[int, frozenset[str]] = {}  # only for the articles sampled
     learned: dict[str, int] = {}

@@ -20,9 +20,11 @@ from dupecheck.boilerplate import read_patterns
 from dupecheck.cache import KEEP_DAYS, CacheError, SegmentCache
 from dupecheck.cli import EXIT_DUPLICATES, EXIT_ERROR, app
 from dupecheck.core import find_duplicates
+from dupecheck.document import build_document
 from dupecheck.errors import InputError
 from dupecheck.load import load_paths
 from dupecheck.model import Article, Document
+from dupecheck.repeated import key_hash, paragraph_key
 from dupecheck.settings import Settings
 from dupecheck.spill import DocumentStore
 
@@ -489,6 +491,25 @@ def test_stored_shingle_keys_that_cannot_be_the_articles_are_made_again_with_the
     signed.clear()
     assert find_duplicates(articles, settings=settings, jobs=1, cache=cache) == report
     assert signed == []  # what was made again was stored
+
+
+def test_stored_paragraph_keys_that_pass_the_checks_but_are_no_paragraphs_are_a_cache_error(
+    tmp_path: Path,
+) -> None:
+    articles = _carrying_furniture()
+    cache = tmp_path / "cache"
+    find_duplicates(articles, jobs=1, cache=cache)
+    damaged = []
+    with SegmentCache(cache, Settings()) as kept:
+        for article in articles:  # the first content paragraph's hash, and one of no paragraph
+            document = build_document(article, Settings())
+            first = next(p for p in document.paragraphs if p.is_content)
+            hashes = np.array([key_hash(paragraph_key(document.text_of(first))), 7], dtype="<u8")
+            damaged.append((hashes.tobytes(), kept.key(article.text)))
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.executemany("UPDATE paragraph_keys SET hashes = ? WHERE key = ?", damaged)
+    with pytest.raises(CacheError, match=r"cache: stored paragraph keys are damaged .*delete the cache"):
+        find_duplicates(articles, jobs=1, cache=cache)
 
 
 def _damaged_signatures(cache: Path, change: Callable[[bytes], bytes]) -> None:

@@ -263,7 +263,8 @@ class SegmentCache(SqliteFile):
             ):
                 for key, paragraphs, used in cursor:
                     found[key] = paragraphs
-                    if used < self._now - TOUCH_SECONDS:
+                    # A last use that is not a number (a damaged file) is written again too.
+                    if not isinstance(used, int | float) or used < self._now - TOUCH_SECONDS:
                         stale.append(key)
             if stale:
                 with self._transaction():

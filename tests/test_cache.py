@@ -595,6 +595,18 @@ def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> N
         assert used[cache.key("stale")] >= now
 
 
+@pytest.mark.parametrize("used", ["'yesterday'", "x'00'"])
+def test_a_last_use_that_is_not_a_number_is_written_again(tmp_path: Path, used: str) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    plain = find_duplicates(articles, jobs=1, cache=cache)
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute(f"UPDATE segments SET used = {used}")
+    assert find_duplicates(articles, jobs=1, cache=cache) == plain
+    with contextlib.closing(sqlite3.connect(cache)) as db:
+        assert {type(used) for (used,) in db.execute("SELECT used FROM segments")} == {int}
+
+
 def test_what_a_scan_segmented_is_cached_when_reading_its_input_fails_midway(
     tmp_path: Path, built: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -109,21 +109,21 @@ class StoredShingles:
 
     keys: np.ndarray | None
     """uint64: what the corpus vocabulary counts; None when the stored bytes cannot hold keys."""
-    identity: object
-    """:class:`Signed`'s ``identity`` as stored (text, unless the file is damaged)."""
+    identity: str
+    """:class:`Signed`'s ``identity`` as stored."""
 
     def made_for(self, identity: bytes) -> bool:
         """Whether they were stored for an article of this identity (the first 16 bytes of its digest)."""
         return made_from(self.identity, identity.hex())
 
 
-def made_from(identity: object, words: str) -> bool:
+def made_from(identity: str, words: str) -> bool:
     """Whether a stored ``identity`` (:class:`Signed`'s) is ``words``, an article's as Signed keeps it.
 
-    >>> made_from("ab" * 32, "ab" * 16), made_from("ab" * 16, "cd" * 16), made_from(7, "")
-    (True, False, False)
+    >>> made_from("ab" * 32, "ab" * 16), made_from("ab" * 16, "cd" * 16)
+    (True, False)
     """
-    return isinstance(identity, str) and identity[:32] == words
+    return identity[:32] == words
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +284,7 @@ class SegmentCache(SqliteFile):
 
     def get_paragraph_keys(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """The stored hashes of the articles' paragraph keys (what learned boilerplate counts), by key."""
-        select = "SELECT key, hashes FROM paragraph_keys WHERE key IN ({keys})"
+        select = "SELECT key, CAST(hashes AS BLOB) FROM paragraph_keys WHERE key IN ({keys})"
         with self._errors():
             found = {
                 key: _keys_of(hashes) for cursor in self._chunked(select, keys) for key, hashes in cursor
@@ -301,21 +301,26 @@ class SegmentCache(SqliteFile):
 
     def get_signed(self, keys: Iterable[str]) -> dict[str, Signed]:
         """The stored signatures of the keys found (their shingle keys: :meth:`get_shingles`)."""
-        select = "SELECT key, salt, identity, signatures FROM signed WHERE key IN ({keys})"
+        select = (
+            "SELECT key, CAST(salt AS BLOB), CAST(identity AS BLOB), CAST(signatures AS BLOB) "
+            "FROM signed WHERE key IN ({keys})"
+        )
         found: dict[str, Signed] = {}
         with self._errors():
             for cursor in self._chunked(select, keys):
                 for key, salt, identity, signatures in cursor:
                     if isinstance(signatures, bytes):
-                        found[key] = Signed(salt, identity, signatures)
+                        found[key] = Signed(_text(salt), _text(identity), signatures)
         return found
 
     def get_shingles(self, keys: Iterable[str]) -> dict[str, StoredShingles]:
         """The stored shingle keys of the keys found, with the identity digest stored beside them."""
-        select = "SELECT key, shingles, identity FROM signed WHERE key IN ({keys})"
+        select = (
+            "SELECT key, CAST(shingles AS BLOB), CAST(identity AS BLOB) FROM signed WHERE key IN ({keys})"
+        )
         with self._errors():
             return {
-                key: StoredShingles(_keys_of(shingles), identity)
+                key: StoredShingles(_keys_of(shingles), _text(identity))
                 for cursor in self._chunked(select, keys)
                 for key, shingles, identity in cursor
             }
@@ -348,6 +353,16 @@ class SegmentCache(SqliteFile):
                 for table in ("paragraph_keys", "signed"):
                     self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM segments)")
         return cursor.rowcount
+
+
+def _text(stored: object) -> str:
+    """A text column of derived data, read as bytes (``CAST(... AS BLOB)``).
+
+    Derived data is read as bytes so that what a damaged file holds there (another type,
+    text that is not UTF-8) fails the checks and is made again, instead of failing the
+    read; characters that are not UTF-8 are replaced, so such a digest equals no other.
+    """
+    return stored.decode("utf-8", "replace") if isinstance(stored, bytes) else ""
 
 
 def _blob(keys: np.ndarray) -> bytes:

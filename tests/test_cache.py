@@ -595,6 +595,33 @@ def test_an_entrys_use_is_written_again_only_when_a_day_old(tmp_path: Path) -> N
         assert used[cache.key("stale")] >= now
 
 
+NOT_UTF8 = "CAST(x'80ff' AS TEXT)"
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("paragraph_keys", "hashes", NOT_UTF8),
+        ("signed", "shingles", NOT_UTF8),
+        ("signed", "signatures", NOT_UTF8),
+        ("signed", "salt", NOT_UTF8),
+    ],
+)
+def test_derived_data_stored_as_text_that_is_not_utf8_is_made_again(
+    tmp_path: Path, table: str, column: str, value: str, signed: list[str]
+) -> None:
+    articles = load_paths([SAMPLES]).articles
+    cache = tmp_path / "cache"
+    plain = find_duplicates(articles, jobs=1, cache=cache)
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        db.execute(f"UPDATE {table} SET {column} = {value}")
+    signed.clear()
+    assert find_duplicates(articles, jobs=1, cache=cache) == plain
+    signed.clear()
+    assert find_duplicates(articles, jobs=1, cache=cache) == plain
+    assert signed == []  # what was made again was stored
+
+
 @pytest.mark.parametrize("used", ["'yesterday'", "x'00'"])
 def test_a_last_use_that_is_not_a_number_is_written_again(tmp_path: Path, used: str) -> None:
     articles = load_paths([SAMPLES]).articles

@@ -14,6 +14,14 @@ and on the MinHash settings. They are stored with a digest of those (:class:`Sig
 changed files re-sign the articles whose own shingles crossed the vocabulary's limit,
 not the whole folder.
 
+What an entry holds is checked against the article before it is used, with checks cheap
+beside making it again (:func:`~dupecheck.document.check_rows`, :class:`Expected`, the
+identity digest stored with the signatures, and in :mod:`dupecheck.core` the signatures'
+rows): derived data that fails them (keys, signatures) is made again and stored, and a
+stored article that fails them is a :class:`CacheError` naming the file. They catch data
+emptied, cut, reordered, of another type or made for another article, not every change
+that keeps an entry looking right.
+
 Entries not used for :data:`KEEP_DAYS` days are removed at the end of a run (an entry's
 last use is written at most once a day, so it may go up to a day sooner). Several runs
 may share one file: writes are short transactions in WAL mode, and writers wait for each

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 import numpy as np
 
@@ -19,6 +20,7 @@ _DATELINE_WITHIN = 3
 _DATELINE_REASON = "dateline left out of matching: "
 StoredRow = tuple[int, int, ParagraphKind, str, list[str]]
 """A stored paragraph (:func:`stored_rows`): start, end, kind, reason, terms."""
+_SPAN = itemgetter(0, 1)
 
 
 def build_document(article: Article, settings: Settings, *, boilerplate: Patterns = ()) -> Document:
@@ -139,7 +141,7 @@ def check_rows(text: str, rows: Sequence[StoredRow], min_terms: int) -> None:
     Traceback (most recent call last):
     ValueError: characters 0 to 10 hold words but are in no paragraph
     """
-    check_spans(text, [(start, end) for start, end, *_ in rows])
+    check_spans(text, map(_SPAN, rows))
     short = _short_reason(min_terms)
     for index, (_, _, kind, reason, terms) in enumerate(rows):
         if not isinstance(terms, list) or not isinstance(reason, str):

@@ -30,7 +30,7 @@ from dupecheck.cli_options import (
 )
 from dupecheck.errors import InputError
 from dupecheck.index import SIGNING_SETTINGS, open_index, redacted
-from dupecheck.load import MAX_BYTES, Loaded, load_paths, require_articles
+from dupecheck.load import MAX_BYTES, Fields, Loaded, load_paths, require_articles
 from dupecheck.reporters import get_reporter
 from dupecheck.reporters._printable import printable
 from dupecheck.settings import Settings
@@ -91,12 +91,8 @@ def _say(message: str) -> None:
 def _read(
     paths: list[Path],
     strict: bool,
+    fields: Fields,
     *,
-    id_field: str,
-    text_field: str,
-    title_field: str,
-    date_field: str,
-    source_field: str,
     announce: bool = True,
 ) -> Loaded:
     """The articles under ``paths``; with ``announce``, unreadable inputs are listed on stderr.
@@ -105,11 +101,11 @@ def _read(
     """
     loaded = load_paths(
         paths,
-        id_field=id_field,
-        text_field=text_field,
-        title_field=title_field,
-        date_field=date_field,
-        source_field=source_field,
+        id_field=fields.id,
+        text_field=fields.text,
+        title_field=fields.title,
+        date_field=fields.date,
+        source_field=fields.source,
         max_bytes=MAX_BYTES,
     )
     require_articles(loaded, paths, strict=strict)
@@ -151,11 +147,7 @@ def build(
         loaded = _read(
             paths,
             strict,
-            id_field=id_field,
-            text_field=text_field,
-            title_field=title_field,
-            date_field=date_field,
-            source_field=source_field,
+            Fields(id_field, text_field, title_field, date_field, source_field),
         )
         with open_index(index, settings, create=True, check_settings=False) as opened:
             result = opened.build(loaded.articles)
@@ -187,11 +179,7 @@ def add(
         loaded = _read(
             paths,
             strict,
-            id_field=id_field,
-            text_field=text_field,
-            title_field=title_field,
-            date_field=date_field,
-            source_field=source_field,
+            Fields(id_field, text_field, title_field, date_field, source_field),
         )
         with open_index(index) as opened:
             result = opened.add(loaded.articles, replace=replace)
@@ -284,11 +272,7 @@ def query(
         loaded = _read(
             paths,
             strict,
-            id_field=id_field,
-            text_field=text_field,
-            title_field=title_field,
-            date_field=date_field,
-            source_field=source_field,
+            Fields(id_field, text_field, title_field, date_field, source_field),
             announce=False,  # the report lists them
         )
         with open_index(index, readonly=True) as opened:

@@ -48,8 +48,9 @@ from dupecheck.cli_options import (
     SourceField,
     TextField,
     TitleField,
+    configured,
 )
-from dupecheck.config import Config, apply_config, find_config
+from dupecheck.config import find_config
 from dupecheck.core import Progress as ProgressCallback
 from dupecheck.core import SameSource, find_duplicates
 from dupecheck.core import compare as compare_articles
@@ -110,8 +111,6 @@ Strict = Annotated[
 ]
 _GATE_PANEL = "What fails"
 _PERFORMANCE_PANEL = "Performance"
-_CONFIG_NAMES = {"format": "output_format"}
-"""Configuration keys held by a parameter of another name."""
 _STAGES = {
     "segment": "Reading articles",
     "vocabulary": "Counting corpus vocabulary",
@@ -615,7 +614,7 @@ def check(
     """
     with _errors_to_exit_code():
         config = find_config()
-        options = _configured(ctx, config)
+        options = configured(ctx, config)
         settings = _settings(options)
         patterns = read_patterns(options["boilerplate"]) if options["boilerplate"] else ()
         destinations = plan_outputs(options["output_format"] or (), options["output"] or (), env=os.environ)
@@ -720,7 +719,7 @@ def update_baseline(
     """
     with _errors_to_exit_code():
         config = find_config()
-        options = _configured(ctx, config)
+        options = configured(ctx, config)
         target: Path | None = options["baseline"]
         if target is None:
             raise SettingsError("give the baseline file: --baseline FILE, or 'baseline' in the configuration")
@@ -771,19 +770,6 @@ def _check_renderer(
         )
 
     return render
-
-
-def _configured(ctx: typer.Context, config: Config) -> dict[str, Any]:
-    """The command's options, each one not given on the command line taken from ``config`` if set there."""
-    options = dict(ctx.params)
-    given = {name for name in options if _source_name(ctx, name) == "COMMANDLINE"}
-    return apply_config(options, config, given=given, names=_CONFIG_NAMES)
-
-
-def _source_name(ctx: typer.Context, name: str) -> str | None:
-    # Compared by name: the enum's module differs between click and typer's bundled copy of it.
-    source = ctx.get_parameter_source(name)
-    return None if source is None else source.name
 
 
 def _stderr(message: str, style: str) -> None:

@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,7 +27,9 @@ from dupecheck.cli_options import (
     SourceField,
     TextField,
     TitleField,
+    configured,
 )
+from dupecheck.config import find_config
 from dupecheck.errors import InputError
 from dupecheck.index import SIGNING_SETTINGS, open_index, redacted
 from dupecheck.load import MAX_BYTES, Fields, Loaded, load_paths, require_articles
@@ -115,6 +117,27 @@ def _read(
     return loaded
 
 
+_FIELD_OPTIONS = ("id_field", "text_field", "title_field", "date_field", "source_field")
+_CONFIGURED = frozenset({*SIGNING_SETTINGS, *_FIELD_OPTIONS})
+"""The configuration keys the index commands read: how articles are read and signed (the rest,
+such as ``format`` or ``output``, is the check's)."""
+
+
+def _configured(ctx: typer.Context) -> dict[str, Any]:
+    """The command's options, those left off the command line read from the configuration file."""
+    return configured(ctx, find_config(), only=_CONFIGURED)
+
+
+def _fields(options: dict[str, Any]) -> Fields:
+    """The record fields named by the ``*_field`` options."""
+    return Fields(*(options[name] for name in _FIELD_OPTIONS))
+
+
+def _signing_settings(options: dict[str, Any]) -> Settings:
+    """The settings signatures are made with, from the options that name them (the others: defaults)."""
+    return Settings(**{name: options[name] for name in SIGNING_SETTINGS})
+
+
 def _signing(settings: Settings) -> str:
     """The settings an index's signatures are made with, as messages name them."""
     return ", ".join(f"{name.replace('_', '-')} {getattr(settings, name)}" for name in SIGNING_SETTINGS)
@@ -122,6 +145,7 @@ def _signing(settings: Settings) -> str:
 
 @index_app.command("build", epilog=INDEX_EXIT_CODES_HELP)
 def build(
+    ctx: typer.Context,
     paths: Paths,
     index: IndexFile,
     strict: Strict = False,
@@ -138,17 +162,13 @@ def build(
     """Create the index from the articles under each PATH (an existing index is replaced).
 
     The matching settings are those its signatures are made with: queries and `check --index`
-    must use the same (the other commands use the index's own).
+    must use the same (the other commands use the index's own). Settings and field names left
+    off the command line are read from the configuration file, as check reads them.
     """
     with _errors():
-        settings = Settings(
-            num_perm=num_perm, seed=seed, min_terms=min_terms, candidate_threshold=candidate_threshold
-        )
-        loaded = _read(
-            paths,
-            strict,
-            Fields(id_field, text_field, title_field, date_field, source_field),
-        )
+        options = _configured(ctx)
+        settings = _signing_settings(options)
+        loaded = _read(paths, strict, _fields(options))
         with open_index(index, settings, create=True, check_settings=False) as opened:
             result = opened.build(loaded.articles)
         _say(f"indexed {len(result.added)} articles in {redacted(index)} ({_signing(settings)})")
@@ -156,6 +176,7 @@ def build(
 
 @index_app.command("add", epilog=INDEX_EXIT_CODES_HELP)
 def add(
+    ctx: typer.Context,
     paths: Paths,
     index: IndexFile,
     replace: Annotated[
@@ -176,11 +197,7 @@ def add(
 ) -> None:
     """Add the articles under each PATH (unchanged ones are skipped; replacing archived text: --replace)."""
     with _errors():
-        loaded = _read(
-            paths,
-            strict,
-            Fields(id_field, text_field, title_field, date_field, source_field),
-        )
+        loaded = _read(paths, strict, _fields(_configured(ctx)))
         with open_index(index) as opened:
             result = opened.add(loaded.articles, replace=replace)
         _say(
@@ -231,23 +248,23 @@ def verify(index: IndexFile) -> None:
 
 @index_app.command("rebuild", epilog=INDEX_EXIT_CODES_HELP)
 def rebuild(
+    ctx: typer.Context,
     index: IndexFile,
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
     min_terms: MinTerms = _DEFAULTS.min_terms,
     num_perm: NumPerm = _DEFAULTS.num_perm,
     seed: Seed = _DEFAULTS.seed,
 ) -> None:
-    """Re-sign the stored articles with these settings: the defaults unless given, as for build."""
+    """Re-sign the stored articles with these settings: as for build, given, configured or the defaults."""
     with _errors():
-        settings = Settings(
-            num_perm=num_perm, seed=seed, min_terms=min_terms, candidate_threshold=candidate_threshold
-        )
+        settings = _signing_settings(_configured(ctx))
         with open_index(index, settings, check_settings=False) as opened:
             count = opened.rebuild()
         _say(f"rebuilt {redacted(index)}: {count} articles ({_signing(settings)})")
 
 
 def query(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path],
         typer.Argument(help="The articles to check: files, folders or .jsonl.", metavar="ARTICLE"),
@@ -269,12 +286,7 @@ def query(
         reporter = get_reporter(output_format)
         local = None if "://" in index else Path(index)
         _refuse_overwriting([("--output", output)], [("--index", local), *_input_files(paths)])
-        loaded = _read(
-            paths,
-            strict,
-            Fields(id_field, text_field, title_field, date_field, source_field),
-            announce=False,  # the report lists them
-        )
+        loaded = _read(paths, strict, _fields(_configured(ctx)), announce=False)  # the report lists them
         with open_index(index, readonly=True) as opened:
             report = opened.query_report(loaded.articles)
         report = dataclasses.replace(report, skipped=loaded.skipped, files=loaded.files)

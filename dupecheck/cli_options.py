@@ -6,11 +6,13 @@ They live here, not in :mod:`dupecheck.cli`, because :mod:`dupecheck.cli_index` 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from dupecheck.config import Config, apply_config
 from dupecheck.reporters import REPORTERS
 
 SETTINGS_PANEL = "Matching settings"
@@ -108,3 +110,25 @@ SourceField = Annotated[
         rich_help_panel=INPUT_PANEL,
     ),
 ]
+
+
+_CONFIG_NAMES = {"format": "output_format"}
+"""Configuration keys held by a parameter of another name."""
+
+
+def configured(ctx: typer.Context, config: Config, *, only: Collection[str] | None = None) -> dict[str, Any]:
+    """The command's options, each one not given on the command line taken from ``config`` if set there.
+
+    With ``only``, just those configuration keys are read: the others are another command's.
+    """
+    options = dict(ctx.params)
+    given = {name for name in options if _source_name(ctx, name) == "COMMANDLINE"}
+    if only is not None:
+        config = Config(config.source, tuple((k, v) for k, v in config.options if k in only), config.allow)
+    return apply_config(options, config, given=given, names=_CONFIG_NAMES)
+
+
+def _source_name(ctx: typer.Context, name: str) -> str | None:
+    # Compared by name: the enum's module differs between click and typer's bundled copy of it.
+    source = ctx.get_parameter_source(name)
+    return None if source is None else source.name

@@ -138,7 +138,7 @@ def test_allow_entries_match_by_id_or_path_until_they_expire(tmp_path: Path) -> 
 
 
 def test_every_key_stands_in_for_an_option_of_check() -> None:
-    from dupecheck.cli import _CONFIG_NAMES
+    from dupecheck.cli_options import _CONFIG_NAMES
 
     command: Any = typer.main.get_command(app)  # a group of commands
     options = {param.name for param in command.commands["check"].params}

@@ -278,3 +278,27 @@ def test_query_refuses_to_write_its_report_over_the_index(index_file: Path) -> N
     assert result.exit_code == EXIT_ERROR, result.output
     assert "same file as --index" in result.output
     assert index_file.read_bytes() == before
+
+
+def test_index_commands_read_settings_and_fields_from_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = _feed(tmp_path / "archive.jsonl", [("r1", SAMPLES / "flood-barrier-rewrite.txt")])
+    new = _feed(tmp_path / "new.jsonl", [("w1", WIRE)])
+    (tmp_path / ".dupecheck.toml").write_text(
+        'num-perm = 64\nseed = 7\nid-field = "uid"\ntext-field = "body"\n'
+        'format = ["sarif"]\noutput = ["unused.sarif"]\n',  # the check's keys: not the index commands'
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["index", "build", "archive.jsonl", "--index", "a.db", "--seed", "9"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "num-perm 64" in result.output and "seed 9" in result.output  # the command line wins
+    result = runner.invoke(app, ["query", str(new), "--index", "a.db", "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert [(p["a"], p["b"]) for p in json.loads(result.stdout)["pairs"]] == [("w1", "r1")]
+    assert not (tmp_path / "unused.sarif").exists()
+    result = runner.invoke(app, ["index", "rebuild", "--index", "a.db"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "num-perm 64" in result.output and "seed 7" in result.output
+    assert runner.invoke(app, ["index", "add", str(archive), "--index", "a.db"]).exit_code == EXIT_OK

@@ -57,7 +57,10 @@ if TYPE_CHECKING:
 INSTALL = "pip install 'dupecheck[spark]'"
 JAVA = "Debian/Ubuntu: apt-get install openjdk-17-jre-headless"
 ARTICLE_COLUMNS = ("id", "text", "source", "title", "date", "url", "outlet", "author")
-"""Columns of a DataFrame of articles: the fields of :class:`~dupecheck.model.Article` (id, text needed)."""
+"""Columns of a DataFrame of articles: the fields of :class:`~dupecheck.model.Article` (id, text needed).
+
+Not where an article lies in its file (``line``, ``record``): a row is taken for a file of its own.
+"""
 POSITION = "position"
 """Optional DataFrame column giving the articles' order (else they are taken in ``id`` order)."""
 _SIGN_BATCH = 256
@@ -329,9 +332,10 @@ def _numbered_rows(frame: DataFrame) -> RDD[Numbered]:
 
     def article_of(row: Any) -> tuple[Any, Article]:
         values = [row[name] for name in ARTICLE_COLUMNS]
-        return row["_order"], Article(
-            *(iso_date(value) if isinstance(value, datetime.date) else _text(value) for value in values)
+        identifier, text, source, title, date, url, outlet, author = (
+            iso_date(value) if isinstance(value, datetime.date) else _text(value) for value in values
         )
+        return row["_order"], Article(identifier, text, source, title, date, url, outlet, author)
 
     ordered: RDD[tuple[Any, Article]] = frame.select(*columns).rdd.map(article_of).sortByKey()
     return ordered.values().zipWithIndex().map(lambda item: (item[1], item[0]))

@@ -326,7 +326,16 @@ def _lone_surrogate(meta: Mapping[str, Any], names: Iterable[str]) -> str | None
     return None
 
 
-def _article(identifier: str, text: str, source: str, meta: Mapping[str, Any], fields: Fields) -> Article:
+def _article(
+    identifier: str,
+    text: str,
+    source: str,
+    meta: Mapping[str, Any],
+    fields: Fields,
+    *,
+    line: int | None = 1,
+    record: bool = False,
+) -> Article:
     """An article with the metadata found in ``meta`` under the names in ``fields``."""
     return Article(
         identifier,
@@ -337,6 +346,8 @@ def _article(identifier: str, text: str, source: str, meta: Mapping[str, Any], f
         url=_text(meta.get(fields.url)),
         outlet=_text(meta.get(fields.source)),
         author=_text(meta.get(fields.author)),
+        line=line,
+        record=record,
     )
 
 
@@ -431,8 +442,13 @@ def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None
             yield number, line
 
 
-def article_of_record(record: object, fields: Fields, source: str, number: int) -> Article | Skipped:
-    """The article in one record (a JSON object, a CSV row, a Parquet row), or why there is none."""
+def article_of_record(
+    record: object, fields: Fields, source: str, number: int, *, row: bool = False
+) -> Article | Skipped:
+    """The article in one record (a JSON object, a CSV row, a Parquet row), or why there is none.
+
+    ``number`` is the line the record starts on; with ``row``, its row (a Parquet file has no lines).
+    """
     if not isinstance(record, dict):
         return Skipped(source, "record is not a JSON object", number)
     body = record.get(fields.text)
@@ -448,7 +464,8 @@ def article_of_record(record: object, fields: Fields, source: str, number: int) 
     identifier = record.get(fields.id)
     place = f"{source}:{number}"
     named = identifier is not None and identifier != ""
-    return _article(str(identifier) if named else place, body, place, record, fields)
+    line = None if row else number
+    return _article(str(identifier) if named else place, body, place, record, fields, line=line, record=True)
 
 
 def line_too_long(source: str, number: int, max_bytes: int) -> Skipped:
@@ -478,7 +495,7 @@ def article_of_row(
     body = row.get(fields.text)
     if isinstance(body, str) and len(body.encode()) > max_bytes:
         return Skipped(source, f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)", number)
-    return article_of_record(row, fields, source, number)
+    return article_of_record(row, fields, source, number, row=True)
 
 
 def _jsonl_articles(

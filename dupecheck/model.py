@@ -15,8 +15,8 @@ from dupecheck.settings import Settings
 class Article:
     """One article as read from its source, text untouched, with what its source says about it.
 
-    ``source`` is where it was read from (a path, with a line for records); ``outlet``
-    is the site or publication it appeared in. ``date`` is an ISO 8601 date
+    ``source`` is where it was read from (a path; for a record, ``path:N``, its line or row);
+    ``outlet`` is the site or publication it appeared in. ``date`` is an ISO 8601 date
     (``2026-11-03``); every metadata field is "" when unknown.
     """
 
@@ -28,6 +28,13 @@ class Article:
     url: str = ""
     outlet: str = ""
     author: str = ""
+    line: int | None = 1
+    """The line of its file the article starts on (a record's first); None when there is none (Parquet)."""
+    record: bool = False
+    """True for one record of a file of many (JSON Lines, JSON, CSV, Parquet), ``source`` ending in ``:N``.
+
+    Its text is a field of the record: offsets into it say nothing of the file's lines.
+    """
 
 
 class ParagraphKind(StrEnum):

@@ -234,7 +234,7 @@ def encode_rows(
     A row is a paragraph's start, end, kind, reason and terms.
     """
     a = article
-    fields = (a.id, a.text, a.source, a.title, a.date, a.url, a.outlet, a.author)
+    fields = (a.id, a.text, a.source, a.title, a.date, a.url, a.outlet, a.author, a.line, a.record)
     # A paragraph's terms as one string: marshal then writes one object, not hundreds.
     stored = [(start, end, kind.value, why, _SEPARATOR.join(terms)) for start, end, kind, why, terms in rows]
     return marshal.dumps((fields, stored))

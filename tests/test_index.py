@@ -22,8 +22,10 @@ from dupecheck.index import (
     IndexConflictError,
     IndexFileError,
     IndexSettingsError,
+    article_from,
     check_metadata,
     content_hash,
+    fields_of,
     metadata,
     open_index,
     redacted,
@@ -403,3 +405,10 @@ def test_malformed_locations_are_refused_without_showing_the_password(location: 
     with pytest.raises(SettingsError, match=r"user:\*\*\*@.*not a redis://") as caught:
         open_index(location)
     assert "s3" not in str(caught.value) and "cr3t" not in str(caught.value)
+
+
+def test_an_archived_article_keeps_where_it_lies_in_its_file() -> None:
+    row = Article("7", "The ferry strike ended on Monday.", "feed.parquet:7", line=None, record=True)
+    assert article_from(row.id, row.text, fields_of(row)) == row
+    # An archive written before articles kept it reads them as files of their own.
+    assert article_from("a", "...", json.dumps({"source": "a.txt"})) == Article("a", "...", "a.txt")

@@ -6,10 +6,11 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import formats
 import pytest
 
 from dupecheck.errors import InputError, SettingsError
@@ -236,6 +237,23 @@ def test_parquet_is_read_a_batch_at_a_time(tmp_path: Path) -> None:
         ("p3", "Post", "3"),
     ]
     assert [(s.line, s.reason) for s in loaded.skipped] == [(2, "field 'text' is missing (set --text-field)")]
+
+
+@pytest.mark.parametrize("write", [formats.write_csv, formats.write_json, formats.write_parquet])
+def test_records_say_they_are_records_and_the_line_they_start_on(
+    write: Callable[[Path], formats.Place], tmp_path: Path
+) -> None:
+    name, wire_line, copy_line = write(tmp_path)
+    loaded = load_paths([tmp_path / name])
+    assert [(a.line, a.record) for a in loaded.articles] == [(wire_line, True), (copy_line, True)]
+
+
+def test_a_file_of_its_own_starts_on_its_first_line_and_is_no_record(tmp_path: Path) -> None:
+    (tmp_path / "wire.txt").write_text(formats.WIRE, encoding="utf-8")
+    (tmp_path / "feed.txt").write_text(json.dumps(formats.RECORDS[0]) + "\n", encoding="utf-8")
+    (wire,) = load_paths([tmp_path / "wire.txt"]).articles
+    (record,) = load_paths([tmp_path / "feed.txt"], input_format="jsonl").articles
+    assert [(a.line, a.record) for a in (wire, record)] == [(1, False), (1, True)]
 
 
 def test_parquet_without_pyarrow_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

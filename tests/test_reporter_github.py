@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from pathlib import Path
 
+import formats
 import pytest
 from paths import ROOT
 
@@ -85,3 +88,26 @@ def test_skipped_inputs_are_warnings_on_their_file() -> None:
         "3",
         "not valid JSON",
     )
+
+
+def _where(line: str) -> dict[str, str]:
+    """The properties of an annotation that say where it is: its file and lines."""
+    _, properties, _ = _parse(line)
+    return {key: value for key, value in properties.items() if key != "title"}
+
+
+@pytest.mark.parametrize("write", [formats.write_csv, formats.write_json, formats.write_parquet])
+def test_records_are_annotated_on_their_file_at_the_line_they_start_on(
+    write: Callable[[Path], formats.Place], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path, wire_line, _ = write(tmp_path)
+    (line,) = _render(formats.scan(path))
+    # A Parquet row has no line: the annotation is on the file.
+    lines = {} if wire_line is None else {"line": str(wire_line), "endLine": str(wire_line)}
+    assert _where(line) == {"file": path, **lines}
+
+
+def test_records_from_standard_input_are_annotated_at_their_line_of_it() -> None:
+    (line,) = _render(formats.scan("-", stdin=formats.jsonl_stdin()))
+    assert _where(line) == {"file": "-", "line": "2", "endLine": "2"}

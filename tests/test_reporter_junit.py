@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import formats
 import pytest
 from paths import ROOT
 
@@ -53,6 +55,13 @@ def test_articles_in_pairs_fail_and_the_others_pass(monkeypatch: pytest.MonkeyPa
     assert cases["flood-barrier-independent.txt"].find("failure") is None
     assert suite.get("tests") == str(len(cases))
     assert suite.get("failures") == str(len(paired))
+
+
+def test_records_name_their_file_without_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path, _, _ = formats.write_csv(tmp_path)
+    cases = _suite(formats.scan(path)).findall("testcase")
+    assert [(case.get("name"), case.get("file")) for case in cases] == [("wire", path), ("copy", path)]
 
 
 def test_failure_type_is_the_strongest_relation() -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib.metadata
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import formats
 import jsonschema
 import pytest
 from paths import ROOT, SAMPLES
@@ -187,6 +189,41 @@ def test_articles_from_json_lines_point_at_their_record(skipped_scan: ScanReport
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "feed.jsonl"
     assert where <= {1, 2}
     assert "startColumn" not in result["locations"][0]["physicalLocation"]["region"]
+
+
+def _places(result: dict[str, Any]) -> list[tuple[str, dict[str, int] | None]]:
+    """The file and region of a result's location, then of each of its related locations."""
+    physical = [result["locations"][0]["physicalLocation"]]
+    physical += [related["physicalLocation"] for related in result["relatedLocations"]]
+    return [(location["artifactLocation"]["uri"], location.get("region")) for location in physical]
+
+
+def _line_region(line: int | None) -> dict[str, int] | None:
+    return None if line is None else {"startLine": line, "endLine": line}
+
+
+@pytest.mark.parametrize("write", [formats.write_csv, formats.write_json, formats.write_parquet])
+def test_records_point_at_their_file_and_the_line_they_start_on(
+    write: Callable[[Path], formats.Place],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sarif_schema: dict[str, Any],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path, wire_line, copy_line = write(tmp_path)
+    log = _sarif(formats.scan(path))
+    _assert_valid(log, sarif_schema)
+    (result,) = log["runs"][0]["results"]
+    # A Parquet row has no line: the file alone, no region pointing at bytes of something else.
+    wire, copy = (path, _line_region(wire_line)), (path, _line_region(copy_line))
+    assert _places(result) == [wire, copy, copy]
+
+
+def test_records_from_standard_input_point_at_their_line_of_it(sarif_schema: dict[str, Any]) -> None:
+    log = _sarif(formats.scan("-", stdin=formats.jsonl_stdin()))
+    _assert_valid(log, sarif_schema)
+    (result,) = log["runs"][0]["results"]
+    assert _places(result) == [("-", _line_region(2)), ("-", _line_region(3)), ("-", _line_region(3))]
 
 
 def test_compare_of_unrelated_articles_has_no_results(sarif_schema: dict[str, Any]) -> None:

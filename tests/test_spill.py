@@ -83,6 +83,15 @@ def test_paragraphs_without_terms_and_unusual_text_survive() -> None:
     assert store[0] == document
 
 
+def test_where_an_article_lies_in_its_file_survives_the_store() -> None:
+    record = Article("7", "Council votes to fund a barrier.", "feed.parquet:7", line=None, record=True)
+    document = build_document(record, Settings())
+    store = DocumentStore()
+    store.extend([document])
+    assert store[0].article == record
+    assert next(store.outlines()).article == record
+
+
 def test_worker_processes_read_the_store() -> None:
     documents = _sample_documents() * 200  # enough items for map_batches to fork
     store = DocumentStore()

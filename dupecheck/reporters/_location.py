@@ -8,10 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dupecheck.model import Document, Outline, Paragraph
+from dupecheck.model import Article, Document, Outline, Paragraph
 
 _JSONL_SOURCE = re.compile(r"(?P<path>.+\.jsonl):(?P<line>[0-9]+)", re.IGNORECASE)
-"""The source of an article read from a JSON Lines file: the file and the line of its record."""
+"""The source of an article read from a JSON Lines file: the file and the line of its record.
+
+Known by its source alone when the article was made without ``record`` (by a library user, or
+archived in an index before articles kept it).
+"""
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -45,25 +49,27 @@ def artifact_path(source: str) -> str:
 
 
 def document_path(document: Document | Outline) -> str:
-    """The file ``document`` was read from (its id when it has no source), as :func:`artifact_path`."""
-    source = document.article.source or document.id
-    jsonl = _JSONL_SOURCE.fullmatch(source)
-    return artifact_path(jsonl["path"] if jsonl else source)
+    """The file ``document`` was read from (its id when it has no source), as :func:`artifact_path`.
+
+    A record's source names its line or row too (``feed.csv:12``): the path is the file's alone.
+    """
+    record = _record_place(document.article)
+    return artifact_path(record[0] if record else document.article.source or document.id)
 
 
 def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span | None:
     """The stretch of ``document``'s file from the first of ``paragraphs`` to the last; None if none given.
 
-    An article read from JSON Lines is one line of its file, so its span is that line, without columns:
-    offsets into the record's text say nothing about columns of the JSON.
+    A record (JSON Lines, JSON, CSV) is pointed at by the line it starts on, without columns: offsets
+    into its text say nothing of the file's lines and columns. None for a record with no line (a
+    Parquet row): a region would point at a line of the file that has nothing to do with it.
     """
     if not paragraphs:
         return None
-    source = document.article.source or document.id
-    jsonl = _JSONL_SOURCE.fullmatch(source)
-    if jsonl:
-        line = int(jsonl["line"])
-        return Span(artifact_path(jsonl["path"]), line, line)
+    record = _record_place(document.article)
+    if record:
+        path, line = record
+        return None if line is None else Span(artifact_path(path), line, line)
     start = min(p.start for p in paragraphs)
     end = max(p.end for p in paragraphs)
     starts = line_starts(document.article.text)
@@ -71,6 +77,14 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     # The last character, not the offset after it, which may already be on the next line.
     end_line, last_column = line_and_column(starts, max(start, end - 1))
     return Span(document_path(document), start_line, end_line, start_column, last_column + 1)
+
+
+def _record_place(article: Article) -> tuple[str, int | None] | None:
+    """The file and line (None for a row) of an article read from a record; None for a file of its own."""
+    if article.record:
+        return article.source.rpartition(":")[0] or article.source, article.line
+    jsonl = _JSONL_SOURCE.fullmatch(article.source)
+    return (jsonl["path"], int(jsonl["line"])) if jsonl else None
 
 
 def line_starts(text: str) -> list[int]:

@@ -412,6 +412,7 @@ def _single_article(
             url=content.url,
             outlet=content.outlet,
             author=content.author,
+            line=None,  # the text is drawn from the markup: no line of the file holds it as it is
         )
     text = _decode(raw)
     meta: dict[str, Any] = {}

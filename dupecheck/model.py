@@ -29,7 +29,11 @@ class Article:
     outlet: str = ""
     author: str = ""
     line: int | None = 1
-    """The line of its file the article starts on (a record's first); None when there is none (Parquet)."""
+    """The line of its file the article starts on (a record's first); None when there is none.
+
+    A Parquet row has no line, and a web page's text is extracted from its markup: offsets into it
+    say nothing of the page's lines.
+    """
     record: bool = False
     """True for one record of a file of many (JSON Lines, JSON, CSV, Parquet), ``source`` ending in ``:N``.
 

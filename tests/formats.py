@@ -1,7 +1,8 @@
 """The same two articles, a wire story and its copy, written in each input format: where do reports point?
 
-Each ``write_*`` writes its input under a folder and returns its path, with the lines (or None)
-reports should point at for the wire story and the copy; ``scan`` reads it as the CLI does.
+Each ``write_*`` writes its input in a folder and returns its name (a file of records, with the
+lines, or None, reports should point at for the wire story and the copy); ``scan`` reads inputs as
+the CLI does.
 """
 
 from __future__ import annotations
@@ -58,6 +59,25 @@ def write_parquet(folder: Path) -> Place:
     path = folder / "feed.parquet"
     pq.write_table(pa.table({key: [record[key] for record in RECORDS] for key in ("id", "text")}), path)
     return path.name, None, None
+
+
+def write_page(folder: Path) -> str:
+    """A web page holding the wire story, its text well below the page's first lines."""
+    path = folder / "page.html"
+    paragraphs = "".join(f"<p>{paragraph}</p>\n" for paragraph in WIRE.split("\n\n"))
+    path.write_text(
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>Barrier vote</title>\n</head>\n<body>\n"
+        f"<nav><a href='/'>Home</a></nav>\n<article>\n{paragraphs}</article>\n</body>\n</html>\n",
+        encoding="utf-8",
+    )
+    return path.name
+
+
+def write_copy(folder: Path) -> str:
+    """The copy as a text file: its byline on line 1, the wire story's paragraphs on lines 3 and 5."""
+    path = folder / "copy.txt"
+    path.write_text(COPY, encoding="utf-8")
+    return path.name
 
 
 def jsonl_stdin() -> bytes:

@@ -308,6 +308,7 @@ def test_html_metadata_comes_from_the_page(tmp_path: Path) -> None:
         "https://gazette.example/ferry",
         "2026-03-02",
     )
+    assert (article.line, article.record) == (None, False)  # its text is the markup's: on no line of it
 
 
 def _mixed_folder(root: Path) -> Path:

@@ -111,3 +111,12 @@ def test_records_are_annotated_on_their_file_at_the_line_they_start_on(
 def test_records_from_standard_input_are_annotated_at_their_line_of_it() -> None:
     (line,) = _render(formats.scan("-", stdin=formats.jsonl_stdin()))
     assert _where(line) == {"file": "-", "line": "2", "endLine": "2"}
+
+
+def test_a_web_page_is_annotated_as_a_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    page, copy = formats.write_page(tmp_path), formats.write_copy(tmp_path)
+    (line,) = _render(formats.scan(page, copy))
+    assert _where(line) == {"file": page}  # its text is drawn from the markup: no line holds it
+    (line,) = _render(formats.scan(copy, page))
+    assert _where(line) == {"file": copy, "line": "3", "endLine": "5"}

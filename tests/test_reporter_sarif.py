@@ -226,6 +226,23 @@ def test_records_from_standard_input_point_at_their_line_of_it(sarif_schema: dic
     assert _places(result) == [("-", _line_region(2)), ("-", _line_region(3)), ("-", _line_region(3))]
 
 
+def test_a_web_page_is_pointed_at_as_a_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_schema: dict[str, Any]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    page, copy = formats.write_page(tmp_path), formats.write_copy(tmp_path)
+    lead = {"startLine": 3, "endLine": 3, "startColumn": 1, "endColumn": len(formats.LEAD) + 1}
+    vote = {"startLine": 5, "endLine": 5, "startColumn": 1, "endColumn": len(formats.VOTE) + 1}
+    # The page's text is drawn from its markup: no line of the page holds it as it is.
+    log = _sarif(formats.scan(page, copy))
+    _assert_valid(log, sarif_schema)
+    (result,) = log["runs"][0]["results"]
+    assert _places(result) == [(page, None), (copy, lead), (copy, vote)]
+    (result,) = _sarif(formats.scan(copy, page))["runs"][0]["results"]
+    both = {**lead, "endLine": 5, "endColumn": vote["endColumn"]}
+    assert _places(result) == [(copy, both), (page, None), (page, None)]
+
+
 def test_compare_of_unrelated_articles_has_no_results(sarif_schema: dict[str, Any]) -> None:
     log = _sarif(compare(Article("a", LEAD), Article("b", "Nothing alike at all.")))
     _assert_valid(log, sarif_schema)

@@ -61,8 +61,9 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     """The stretch of ``document``'s file from the first of ``paragraphs`` to the last; None if none given.
 
     A record (JSON Lines, JSON, CSV) is pointed at by the line it starts on, without columns: offsets
-    into its text say nothing of the file's lines and columns. None for a record with no line (a
-    Parquet row): a region would point at a line of the file that has nothing to do with it.
+    into its text say nothing of the file's lines and columns. None for an article with no line (a
+    Parquet row, a web page's text extracted from its markup): a region would point at lines of the
+    file that have nothing to do with it.
     """
     if not paragraphs:
         return None
@@ -70,6 +71,8 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     if record:
         path, line = record
         return None if line is None else Span(artifact_path(path), line, line)
+    if document.article.line is None:
+        return None
     start = min(p.start for p in paragraphs)
     end = max(p.end for p in paragraphs)
     starts = line_starts(document.article.text)

@@ -53,6 +53,8 @@ MAX_BYTES = 16 * 2**20
 MAX_BYTES_LIMIT = 2**40
 """Largest ``max_bytes`` accepted (1 TiB): more than any one article or file read into memory."""
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""What ends a line, as reports count lines (:func:`dupecheck.reporters._location.line_starts`)."""
 _PARQUET_BATCH = 256
 _SNIFF = 8192
 _UTF8_SHARE = 0.8
@@ -416,15 +418,19 @@ def _single_article(
         )
     text = _decode(raw)
     meta: dict[str, Any] = {}
+    line = 1
     if form == "md":
-        meta, text = split_front_matter(text)
+        meta, body = split_front_matter(text)
+        # The text starts below the front matter: reports point at the file's lines, not the text's.
+        line += len(_LINE_BREAK.findall(text, 0, len(text) - len(body)))
+        text = body
         read = (fields.title, fields.date, fields.source, fields.url, fields.author)  # not id or text
         not_text = _lone_surrogate(meta, read)
         if not_text is not None:
             raise ValueError(f"front matter {not_text}")
     if not text.strip():
         raise ValueError("empty file" if not meta else "no text after the front matter")
-    return _article(identifier, text, source, meta, fields)
+    return _article(identifier, text, source, meta, fields, line=line)
 
 
 def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:

@@ -31,6 +31,7 @@ class Article:
     line: int | None = 1
     """The line of its file the article starts on (a record's first); None when there is none.
 
+    A text file's text is the file's from this line on, below any front matter of a Markdown file.
     A Parquet row has no line, and a web page's text is extracted from its markup: offsets into it
     say nothing of the page's lines.
     """

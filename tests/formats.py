@@ -73,6 +73,13 @@ def write_page(folder: Path) -> str:
     return path.name
 
 
+def write_wire(folder: Path, *, front_matter: str = "", newline: str = "\n") -> str:
+    """The wire story as a text file, or as Markdown below ``front_matter``; lines end in ``newline``."""
+    path = folder / ("wire.md" if front_matter else "wire.txt")
+    path.write_bytes((front_matter + WIRE).replace("\n", newline).encode())
+    return path.name
+
+
 def write_copy(folder: Path) -> str:
     """The copy as a text file: its byline on line 1, the wire story's paragraphs on lines 3 and 5."""
     path = folder / "copy.txt"

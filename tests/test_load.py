@@ -122,6 +122,7 @@ def test_markdown_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
     )
     a, b = load_paths([tmp_path]).articles
     assert a.text == STORY and b.text == STORY
+    assert (a.line, b.line) == (7, 6)  # the line each text starts on, below its front matter
     assert (a.title, a.date, a.outlet, a.author) == (
         "Ferry timetable",
         "2026-03-02",

@@ -120,3 +120,13 @@ def test_a_web_page_is_annotated_as_a_whole(tmp_path: Path, monkeypatch: pytest.
     assert _where(line) == {"file": page}  # its text is drawn from the markup: no line holds it
     (line,) = _render(formats.scan(copy, page))
     assert _where(line) == {"file": copy, "line": "3", "endLine": "5"}
+
+
+def test_markdown_is_annotated_below_its_front_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    front_matter = "---\ntitle: Barrier vote\ndate: 2026-11-03\n---\n"
+    markdown = formats.write_wire(tmp_path, front_matter=front_matter)
+    (line,) = _render(formats.scan(markdown, formats.write_wire(tmp_path)))
+    assert _where(line) == {"file": markdown, "line": "5", "endLine": "9"}  # the text's lines 1 to 5

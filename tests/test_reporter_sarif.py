@@ -243,6 +243,37 @@ def test_a_web_page_is_pointed_at_as_a_whole(
     assert _places(result) == [(copy, both), (page, None), (page, None)]
 
 
+FRONT_MATTERS = {
+    "yaml": "---\ntitle: Barrier vote\ndate: 2026-11-03\n---\n",
+    "toml": '+++\ntitle = "Barrier vote"\n\noutlet = "Gazette"\nauthor = "Ana Pell"\n+++\n',
+}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("front_matter", FRONT_MATTERS.values(), ids=FRONT_MATTERS)
+def test_markdown_lines_are_counted_below_the_front_matter(
+    front_matter: str, newline: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    markdown = formats.write_wire(tmp_path, front_matter=front_matter, newline=newline)
+    text = formats.write_wire(tmp_path, newline=newline)
+    (result,) = _sarif(formats.scan(markdown, text))["runs"][0]["results"]
+    (_, region), *related = _places(result)
+    # The same text as the .txt file, moved down by the front matter's lines; columns unchanged.
+    below = front_matter.count("\n")
+    whole = {"startLine": 1, "endLine": 5, "startColumn": 1, "endColumn": len(formats.MAYOR) + 1}
+    assert region == {**whole, "startLine": 1 + below, "endLine": 5 + below}
+    assert [(uri, where["startLine"]) for uri, where in related] == [(text, 1), (text, 3), (text, 5)]
+    (result,) = _sarif(formats.scan(text, markdown))["runs"][0]["results"]
+    (_, region), *related = _places(result)
+    assert region == whole
+    assert [(uri, where["startLine"]) for uri, where in related] == [
+        (markdown, 1 + below),
+        (markdown, 3 + below),
+        (markdown, 5 + below),
+    ]
+
+
 def test_compare_of_unrelated_articles_has_no_results(sarif_schema: dict[str, Any]) -> None:
     log = _sarif(compare(Article("a", LEAD), Article("b", "Nothing alike at all.")))
     _assert_valid(log, sarif_schema)

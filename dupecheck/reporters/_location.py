@@ -60,6 +60,7 @@ def document_path(document: Document | Outline) -> str:
 def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span | None:
     """The stretch of ``document``'s file from the first of ``paragraphs`` to the last; None if none given.
 
+    A file of its own holds the article's text from the article's ``line`` on (below any front matter).
     A record (JSON Lines, JSON, CSV) is pointed at by the line it starts on, without columns: offsets
     into its text say nothing of the file's lines and columns. None for an article with no line (a
     Parquet row, a web page's text extracted from its markup): a region would point at lines of the
@@ -71,7 +72,8 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     if record:
         path, line = record
         return None if line is None else Span(artifact_path(path), line, line)
-    if document.article.line is None:
+    first_line = document.article.line
+    if first_line is None:
         return None
     start = min(p.start for p in paragraphs)
     end = max(p.end for p in paragraphs)
@@ -79,7 +81,9 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     start_line, start_column = line_and_column(starts, start)
     # The last character, not the offset after it, which may already be on the next line.
     end_line, last_column = line_and_column(starts, max(start, end - 1))
-    return Span(document_path(document), start_line, end_line, start_column, last_column + 1)
+    # The text starts a line (below Markdown front matter, say): its lines move down, its columns stay.
+    above = first_line - 1
+    return Span(document_path(document), start_line + above, end_line + above, start_column, last_column + 1)
 
 
 def _record_place(article: Article) -> tuple[str, int | None] | None:

@@ -534,9 +534,11 @@ def test_focus_verifies_only_pairs_with_a_focused_article() -> None:
 
 
 def test_changed_ids_maps_files_to_articles() -> None:
-    articles = [Article("a.md", "...", "news/a.md"), Article("7", "...", "feed.jsonl:3")]
+    articles = [Article("a.md", "...", "news/a.md"), Article("7", "...", "feed.jsonl:3", record=True)]
     assert changed_ids(articles, ["./news/a.md", "feed.jsonl"]) == ("a.md", "7")
     assert changed_ids(articles, ["other.md"]) == ()
+    # A file of its own named like a record's source is that file, not a line of another.
+    assert changed_ids([Article("notes:12", "...", "notes:12")], ["notes:12"]) == ("notes:12",)
 
 
 def test_changed_ids_follow_links_to_the_changed_file(tmp_path: Path) -> None:

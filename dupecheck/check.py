@@ -397,7 +397,7 @@ def changed_ids(articles: Iterable[Article], paths: Collection[str | os.PathLike
     return tuple(
         article.id
         for article in articles
-        if _may_resolve_to(file := _file_of(article), names) and _file_key(file) in wanted
+        if _may_resolve_to(file := article.file, names) and _file_key(file) in wanted
     )
 
 
@@ -474,14 +474,6 @@ def _finding_order(finding: Finding) -> tuple[int, int, str, str]:
 
 def _baseline_article(document: Document, fingerprint: str) -> BaselineArticle:
     return BaselineArticle(fingerprint, document.id, document.article.source)
-
-
-def _file_of(article: Article) -> str:
-    """The file an article was read from: a record's source (JSON Lines, JSON, CSV ...) ends in ``:LINE``."""
-    if not article.record:  # a file of its own, whatever its name ("notes:12")
-        return article.source
-    path, _, line = article.source.rpartition(":")
-    return path if path and line.isdigit() else article.source
 
 
 def _file_key(path: str | os.PathLike[str]) -> str:

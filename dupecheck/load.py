@@ -708,9 +708,10 @@ def _read_file(
 
 
 def _place(article: Article) -> tuple[str, int | None]:
-    """The file and line (for JSON Lines) an article was read from."""
-    path, _, line = article.source.rpartition(":")
-    return (path, int(line)) if path and line.isdigit() else (article.source, None)
+    """The file an article was read from, and for a record its line (a Parquet record's row)."""
+    if not article.record:
+        return article.source, None
+    return article.file, int(article.source.rpartition(":")[2])
 
 
 class ArticleStream:

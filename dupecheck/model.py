@@ -41,6 +41,15 @@ class Article:
     Its text is a field of the record: offsets into it say nothing of the file's lines.
     """
 
+    @property
+    def file(self) -> str:
+        """The file it was read from: ``source``, without a record's ``:N``.
+
+        >>> Article("7", "...", "feed.csv:12", record=True).file, Article("n", "...", "notes:12").file
+        ('feed.csv', 'notes:12')
+        """
+        return (self.source.rpartition(":")[0] or self.source) if self.record else self.source
+
 
 class ParagraphKind(StrEnum):
     """Why a paragraph does or does not take part in matching."""

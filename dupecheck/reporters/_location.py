@@ -89,7 +89,7 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
 def _record_place(article: Article) -> tuple[str, int | None] | None:
     """The file and line (None for a row) of an article read from a record; None for a file of its own."""
     if article.record:
-        return article.source.rpartition(":")[0] or article.source, article.line
+        return article.file, article.line
     jsonl = _JSONL_SOURCE.fullmatch(article.source)
     return (jsonl["path"], int(jsonl["line"])) if jsonl else None
 

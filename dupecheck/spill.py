@@ -71,9 +71,9 @@ class Records:
         self._fd = descriptor
         kept, self._memory = self._memory, None
         if kept:
-            self._pwrite(bytes(kept), 0)
+            self._pwrite(kept, 0)
 
-    def _pwrite(self, data: bytes, start: int) -> None:
+    def _pwrite(self, data: bytes | bytearray, start: int) -> None:
         view, written = memoryview(data), 0
         while written < len(data):
             count = os.pwrite(self._fd, view[written:], start + written)

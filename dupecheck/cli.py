@@ -484,10 +484,12 @@ def scan(
             )
         # What was skipped, and how many files were read, is known only once the scan has read them.
         report = dataclasses.replace(report, skipped=stream.skipped, files=stream.files)
-        _write(report, reporter, output)
+        # The actions file first: a CMS applies it, and a reader of the report that stops early
+        # (| head) ends the command before anything written after the report.
         if actions_file is not None:
             rows = actions(report, canonical)
             _emit(lambda out, color: write_actions(rows, out), actions_file)
+        _write(report, reporter, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -662,7 +664,8 @@ def check(
             )
         fail_on = options["fail_on"]
         exit_code = EXIT_DUPLICATES if result.failing(fail_on) else EXIT_OK
-        for destination in destinations:
+        # Files first, standard output last: a reader that stops early (| head) ends the command.
+        for destination in sorted(destinations, key=lambda destination: destination.output is None):
             _emit(_check_renderer(result, destination.format, fail_on, exit_code), destination.output)
         if not any(d.format == "console" and d.output is None for d in destinations):
             # The screen shows another format (or nothing): still say why the check passed or failed.

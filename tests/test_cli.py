@@ -517,6 +517,36 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
     assert errors == ""  # neither a traceback nor Python's "Exception ignored" at exit
 
 
+@pytest.mark.parametrize(
+    ("arguments", "written"),
+    [
+        (["scan", str(SAMPLES), "--actions", "actions.csv"], "actions.csv"),
+        (
+            ["check", str(SAMPLES), "--no-gitignore", "-f", "json", "-o", "report.json", "-f", "console"],
+            "report.json",
+        ),
+    ],
+)
+def test_a_reader_that_stops_early_still_gets_the_files_written(
+    arguments: list[str], written: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CMS applies the actions file: a console read by `| head -1` must not cost it.
+    with _dupecheck(arguments, tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == EXIT_BROKEN_PIPE, errors
+    assert sorted(path.name for path in tmp_path.iterdir()) == [written]  # no temporary file left
+    expected = tmp_path / "expected"
+    expected.mkdir()
+    monkeypatch.chdir(expected)
+    result = runner.invoke(app, arguments)
+    assert result.exit_code in (EXIT_OK, EXIT_DUPLICATES), result.output
+    assert (tmp_path / written).read_text(encoding="utf-8") == (expected / written).read_text(
+        encoding="utf-8"
+    )
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is Linux's")
 @pytest.mark.parametrize(
     "arguments", [["check", str(SAMPLES), "--no-gitignore"], ["scan", str(SAMPLES), "-f", "json"]]

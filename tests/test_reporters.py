@@ -313,6 +313,32 @@ def test_console_compare_escapes_control_characters_and_still_marks_changed_word
     assert {"storm", "hurricane"} <= highlighted
 
 
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+"""Every character that sets or marks text direction: what reorders a line as a reader sees it."""
+TROJAN = "invoice\u202e\u2066fdp.exe\u2069\u202c\u200f"
+"""An id shown, raw, as ``invoiceexe.pdf``: the "Trojan Source" trick, reversing what follows."""
+TROJAN_SHOWN = "invoice\\u202e\\u2066fdp.exe\\u2069\\u202c\\u200f"
+
+
+def test_printable_escapes_every_bidi_control_and_keeps_right_to_left_letters() -> None:
+    from dupecheck.reporters._printable import printable
+
+    assert printable(BIDI) == "".join(f"\\u{ord(char):04x}" for char in BIDI)
+    assert printable("שלום مرحبا") == "שלום مرحبا"  # the letters themselves are text, not controls
+
+
+@pytest.mark.parametrize("name", ["console", "github", "markdown"])
+def test_text_reporters_escape_bidi_controls_of_ids_sources_and_text(name: str) -> None:
+    report = find_duplicates(
+        [Article(TROJAN, f"{LEAD}\n\n{VOTE}\n\n{MAYOR} \u202e"), Article("copy", f"{LEAD}\n\n{VOTE}")],
+        skipped=[Skipped(f"{TROJAN}.jsonl", f"duplicate id '{TROJAN}'", 3)],
+    )
+    text = _render(name, report)
+    assert not set(BIDI) & set(text)
+    assert TROJAN_SHOWN in text.replace("\\\\", "\\")  # Markdown escapes the backslash once more
+    assert TROJAN in [document["id"] for document in json.loads(_render("json", report))["documents"]]
+
+
 def test_json_keeps_ids_exactly() -> None:
     data = json.loads(_render("json", _hostile_scan()))
     assert HOSTILE in [document["id"] for document in data["documents"]]

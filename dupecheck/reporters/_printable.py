@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-"""C0 controls (ESC among them), DEL and C1 controls (CSI among them): what terminals act on."""
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+r"""Bidirectional marks, embeddings, overrides and isolates: invisible, they reorder what is shown
+around them (the "Trojan Source" trick): ``report\u202efdp.exe`` is shown as ``reportexe.pdf``."""
+_ESCAPED = re.compile(rf"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+"""C0 controls (ESC among them), DEL and C1 controls (CSI among them): what terminals act on; and
+the bidirectional controls, which terminals and GitHub's pages act on."""
 
 
 def printable(text: str) -> str:
-    r"""``text`` with each control character written as an escape, such as ``\x1b`` for ESC.
+    r"""``text`` with each control character written as an escape: ``\x1b`` for ESC, ``\u202e`` for RLO.
 
     Ids, file names and article text come from the files read: printed raw, an escape sequence
     in one could clear the screen, move the cursor, retitle the window or hide lines of the
-    report. JSON keeps the exact text; what people read on a terminal gets this.
+    report, and a bidirectional control could show its characters in another order than they
+    are. JSON keeps the exact text; what people read on a terminal gets this.
 
     >>> printable("a\x1b[2Jb\tc\x9b")
     'a\\x1b[2Jb\\x09c\\x9b'
+    >>> printable("report\u202efdp.exe")
+    'report\\u202efdp.exe'
     """
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _ESCAPED.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -37,6 +37,7 @@ from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.load import (
     MAX_BYTES,
+    MAX_BYTES_LIMIT,
     Fields,
     Loaded,
     article_of_line,
@@ -165,10 +166,7 @@ def find_duplicates_spark(
         report = find_duplicates_spark(spark.read.parquet("s3a://bucket/articles/"), spark=spark)
     """
     settings = settings or Settings()
-    if same_source not in SAME_SOURCE:
-        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
-    if window is not None and window < 0:
-        raise SettingsError(f"window must be 0 days or more, not {window}")
+    _check_scan_options(same_source=same_source, window=window)
     _require_pyspark()
     if spark is None:
         spark = session()
@@ -209,6 +207,7 @@ def scan_numbered(
     count: int | None = None,
 ) -> ScanReport:
     """The scan of ``(position, article)`` pairs, numbered 0, 1, ... with unique ids (``count`` of them)."""
+    _check_scan_options(same_source=same_source, window=window)
     context = numbered.context
     built: RDD[tuple[int, Document]] = numbered.mapValues(
         lambda article: build_document(article, settings, boilerplate=boilerplate)
@@ -261,6 +260,34 @@ def scan_numbered(
         candidates=considered,
         files=files,
     )
+
+
+def _check_scan_options(*, same_source: str, window: int | None) -> None:
+    """Raise the :class:`SettingsError` :func:`~dupecheck.core.find_duplicates` raises for these values.
+
+    Called before any Spark job, so a bad value fails at once, as it does on the local engine.
+
+    >>> _check_scan_options(same_source="report", window=7)
+    >>> _check_scan_options(same_source="report", window=-1)
+    Traceback (most recent call last):
+    dupecheck.errors.SettingsError: window must be 0 days or more, not -1
+    """
+    if same_source not in SAME_SOURCE:
+        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
+    if window is not None and window < 0:
+        raise SettingsError(f"window must be 0 days or more, not {window}")
+
+
+def _check_max_bytes(max_bytes: int) -> None:
+    """Raise the :class:`SettingsError` the loader (:class:`~dupecheck.load.ArticleStream`) raises.
+
+    >>> _check_max_bytes(2**40)
+    >>> _check_max_bytes(0)
+    Traceback (most recent call last):
+    dupecheck.errors.SettingsError: max_bytes must be in [1, 2**40] (1 TiB), got 0
+    """
+    if not 1 <= max_bytes <= MAX_BYTES_LIMIT:
+        raise SettingsError(f"max_bytes must be in [1, 2**40] (1 TiB), got {max_bytes}")
 
 
 def _confirmed(
@@ -550,11 +577,12 @@ def read_articles(
     (``*.jsonl`` or ``*.parquet`` files). ``input_format`` (``jsonl`` or ``parquet``) is
     otherwise found from each path's extension.
     """
+    _check_max_bytes(max_bytes)
+    if input_format is not None and input_format not in _FORMAT_GLOBS:
+        raise InputError(f"the Spark reader reads jsonl or parquet, not '{input_format}'")
     from pyspark.sql import functions
 
     fields = fields or Fields()
-    if input_format is not None and input_format not in _FORMAT_GLOBS:
-        raise InputError(f"the Spark reader reads jsonl or parquet, not '{input_format}'")
     context = spark.sparkContext
     jvm: Any = getattr(context, "_jvm")  # noqa: B009 - Hadoop's FileSystem has no Python API
     configuration = getattr(context, "_jsc").hadoopConfiguration()  # noqa: B009
@@ -763,6 +791,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     options = parser.parse_args(argv)
     try:
         reporter = get_reporter(options.format)
+        # Every value is checked before Spark starts: a typo costs no cluster time.
+        _check_max_bytes(options.max_bytes)
+        _check_scan_options(same_source=options.same_source, window=options.window)
         patterns = read_patterns(options.boilerplate) if options.boilerplate else ()
         spark = session(options.master)
         fields = Fields(

@@ -238,6 +238,74 @@ def test_bad_settings_and_repeated_ids_are_errors(spark: Any) -> None:
         find_duplicates_spark(frame.select("id"), spark=spark)
 
 
+@pytest.fixture
+def no_spark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any use of Spark fail: what is checked before a Spark job needs none."""
+    from dupecheck import engine_spark
+
+    def started(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Spark was started before the arguments were checked")
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setattr(engine_spark, "session", started)
+    monkeypatch.setattr(engine_spark, "local_session", started)
+
+
+class _NoSpark:
+    """Stands for a SparkSession or an RDD that must not be touched."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"Spark was used ({name}) before the arguments were checked")
+
+
+def _error_of(call: Any) -> str:
+    with pytest.raises(SettingsError) as raised:
+        call()
+    return str(raised.value)
+
+
+@pytest.mark.parametrize("options", [{"same_source": "sometimes"}, {"window": -1}])
+@pytest.mark.usefixtures("no_spark")
+def test_bad_scan_options_fail_as_on_the_local_engine_before_spark_starts(options: dict[str, Any]) -> None:
+    from dupecheck.engine_spark import find_duplicates_spark, scan_numbered
+
+    articles = [Article("a", "One text.")]
+    local = _error_of(lambda: find_duplicates(articles, **options))
+    assert _error_of(lambda: find_duplicates_spark(articles, **options)) == local
+    assert _error_of(lambda: scan_numbered(_NoSpark(), settings=Settings(), **options)) == local  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("max_bytes", [0, -1, 2**40 + 1, 10**30])
+@pytest.mark.usefixtures("no_spark")
+def test_max_bytes_out_of_range_fails_as_in_the_loader_before_spark_starts(
+    max_bytes: int, tmp_path: Path
+) -> None:
+    from dupecheck.engine_spark import read_articles
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "One text."}) + "\n", encoding="utf-8")
+    local = _error_of(lambda: load_paths([feed], max_bytes=max_bytes))
+    assert _error_of(lambda: read_articles(_NoSpark(), [str(feed)], max_bytes=max_bytes)) == local  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--max-bytes", "0"], "error: max_bytes must be in [1, 2**40] (1 TiB), got 0"),
+        (["--max-bytes", str(2**40 + 1)], f"error: max_bytes must be in [1, 2**40] (1 TiB), got {2**40 + 1}"),
+        (["--window", "-1"], "error: window must be 0 days or more, not -1"),
+    ],
+)
+@pytest.mark.usefixtures("no_spark")
+def test_submit_entry_checks_its_options_before_spark_starts(
+    options: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dupecheck.engine_spark import main
+
+    assert main([str(tmp_path / "feed.jsonl"), *options]) == 2
+    assert capsys.readouterr().err == message + "\n"
+
+
 def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     from dupecheck.engine_spark import SparkUnavailableError, find_duplicates_spark
 

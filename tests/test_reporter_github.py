@@ -108,9 +108,18 @@ def test_records_are_annotated_on_their_file_at_the_line_they_start_on(
     assert _where(line) == {"file": path, **lines}
 
 
-def test_records_from_standard_input_are_annotated_at_their_line_of_it() -> None:
+def test_records_from_standard_input_are_annotated_on_no_file() -> None:
+    # No file holds them: an annotation on a file named "-" would point at nothing, or at another file.
     (line,) = _render(formats.scan("-", stdin=formats.jsonl_stdin()))
-    assert _where(line) == {"file": "-", "line": "2", "endLine": "2"}
+    assert _where(line) == {}
+    assert line.startswith("::error title=") and "file=" not in line
+
+
+def test_an_unreadable_line_of_standard_input_is_a_warning_that_says_where() -> None:
+    (warning, _) = _render(formats.scan("-", stdin=formats.jsonl_stdin() + b"{not json\n"))
+    name, properties, message = _parse(warning)
+    assert (name, properties) == ("warning", {"title": "dupecheck skipped an input"})
+    assert message.startswith("-:4: ")
 
 
 def test_a_web_page_is_annotated_as_a_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

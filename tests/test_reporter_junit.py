@@ -64,6 +64,15 @@ def test_records_name_their_file_without_their_line(tmp_path: Path, monkeypatch:
     assert [(case.get("name"), case.get("file")) for case in cases] == [("wire", path), ("copy", path)]
 
 
+def test_records_from_standard_input_name_no_file() -> None:
+    cases = _suite(formats.scan("-", stdin=formats.jsonl_stdin() + b"{not json\n")).findall("testcase")
+    assert [(case.get("name"), case.get("file")) for case in cases] == [
+        ("wire", None),
+        ("copy", None),
+        ("-:4", None),
+    ]
+
+
 def test_failure_type_is_the_strongest_relation() -> None:
     report = compare(Article("a", f"{LEAD}\n\n{VOTE}"), Article("b", f"{LEAD}\n\n{VOTE}"))
     failure = _suite(report).find("testcase/failure")

@@ -219,11 +219,21 @@ def test_records_point_at_their_file_and_the_line_they_start_on(
     assert _places(result) == [wire, copy, copy]
 
 
-def test_records_from_standard_input_point_at_their_line_of_it(sarif_schema: dict[str, Any]) -> None:
-    log = _sarif(formats.scan("-", stdin=formats.jsonl_stdin()))
+def test_records_from_standard_input_have_logical_locations_only(sarif_schema: dict[str, Any]) -> None:
+    # No file holds them: an artifact named "-" would point at nothing, or at another file.
+    log = _sarif(formats.scan("-", stdin=formats.jsonl_stdin() + b"{not json\n"))
     _assert_valid(log, sarif_schema)
     (result,) = log["runs"][0]["results"]
-    assert _places(result) == [("-", _line_region(2)), ("-", _line_region(3)), ("-", _line_region(3))]
+    locations = [result["locations"][0], *result["relatedLocations"]]
+    assert all("physicalLocation" not in location for location in locations)
+    assert [location["logicalLocations"] for location in locations] == [
+        [{"name": "wire", "fullyQualifiedName": "-:2"}],
+        [{"name": "copy", "fullyQualifiedName": "-:3"}],
+        [{"name": "copy", "fullyQualifiedName": "-:3"}],
+    ]
+    (notification,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert "locations" not in notification
+    assert notification["message"]["text"].startswith("Skipped -:4: ")
 
 
 def test_a_web_page_is_pointed_at_as_a_whole(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dupecheck.load import STDIN
 from dupecheck.model import Article, Document, Outline, Paragraph
 
 _JSONL_SOURCE = re.compile(r"(?P<path>.+\.jsonl):(?P<line>[0-9]+)", re.IGNORECASE)
@@ -48,13 +49,28 @@ def artifact_path(source: str) -> str:
     return path.as_posix()
 
 
-def document_path(document: Document | Outline) -> str:
-    """The file ``document`` was read from (its id when it has no source), as :func:`artifact_path`.
+def input_path(source: str) -> str | None:
+    """The file an input was read from, as :func:`artifact_path`; None for standard input (``-``).
+
+    What was read from standard input is in no file: a CI annotation pointing at a file named
+    ``-`` would point at nothing, or at a file of that name that had nothing to do with it.
+
+    >>> input_path("samples/wire.txt"), input_path("-")
+    ('samples/wire.txt', None)
+    """
+    return None if source == STDIN else artifact_path(source)
+
+
+def document_path(document: Document | Outline) -> str | None:
+    """The file ``document`` was read from (its id when it has no source), as :func:`input_path`.
 
     A record's source names its line or row too (``feed.csv:12``): the path is the file's alone.
+    None for a record read from standard input.
     """
     record = _record_place(document.article)
-    return artifact_path(record[0] if record else document.article.source or document.id)
+    if record:
+        return input_path(record[0])
+    return input_path(document.article.source) if document.article.source else artifact_path(document.id)
 
 
 def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span | None:
@@ -64,14 +80,15 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     A record (JSON Lines, JSON, CSV) is pointed at by the line it starts on, without columns: offsets
     into its text say nothing of the file's lines and columns. None for an article with no line (a
     Parquet row, a web page's text extracted from its markup): a region would point at lines of the
-    file that have nothing to do with it.
+    file that have nothing to do with it. None too for a record read from standard input: no file holds it.
     """
-    if not paragraphs:
+    path = document_path(document)
+    if not paragraphs or path is None:
         return None
     record = _record_place(document.article)
     if record:
-        path, line = record
-        return None if line is None else Span(artifact_path(path), line, line)
+        line = record[1]
+        return None if line is None else Span(path, line, line)
     first_line = document.article.line
     if first_line is None:
         return None
@@ -83,7 +100,7 @@ def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span
     end_line, last_column = line_and_column(starts, max(start, end - 1))
     # The text starts a line (below Markdown front matter, say): its lines move down, its columns stay.
     above = first_line - 1
-    return Span(document_path(document), start_line + above, end_line + above, start_column, last_column + 1)
+    return Span(path, start_line + above, end_line + above, start_column, last_column + 1)
 
 
 def _record_place(article: Article) -> tuple[str, int | None] | None:

@@ -2,14 +2,15 @@
 
 Each pair becomes ``::error`` (duplicate, rewrite) or ``::warning`` (partial) on the lines of A
 that have a counterpart in B; an input that could not be read becomes a warning on its file.
+What was read from standard input is in no file: its annotations name no file (nor lines).
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from dupecheck.model import CompareReport, Relation, ScanReport
-from dupecheck.reporters._location import Span, artifact_path, document_path, paragraphs_span
+from dupecheck.model import CompareReport, Relation, ScanReport, Skipped
+from dupecheck.reporters._location import Span, document_path, input_path, paragraphs_span
 from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, describe
 from dupecheck.reporters._printable import printable
 
@@ -20,20 +21,35 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
     """Write one workflow command a line; ``color`` is ignored (the runner reads the commands)."""
     if isinstance(report, ScanReport):
         for skipped in report.skipped:
-            properties = {"file": artifact_path(skipped.source)}
-            if skipped.line is not None:
-                properties["line"] = str(skipped.line)
-            properties["title"] = "dupecheck skipped an input"
-            out.write(command("warning", properties, skipped.reason) + "\n")
+            out.write(_skipped_warning(skipped) + "\n")
     for confirmed in confirmed_pairs(report):
         out.write(_annotation(confirmed) + "\n")
+
+
+def _skipped_warning(skipped: Skipped) -> str:
+    properties: dict[str, str] = {}
+    message = skipped.reason
+    path = input_path(skipped.source)
+    if path is None:  # standard input: no file to point at, so the message says where
+        where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
+        message = f"{where}: {message}"
+    else:
+        properties["file"] = path
+        if skipped.line is not None:
+            properties["line"] = str(skipped.line)
+    properties["title"] = "dupecheck skipped an input"
+    return command("warning", properties, message)
 
 
 def _annotation(confirmed: ConfirmedPair) -> str:
     a, pair = confirmed.a, confirmed.pair
     overlapping = [a.paragraphs[index] for index in sorted({o.a for o in pair.overlaps})]
     span = paragraphs_span(a, overlapping)
-    properties = _span_properties(span) if span else {"file": document_path(a)}
+    if span is not None:
+        properties = _span_properties(span)
+    else:
+        path = document_path(a)  # None for standard input: the annotation names no file
+        properties = {} if path is None else {"file": path}
     properties["title"] = f"Near-duplicate: {confirmed.relation.value} of {pair.b}"
     return command(_COMMANDS[confirmed.relation], properties, describe(confirmed))
 

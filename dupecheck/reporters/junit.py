@@ -1,7 +1,8 @@
 """JUnit XML for CI servers that show test results (GitLab, Jenkins): one test case per article.
 
 An article in a confirmed pair fails, its message listing the pairs; the others pass, and an input
-that could not be read is a skipped test case. Deterministic: no timestamps, no durations.
+that could not be read is a skipped test case; a case read from standard input has no ``file``.
+Deterministic: no timestamps, no durations.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from dupecheck.model import CompareReport, Outline, Relation, ScanReport, Skipped, document_ids, outlines
-from dupecheck.reporters._location import artifact_path, document_path
+from dupecheck.reporters._location import document_path, input_path
 from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, count, paragraph_summary
 
 SUITE = "dupecheck"
@@ -88,13 +89,17 @@ def _document_case(document: Outline, mine: list[ConfirmedPair]) -> ET.Element:
 
 def _skipped_case(skipped: Skipped) -> ET.Element:
     where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
-    case = _case(where, artifact_path(skipped.source))
+    case = _case(where, input_path(skipped.source))
     ET.SubElement(case, "skipped", {"message": _xml_text(f"input skipped: {skipped.reason}")})
     return case
 
 
-def _case(name: str, path: str) -> ET.Element:
-    return ET.Element("testcase", {"classname": SUITE, "name": _xml_text(name), "file": _xml_text(path)})
+def _case(name: str, path: str | None) -> ET.Element:
+    """A test case; one for what was read from standard input (``path`` None) names no file."""
+    attributes = {"classname": SUITE, "name": _xml_text(name)}
+    if path is not None:
+        attributes["file"] = _xml_text(path)
+    return ET.Element("testcase", attributes)
 
 
 def _other(confirmed: ConfirmedPair, document: Outline) -> str:

@@ -1,7 +1,9 @@
 """SARIF 2.1.0, the format code-scanning services read: one result per confirmed pair.
 
 A result sits on the paragraphs of article A that have a counterpart in B; those counterparts are
-its related locations. Output is deterministic (sorted keys, no timestamps), like the JSON reporter.
+its related locations. An article read from standard input is in no file: its location is a logical
+one, the article's id (and its source, ``-:N``), with no artifact or region. Output is deterministic
+(sorted keys, no timestamps), like the JSON reporter.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import quote
 
 from dupecheck import __version__
 from dupecheck.model import CompareReport, Document, Paragraph, Relation, ScanReport, Skipped
-from dupecheck.reporters._location import Span, artifact_path, document_path, paragraphs_span
+from dupecheck.reporters._location import Span, document_path, input_path, paragraphs_span
 from dupecheck.reporters._pairs import ConfirmedPair, confirmed_pairs, describe
 
 SARIF_VERSION = "2.1.0"
@@ -127,7 +129,7 @@ def _result(confirmed: ConfirmedPair) -> dict[str, Any]:
     related = [
         {
             "id": number,
-            "physicalLocation": _physical_location(b, [b.paragraphs[index]]),
+            **_location(b, [b.paragraphs[index]]),
             "message": {
                 "text": f"¶{index} of {b.id}, counterpart of {', '.join(counterparts[index])} of {a.id}"
             },
@@ -140,7 +142,7 @@ def _result(confirmed: ConfirmedPair) -> dict[str, Any]:
         "ruleIndex": _ORDERED_RELATIONS.index(confirmed.relation),
         "level": _LEVELS[confirmed.relation],
         "message": {"text": describe(confirmed)},
-        "locations": [{"physicalLocation": _physical_location(a, [a.paragraphs[i] for i in a_paragraphs])}],
+        "locations": [_location(a, [a.paragraphs[i] for i in a_paragraphs])],
         "relatedLocations": related,
         "partialFingerprints": {FINGERPRINT: fingerprint},
         "properties": {
@@ -156,12 +158,17 @@ def _result(confirmed: ConfirmedPair) -> dict[str, Any]:
     }
 
 
-def _physical_location(document: Document, paragraphs: Sequence[Paragraph]) -> dict[str, Any]:
+def _location(document: Document, paragraphs: Sequence[Paragraph]) -> dict[str, Any]:
+    """Where ``paragraphs`` of ``document`` are: its file and their region, or, with no file, the article."""
+    path = document_path(document)
+    if path is None:
+        logical = {"name": document.id, "fullyQualifiedName": document.article.source or document.id}
+        return {"logicalLocations": [logical]}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
     span = paragraphs_span(document, paragraphs)
-    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(document_path(document))}}
     if span is not None:
-        location["region"] = _region(span)
-    return location
+        physical["region"] = _region(span)
+    return {"physicalLocation": physical}
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -172,15 +179,18 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def _notification(skipped: Skipped) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(artifact_path(skipped.source))}}
-    if skipped.line is not None:
-        location["region"] = {"startLine": skipped.line}
-    return {
+    notification: dict[str, Any] = {
         "descriptor": {"id": f"{TOOL_NAME}/skipped-input"},
         "level": "warning",
         "message": {"text": f"Skipped {_where(skipped)}: {skipped.reason}"},
-        "locations": [{"physicalLocation": location}],
     }
+    path = input_path(skipped.source)
+    if path is not None:  # standard input is no artifact: the message alone says where
+        location: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
+        if skipped.line is not None:
+            location["region"] = {"startLine": skipped.line}
+        notification["locations"] = [{"physicalLocation": location}]
+    return notification
 
 
 def _uri(path: str) -> str:

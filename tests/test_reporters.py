@@ -4,13 +4,16 @@ import io
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from xml.etree import ElementTree
 
+import formats
 import pytest
 from counted import CountedStore
 
 from dupecheck.core import compare, find_duplicates
 from dupecheck.errors import SettingsError
+from dupecheck.load import load_paths
 from dupecheck.model import (
     Article,
     CompareReport,
@@ -337,6 +340,46 @@ def test_text_reporters_escape_bidi_controls_of_ids_sources_and_text(name: str) 
     assert not set(BIDI) & set(text)
     assert TROJAN_SHOWN in text.replace("\\\\", "\\")  # Markdown escapes the backslash once more
     assert TROJAN in [document["id"] for document in json.loads(_render("json", report))["documents"]]
+
+
+def _where(document: dict[str, object]) -> tuple[object, ...]:
+    return document["id"], document["file"], document["line"], document["record"]
+
+
+def test_json_says_where_each_article_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    csv_file, wire_line, copy_line = formats.write_csv(tmp_path)
+    parquet_file, _, _ = formats.write_parquet(tmp_path)
+    page, text = formats.write_page(tmp_path), formats.write_copy(tmp_path)
+    markdown = formats.write_wire(tmp_path, front_matter="---\ntitle: Barrier vote\n---\n")
+    data = json.loads(_render("json", formats.scan(csv_file, markdown, page, text)))
+    assert [_where(document) for document in data["documents"]] == [
+        ("wire", csv_file, wire_line, True),
+        ("copy", csv_file, copy_line, True),
+        (markdown, markdown, 4, False),  # the text starts below the front matter
+        (page, page, None, False),  # drawn from the markup: on no line of it
+        (text, text, 1, False),
+    ]
+    for document in data["documents"]:  # the keys readers of dupecheck.scan/1 had are all still there
+        assert {"id", "source", "paragraphs", "boilerplate", "title"} <= document.keys()
+    data = json.loads(_render("json", formats.scan(parquet_file)))
+    assert [_where(document) for document in data["documents"]] == [
+        ("wire", parquet_file, None, True),  # a row is no line
+        ("copy", parquet_file, None, True),
+    ]
+    data = json.loads(_render("json", formats.scan("-", stdin=formats.jsonl_stdin())))
+    assert [_where(document) for document in data["documents"]] == [
+        ("wire", "-", 2, True),
+        ("copy", "-", 3, True),
+    ]
+
+
+def test_json_compare_says_where_each_article_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    wire, copy = formats.write_wire(tmp_path), formats.write_copy(tmp_path)
+    loaded = load_paths([wire, copy]).articles
+    data = json.loads(_render("json", compare(*loaded)))
+    assert [_where(data[side]) for side in ("a", "b")] == [(wire, wire, 1, False), (copy, copy, 1, False)]
 
 
 def test_json_keeps_ids_exactly() -> None:

@@ -101,6 +101,7 @@ def _scanned(outline: Outline) -> dict[str, Any]:
     return {
         "id": outline.id,
         "source": outline.article.source,
+        **_place(outline.article),
         **_metadata(outline.article),
         "paragraphs": [[start, end] for start, end, _, _ in outline.paragraphs],
         "boilerplate": [
@@ -176,6 +177,16 @@ def _pair(pair: PairResult) -> dict[str, Any]:
     }
 
 
+def _place(article: Article) -> dict[str, Any]:
+    """Where the article is: its ``file``, the ``line`` it starts on, and if it is one ``record`` of many.
+
+    ``file`` is ``-`` for standard input; ``line`` is None for a Parquet row or a web page. These
+    keys were added to ``dupecheck.scan/1`` and ``dupecheck.compare/1`` without a new schema
+    number: readers that do not know them are not broken.
+    """
+    return {"file": article.file, "line": article.line, "record": article.record}
+
+
 def _metadata(article: Article) -> dict[str, str]:
     """The article's title, date, url, outlet and author ("" when unknown)."""
     return {
@@ -191,6 +202,7 @@ def _document(document: Document) -> dict[str, Any]:
     return {
         "id": document.id,
         "source": document.article.source,
+        **_place(document.article),
         **_metadata(document.article),
         "paragraphs": [
             {

@@ -10,17 +10,19 @@ large, a malformed record, a repeated id) is returned as a
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import errno
 import io
+import itertools
 import json
 import os
 import re
 import stat
 import sys
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -60,6 +62,12 @@ _SNIFF = 8192
 _UTF8_SHARE = 0.8
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_LEADING = bytes(range(0xC0))
+"""Every byte but those a non-ASCII character's UTF-8 starts with."""
+_CSV_AHEAD = 32 * _SNIFF
+"""Characters of lines read ahead, from a CSV file's first line that is not UTF-8, to tell its encoding."""
+_FLAGGED = "dupecheck-flagged"
+_FLAG = "\udfff"
 _DOUBLE_QUOTES = 'double each quote inside a quoted field ("")'
 _REGULAR_ONLY = "a folder is read for its regular files only (name a pipe on its own to read it)"
 _TOO_DEEP = "nested too deeply to read (lists or objects hundreds of levels inside each other)"
@@ -221,6 +229,75 @@ def _missing(root: Path) -> Skipped:
     return Skipped(root.as_posix(), "not a file or folder")
 
 
+@dataclass(frozen=True, slots=True)
+class _WideEncoding:
+    """A UTF-16 or UTF-32 encoding a file is read in: the codec reading it, its name, and how it was told."""
+
+    codec: str
+    name: str
+    told: str
+
+    def not_valid(self, line: int) -> str:
+        """Why ``line`` of a file read in this encoding cannot be read."""
+        return f"line {line} is not valid {self.name}, though {self.told}"
+
+    @property
+    def save_again(self) -> str:
+        """What to do about a file not valid in this encoding."""
+        return f"save it again (as UTF-8 or {self.name.split()[0]})"
+
+
+def _marked(codec: str, name: str) -> _WideEncoding:
+    """The encoding a byte order mark names."""
+    return _WideEncoding(codec, name, f"the file starts with a {name} byte order mark")
+
+
+_BYTE_ORDER_MARKS = (
+    # UTF-32 LE's mark starts with UTF-16 LE's: it is looked for first.
+    (codecs.BOM_UTF32_LE, _marked("utf-32", "UTF-32 LE")),
+    (codecs.BOM_UTF32_BE, _marked("utf-32", "UTF-32 BE")),
+    (codecs.BOM_UTF16_LE, _marked("utf-16", "UTF-16 LE")),
+    (codecs.BOM_UTF16_BE, _marked("utf-16", "UTF-16 BE")),
+)
+
+
+def _byte_order_mark(start: bytes) -> _WideEncoding | None:
+    r"""The encoding a UTF-16 or UTF-32 byte order mark at the start of a file names, or None without one.
+
+    >>> [_byte_order_mark(start).name for start in (codecs.BOM_UTF32_LE + b"i", b"\xff\xfei\x00")]
+    ['UTF-32 LE', 'UTF-16 LE']
+    >>> _byte_order_mark(b"id,t") is None
+    True
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if start.startswith(mark):
+            return encoding
+    return None
+
+
+def _wide_guess(raw: bytes) -> _WideEncoding | None:
+    r"""The UTF-16 or UTF-32 encoding (without a byte order mark) charset detection finds ``raw`` in, or None.
+
+    >>> _wide_guess("id,text\nc1,Café au lait.\n".encode("utf-16-le")).name
+    'UTF-16 LE'
+    """
+    guess = _guess(raw)
+    if guess is None or not guess.encoding.startswith(("utf_16", "utf_32")):
+        return None
+    name = guess.encoding.upper().replace("_", "-", 1).replace("_", " ")
+    return _WideEncoding(guess.encoding, name, "charset detection finds it in the file's first bytes")
+
+
+def _flag_invalid(error: UnicodeError) -> tuple[str, int]:
+    """Decode an invalid byte sequence as a lone surrogate, which no valid UTF-16 or UTF-32 decodes to."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return _FLAG, error.end
+
+
+codecs.register_error(_FLAGGED, _flag_invalid)
+
+
 def _guess(raw: bytes) -> charset_normalizer.CharsetMatch | None:
     """charset-normalizer's best guess; among equally good ones, Windows-1252.
 
@@ -241,15 +318,20 @@ def _guess(raw: bytes) -> charset_normalizer.CharsetMatch | None:
 def _decode(raw: bytes) -> str:
     """The text of ``raw``, or raise ValueError saying why it is not text.
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they say; anything
-    else is decoded in the encoding charset-normalizer finds most likely (a
+    UTF-8 (with or without BOM), and UTF-16 and UTF-32 with a BOM, are read as they say;
+    anything else is decoded in the encoding charset-normalizer finds most likely (a
     Windows-1252 or Latin-1 file, say), never byte by byte into mojibake.
     """
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
+    mark = _byte_order_mark(raw)
+    if mark is not None:
+        text = raw.decode(mark.codec, errors=_FLAGGED)
+        if _FLAG in text:
+            line = len(_LINE_BREAK.findall(text, 0, text.index(_FLAG))) + 1
+            raise ValueError(f"{mark.not_valid(line)}; {mark.save_again}")
+        return text
     if b"\x00" in raw[:_SNIFF]:
         guess = _guess(raw)
-        if guess is None or not guess.encoding.startswith("utf_16"):
+        if guess is None or not guess.encoding.startswith(("utf_16", "utf_32")):
             raise ValueError("binary file (NUL bytes), not text; leave it out of the scan")
         return str(guess)
     try:
@@ -264,7 +346,12 @@ def _decode(raw: bytes) -> str:
         return str(guess)
 
 
-def _mostly_utf8(raw: bytes) -> str | None:
+def _non_ascii(text: str) -> int:
+    """How many characters of ``text`` are not ASCII."""
+    return len(text) - len(text.encode("ascii", errors="ignore"))
+
+
+def _mostly_utf8(raw: bytes, valid_before: int = 0) -> str | None:
     r"""``raw`` as UTF-8, each invalid byte sequence a U+FFFD, when nearly all the rest is UTF-8; else None.
 
     One stray byte (a character cut in two, a Windows-1252 quote pasted in) makes a whole
@@ -272,15 +359,16 @@ def _mostly_utf8(raw: bytes) -> str | None:
     garbles every other non-ASCII character. Text in such an encoding (or in a double-byte
     one) seldom holds a valid multi-byte UTF-8 sequence, so a file whose non-ASCII
     characters are at least 4 in 5 valid UTF-8 is UTF-8 with a few bad bytes.
+    ``valid_before`` counts non-ASCII characters of the same file read besides ``raw``, all valid.
 
     >>> _mostly_utf8("Café, déjà vu, naïve".encode() + b" \x92")
     'Café, déjà vu, naïve �'
-    >>> _mostly_utf8("Café".encode("cp1252")) is None
-    True
+    >>> _mostly_utf8("Café".encode("cp1252")) is None, _mostly_utf8("Café".encode("cp1252"), 4) is None
+    (True, False)
     """
     text = raw.decode("utf-8-sig", errors="replace")
     invalid = text.count("\ufffd") - raw.count("\ufffd".encode())  # a U+FFFD in the file is valid
-    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    non_ascii = _non_ascii(text) + valid_before
     return text if non_ascii - invalid >= _UTF8_SHARE * non_ascii else None
 
 
@@ -508,6 +596,11 @@ def article_of_row(
 def _jsonl_articles(
     handle: BinaryIO, source: str, fields: Fields, max_bytes: int
 ) -> Iterator[Article | Skipped]:
+    """The articles of a JSON Lines file, each numbered by its line and decoded as :func:`_decode` does."""
+    mark = _byte_order_mark(_start(handle))
+    if mark is not None:
+        yield from _marked_jsonl_articles(handle, mark, source, fields, max_bytes)
+        return
     for number, raw in _lines(handle, max_bytes):
         if raw is None:
             yield line_too_long(source, number, max_bytes)
@@ -520,6 +613,49 @@ def _jsonl_articles(
         found = article_of_line(line, fields, source, number)
         if found is not None:
             yield found
+
+
+def _start(handle: BinaryIO, size: int = 4) -> bytes:
+    """The first bytes (up to ``size``) ``handle`` has to read, left to be read: a pipe is peeked, not sought.
+
+    A peek returns what one read gives: from a pipe, maybe fewer bytes than there are.
+    """
+    peek = getattr(handle, "peek", None)
+    if callable(peek):
+        return bytes(peek(size)[:size])
+    if not handle.seekable():
+        return b""
+    at = handle.tell()
+    start = handle.read(size)
+    handle.seek(at)
+    return start
+
+
+def _marked_jsonl_articles(
+    handle: BinaryIO, mark: _WideEncoding, source: str, fields: Fields, max_bytes: int
+) -> Iterator[Article | Skipped]:
+    """The articles of a JSON Lines file starting with a UTF-16 or UTF-32 byte order mark, in its encoding.
+
+    A line is held within ``max_bytes`` characters, and is too long if it takes more than
+    ``max_bytes`` bytes as UTF-8 (as a Parquet row's text is measured).
+    """
+    text = io.TextIOWrapper(handle, encoding=mark.codec, errors=_FLAGGED, newline="\n")
+    try:
+        number = 0
+        while line := text.readline(max_bytes + 1):
+            number += 1
+            if len(line) > max_bytes and not line.endswith("\n"):
+                while (rest := text.readline(2**20)) and not rest.endswith("\n"):
+                    pass
+                yield line_too_long(source, number, max_bytes)
+            elif _FLAG in line:
+                yield Skipped(source, f"{mark.not_valid(number)}; fix the line, or {mark.save_again}", number)
+            elif len(line.encode("utf-8", errors="surrogatepass")) > max_bytes:
+                yield line_too_long(source, number, max_bytes)
+            elif (found := article_of_line(line, fields, source, number)) is not None:
+                yield found
+    finally:
+        text.detach()  # the caller's handle, left open: closing standard input is not ours to do
 
 
 def _json_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Article | Skipped]:
@@ -579,14 +715,8 @@ def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Articl
     limit = csv.field_size_limit()
     csv.field_size_limit(max_bytes)
     try:
-        with path.open("rb") as binary:
-            start = binary.peek(4)[:4]  # not read and seek back: a pipe cannot seek
-            if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                encoding = "utf-16"
-            else:
-                encoding = "utf-8-sig"
-            handle = io.TextIOWrapper(binary, encoding=encoding, newline="")
-            reader = csv.reader(handle, strict=True)
+        with path.open("rb") as binary, contextlib.closing(_csv_lines(binary)) as lines:
+            reader = csv.reader(lines, strict=True)
             header: list[str] | None = None
             number = 1  # the line the next row starts on
             while True:
@@ -601,8 +731,10 @@ def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Articl
                         return
                     number = reader.line_num + 1  # the reader starts again on the next line
                     continue
-                except UnicodeDecodeError:
-                    yield Skipped(source, "not UTF-8 text; save it as UTF-8 (the rest is not read)", number)
+                except _Undecodable as error:
+                    rest = f" (from line {number})" if number < error.line else ""
+                    reason = f"{error.reason}; the rest of the file{rest} is not read: {error.advice}"
+                    yield Skipped(source, reason, number)
                     return
                 first, number = number, reader.line_num + 1
                 if header is None:
@@ -618,6 +750,108 @@ def _csv_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Articl
                     yield article_of_record(dict(zip(header, row)), fields, source, first)
     finally:
         csv.field_size_limit(limit)
+
+
+class _Undecodable(Exception):
+    """A line of a CSV file that cannot be decoded: why, and what to do."""
+
+    def __init__(self, reason: str, line: int, advice: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.advice = advice
+
+
+def _csv_lines(binary: BinaryIO) -> Generator[str, None, None]:
+    """The lines of a CSV file, decoded a line at a time as :func:`_decode` decodes a file whole.
+
+    A file starting with a UTF-16 or UTF-32 byte order mark is read in that encoding, as is
+    one whose first bytes hold NULs and are found in one (else it is binary). Any other is
+    read as UTF-8 up to its first line that is not; the lines that are not are then all
+    decoded one way, settled from that line and the lines after it (up to
+    :data:`_CSV_AHEAD` characters) as :func:`_decode` settles a file's: UTF-8, each invalid byte
+    sequence a U+FFFD, when nearly all non-ASCII characters read (those before it included) are
+    valid UTF-8; else the encoding charset-normalizer finds most likely (lines that are UTF-8
+    stay UTF-8). Raise :class:`_Undecodable` at a line that cannot be decoded (ValueError for
+    a binary file).
+    """
+    start = _start(binary, _SNIFF)
+    wide = _byte_order_mark(start)
+    if wide is None and b"\x00" in start:
+        wide = _wide_guess(start)
+        if wide is None:
+            raise ValueError("binary file (NUL bytes), not text; leave it out of the scan")
+    if wide is not None:
+        with io.TextIOWrapper(binary, encoding=wide.codec, errors=_FLAGGED, newline="") as text:
+            for number, line in enumerate(text, 1):
+                if _FLAG in line:
+                    raise _Undecodable(wide.not_valid(number), number, wide.save_again)
+                yield line
+        return
+    # surrogateescape keeps each invalid byte (as U+DC80-U+DCFF): a line holding one is decoded again.
+    with io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="") as utf8:
+        lines = enumerate(utf8, 1)
+        valid_non_ascii = 0
+        for number, line in lines:
+            found = _utf8_non_ascii(line)
+            if found is not None:
+                valid_non_ascii += found
+                yield line
+                continue
+            ahead, held = [(number, line)], len(line)
+            while held < _CSV_AHEAD and (following := next(lines, None)) is not None:
+                ahead.append(following)
+                held += len(following[1])
+            # Only the lines that are not UTF-8 tell their encoding: ASCII around them misleads detection.
+            counts = [_utf8_non_ascii(read) for _, read in ahead]
+            valid_non_ascii += sum(count for count in counts if count is not None)
+            invalid = (read for (_, read), count in zip(ahead, counts) if count is None)
+            sample = b"".join(read.encode("utf-8", errors="surrogateescape") for read in invalid)
+            decode = _legacy_decoder(sample, valid_non_ascii, number)
+            for later, read in itertools.chain(ahead, lines):
+                yield read if read.isascii() or _utf8_non_ascii(read) is not None else decode(read, later)
+            return
+
+
+def _utf8_non_ascii(line: str) -> int | None:
+    r"""How many characters of a line decoded with ``surrogateescape`` are not ASCII; None if not UTF-8.
+
+    >>> _utf8_non_ascii("Café — ok"), _utf8_non_ascii(b"Caf\xe9".decode("utf-8", errors="surrogateescape"))
+    (2, None)
+    """
+    if line.isascii():
+        return 0
+    try:
+        encoded = line.encode("utf-8")  # fails on an escaped byte: far faster than looking for one
+    except UnicodeEncodeError:
+        return None
+    return len(encoded.translate(None, _NOT_LEADING))
+
+
+def _legacy_decoder(sample: bytes, valid_before: int, first: int) -> Callable[[str, int], str]:
+    """How to decode a CSV file's lines that are not UTF-8, the first on line ``first``, from a ``sample``.
+
+    The lines are given as UTF-8 decodes them with ``surrogateescape``; ``valid_before``
+    counts the non-ASCII characters, all valid UTF-8, of the lines read before and ahead.
+    """
+    if _mostly_utf8(sample, valid_before) is not None:
+        return lambda line, _: line.encode("utf-8", errors="surrogateescape").decode(
+            "utf-8", errors="replace"
+        )
+    guess = _guess(sample)
+    advice = "save it as UTF-8"
+    if guess is None:
+        raise _Undecodable(f"line {first} is not UTF-8, nor text in any encoding found", first, advice)
+    encoding = guess.encoding
+
+    def decode(line: str, number: int) -> str:
+        try:
+            return line.encode("utf-8", errors="surrogateescape").decode(encoding)
+        except UnicodeDecodeError:
+            found = f"{encoding}, the encoding found for line {first}"
+            raise _Undecodable(f"line {number} is neither UTF-8 nor {found}", number, advice) from None
+
+    return decode
 
 
 def _csv_problem(message: str, first: int, last: int, max_bytes: int) -> tuple[str, bool]:

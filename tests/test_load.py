@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import json
@@ -657,3 +658,142 @@ def test_max_bytes_at_its_limit_reads_every_format(tmp_path: Path) -> None:
     (tmp_path / "story.txt").write_text("Three.\n", encoding="utf-8")
     loaded = load_paths([tmp_path], max_bytes=2**40)
     assert sorted(article.id for article in loaded.articles) == ["c", "j", "story.txt"]
+
+
+ROWS = 'id,text\nc1,"Le café a rouvert — « enfin »."\nc2,Second row.\n'
+MARKED = {
+    "UTF-16 LE": codecs.BOM_UTF16_LE + ROWS.encode("utf-16-le"),
+    "UTF-16 BE": codecs.BOM_UTF16_BE + ROWS.encode("utf-16-be"),
+    "UTF-32 LE": codecs.BOM_UTF32_LE + ROWS.encode("utf-32-le"),
+    "UTF-32 BE": codecs.BOM_UTF32_BE + ROWS.encode("utf-32-be"),
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(MARKED))
+def test_a_csv_starting_with_a_utf16_or_utf32_byte_order_mark_is_read_in_it(
+    tmp_path: Path, encoding: str
+) -> None:
+    (tmp_path / "feed.csv").write_bytes(MARKED[encoding])
+    loaded = load_paths([tmp_path / "feed.csv"])
+    assert [(a.id, a.text, a.line) for a in loaded.articles] == [
+        ("c1", "Le café a rouvert — « enfin ».", 2),
+        ("c2", "Second row.", 3),
+    ]
+    assert not loaded.skipped
+
+
+@pytest.mark.parametrize("encoding", sorted(MARKED))
+def test_text_json_and_json_lines_starting_with_a_byte_order_mark_are_read_in_it(
+    tmp_path: Path, encoding: str
+) -> None:
+    codec = encoding.lower().replace(" ", "-").replace("utf-", "utf_")
+    mark = MARKED[encoding][: 4 if encoding.startswith("UTF-32") else 2]
+    lines = [{"id": "j1", "text": "Le café a rouvert."}, {"id": "j2", "text": "Second record."}]
+    (tmp_path / "feed.jsonl").write_bytes(
+        mark + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines).encode(codec)
+    )
+    (tmp_path / "feed.json").write_bytes(mark + json.dumps([{"id": "a1", "text": "Déjà lu."}]).encode(codec))
+    (tmp_path / "story.txt").write_bytes(mark + "Le café a rouvert.\n".encode(codec))
+    stdin = io.BytesIO((tmp_path / "feed.jsonl").read_bytes().replace(b"j", b"s"))
+    loaded = load_paths(
+        ["-", *(tmp_path / name for name in ("feed.jsonl", "feed.json", "story.txt"))], stdin=stdin
+    )
+    assert not loaded.skipped
+    assert [(a.id, a.text, a.line) for a in loaded.articles] == [
+        ("s1", "Le café a rouvert.", 1),
+        ("s2", "Second record.", 2),
+        ("j1", "Le café a rouvert.", 1),
+        ("j2", "Second record.", 2),
+        ("a1", "Déjà lu.", 1),
+        ((tmp_path / "story.txt").as_posix(), "Le café a rouvert.\n", 1),
+    ]
+
+
+def test_a_csv_in_a_legacy_encoding_or_utf8_with_a_stray_byte_is_decoded_as_other_files_are(
+    tmp_path: Path,
+) -> None:
+    text = "Le café de la gare a rouvert lundi, après des mois de travaux — « enfin »."
+    (tmp_path / "legacy.csv").write_bytes(f'id,text\nc1,Plain row.\nc2,"{text}"\n'.encode("cp1252"))
+    (tmp_path / "stray.csv").write_bytes(f'id,text\ns1,"{text}"\ns2,Stray '.encode() + b"\x92 byte.\n")
+    loaded = load_paths([tmp_path / "legacy.csv", tmp_path / "stray.csv"])
+    assert not loaded.skipped
+    assert [(a.id, a.text) for a in loaded.articles] == [
+        ("c1", "Plain row."),
+        ("c2", text),
+        ("s1", text),
+        ("s2", "Stray \ufffd byte."),
+    ]
+
+
+def test_a_csv_not_valid_in_the_encoding_its_byte_order_mark_names_says_so(tmp_path: Path) -> None:
+    lone_surrogate = b"\x00\xd8"  # half a UTF-16 pair: not a character
+    (tmp_path / "feed.csv").write_bytes(
+        codecs.BOM_UTF16_LE
+        + 'id,text\nc1,First row.\nc2,"Its text\n'.encode("utf-16-le")
+        + lone_surrogate
+        + ' goes on."\nc3,Third row.\n'.encode("utf-16-le")
+    )
+    loaded = load_paths([tmp_path / "feed.csv"])
+    assert [a.id for a in loaded.articles] == ["c1"]
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (
+            3,
+            "line 4 is not valid UTF-16 LE, though the file starts with a UTF-16 LE byte order mark;"
+            " the rest of the file (from line 3) is not read: save it again (as UTF-8 or UTF-16)",
+        )
+    ]
+
+
+def test_a_csv_in_utf16_without_a_byte_order_mark_is_read_as_a_text_file_is(tmp_path: Path) -> None:
+    (tmp_path / "feed.csv").write_bytes(ROWS.encode("utf-16-le"))
+    (tmp_path / "binary.csv").write_bytes(b"id,text\nc1,\x00\x01\x02\x03\xfe\x00\x00\x9c\n")
+    loaded = load_paths([tmp_path / "feed.csv", tmp_path / "binary.csv"])
+    assert [(a.id, a.text) for a in loaded.articles] == [
+        ("c1", "Le café a rouvert — « enfin »."),
+        ("c2", "Second row."),
+    ]
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (None, "binary file (NUL bytes), not text; leave it out of the scan")
+    ]
+
+
+def test_a_file_that_cannot_be_decoded_is_listed_with_the_encoding_found_and_the_line(tmp_path: Path) -> None:
+    lone_surrogate = b"\x00\xd8"
+    (tmp_path / "story.txt").write_bytes(
+        codecs.BOM_UTF16_LE
+        + "One.\nTwo.\n".encode("utf-16-le")
+        + lone_surrogate
+        + " three.\n".encode("utf-16-le")
+    )
+    (tmp_path / "feed.jsonl").write_bytes(
+        codecs.BOM_UTF16_BE
+        + (json.dumps({"id": "j1", "text": "One."}) + "\n").encode("utf-16-be")
+        + lone_surrogate[::-1]
+        + "".join(json.dumps({"id": f"j{n}", "text": "More."}) + "\n" for n in (2, 3)).encode("utf-16-be")
+    )
+    padding = "".join(f"p{number},Row {number}.\n" for number in range(25_000))  # past what is read ahead
+    (tmp_path / "feed.csv").write_bytes(
+        f"id,text\nc1,Café crème.\n{padding}".encode("cp1252") + b"c2,Not \x81 Windows-1252.\nc3,Last.\n"
+    )
+    loaded = load_paths([tmp_path])
+    assert [a.id for a in loaded.articles if not a.id.startswith("p")] == ["c1", "j1", "j3"]
+    save = "save it again (as UTF-8 or UTF-16)"
+    assert [(s.source.rsplit("/", 1)[1], s.line, s.reason) for s in loaded.skipped] == [
+        (
+            "feed.csv",
+            25_003,
+            "line 25003 is neither UTF-8 nor cp1252, the encoding found for line 2;"
+            " the rest of the file is not read: save it as UTF-8",
+        ),
+        (
+            "feed.jsonl",
+            2,
+            "line 2 is not valid UTF-16 BE, though the file starts with a UTF-16 BE byte order mark;"
+            f" fix the line, or {save}",
+        ),
+        (
+            "story.txt",
+            None,
+            f"line 3 is not valid UTF-16 LE, though the file starts with a UTF-16 LE byte order mark; {save}",
+        ),
+    ]

@@ -537,25 +537,40 @@ def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None
             yield number, line
 
 
+def record_skipped(source: str, reason: str, number: int, *, row: bool = False) -> Skipped:
+    """A record not read for ``reason``: at the line it starts on, or with ``row`` at its file, its row named.
+
+    A Parquet file has rows, no lines: a line would point reports (a GitHub annotation, a
+    SARIF region) at bytes of a binary file.
+
+    >>> record_skipped("feed.csv", "empty text", 7)
+    Skipped(source='feed.csv', reason='empty text', line=7)
+    >>> record_skipped("feed.parquet", "empty text", 7, row=True)
+    Skipped(source='feed.parquet', reason='row 7: empty text', line=None)
+    """
+    return Skipped(source, f"row {number}: {reason}") if row else Skipped(source, reason, number)
+
+
 def article_of_record(
     record: object, fields: Fields, source: str, number: int, *, row: bool = False
 ) -> Article | Skipped:
     """The article in one record (a JSON object, a CSV row, a Parquet row), or why there is none.
 
-    ``number`` is the line the record starts on; with ``row``, its row (a Parquet file has no lines).
+    ``number`` is the line the record starts on; with ``row``, its row (a Parquet file has no
+    lines: the article has none, and a record not read is listed as :func:`record_skipped` says).
     """
     if not isinstance(record, dict):
-        return Skipped(source, "record is not a JSON object", number)
+        return record_skipped(source, "record is not a JSON object", number, row=row)
     body = record.get(fields.text)
     if not isinstance(body, str):
         kind = _JSON_KINDS.get(type(body), "not text")
         found = "missing" if body is None else f"{kind}, not a string"
-        return Skipped(source, f"field '{fields.text}' is {found} (set --text-field)", number)
+        return record_skipped(source, f"field '{fields.text}' is {found} (set --text-field)", number, row=row)
     if not body.strip():
-        return Skipped(source, "empty text", number)
+        return record_skipped(source, "empty text", number, row=row)
     not_text = _lone_surrogate(record, fields.names)
     if not_text is not None:
-        return Skipped(source, not_text, number)
+        return record_skipped(source, not_text, number, row=row)
     identifier = record.get(fields.id)
     place = f"{source}:{number}"
     named = identifier is not None and identifier != ""
@@ -589,7 +604,8 @@ def article_of_row(
     """The article in one Parquet row, or why there is none (its text larger than ``max_bytes``)."""
     body = row.get(fields.text)
     if isinstance(body, str) and len(body.encode()) > max_bytes:
-        return Skipped(source, f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)", number)
+        too_large = f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
+        return record_skipped(source, too_large, number, row=True)
     return article_of_record(row, fields, source, number, row=True)
 
 
@@ -941,11 +957,12 @@ def _read_file(
         yield Skipped(source, str(error))
 
 
-def _place(article: Article) -> tuple[str, int | None]:
-    """The file an article was read from, and for a record its line (a Parquet record's row)."""
+def _article_skipped(article: Article, reason: str) -> Skipped:
+    """``article`` not passed on for ``reason``: at its file, and a record as :func:`record_skipped` says."""
     if not article.record:
-        return article.source, None
-    return article.file, int(article.source.rpartition(":")[2])
+        return Skipped(article.source, reason)
+    number = int(article.source.rpartition(":")[2])
+    return record_skipped(article.file, reason, number, row=article.line is None)  # a Parquet row: no line
 
 
 class ArticleStream:
@@ -1073,8 +1090,7 @@ class ArticleStream:
                 self._skipped.append(item)
             elif item.id in first_seen:
                 reason = f"duplicate id '{item.id}' (first read from {first_seen[item.id]})"
-                source, line = _place(item)
-                self._skipped.append(Skipped(source, f"{reason}; give each article its own id", line))
+                self._skipped.append(_article_skipped(item, f"{reason}; give each article its own id"))
             else:
                 first_seen[item.id] = item.source
                 self.count += 1

@@ -182,6 +182,10 @@ class Skipped:
     source: str
     reason: str
     line: int | None = None
+    """The line of its file a record not read starts on; None for a whole file, and for a Parquet row.
+
+    A Parquet file has rows, not lines: a skipped row's number starts its ``reason`` (``row 7: ...``).
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -238,7 +238,10 @@ def test_parquet_is_read_a_batch_at_a_time(tmp_path: Path) -> None:
         ("p1", "Gazette", "1"),
         ("p3", "Post", "3"),
     ]
-    assert [(s.line, s.reason) for s in loaded.skipped] == [(2, "field 'text' is missing (set --text-field)")]
+    # A Parquet file has rows, no lines: the row is named in the reason.
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (None, "row 2: field 'text' is missing (set --text-field)")
+    ]
 
 
 @pytest.mark.parametrize("write", [formats.write_csv, formats.write_json, formats.write_parquet])
@@ -797,3 +800,38 @@ def test_a_file_that_cannot_be_decoded_is_listed_with_the_encoding_found_and_the
             f"line 3 is not valid UTF-16 LE, though the file starts with a UTF-16 LE byte order mark; {save}",
         ),
     ]
+
+
+def test_a_parquet_row_not_read_is_listed_at_its_file_with_its_row_named_never_at_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dupecheck.core import find_duplicates
+    from dupecheck.reporters import get_reporter
+
+    monkeypatch.chdir(tmp_path)
+    table = pa.table({"id": ["p1", "p2", "p1", "p4"], "text": [STORY, " ", "Again.", "x" * 300]})
+    pq.write_table(table, "feed.parquet")
+    loaded = load_paths(["feed.parquet"], max_bytes=200)
+    assert [(s.source, s.line, s.reason) for s in loaded.skipped] == [
+        ("feed.parquet", None, "row 2: empty text"),
+        (
+            "feed.parquet",
+            None,
+            "row 3: duplicate id 'p1' (first read from feed.parquet:1); give each article its own id",
+        ),
+        ("feed.parquet", None, "row 4: text larger than 200 bytes; raise the limit (--max-bytes)"),
+    ]
+    report = find_duplicates(loaded.articles, skipped=loaded.skipped)
+    github, sarif = io.StringIO(), io.StringIO()
+    get_reporter("github")(report, github, color=False)
+    get_reporter("sarif")(report, sarif, color=False)
+    assert [line.split("::")[1] for line in github.getvalue().splitlines()] == [
+        "warning file=feed.parquet,title=dupecheck skipped an input"
+    ] * 3
+    notifications = json.loads(sarif.getvalue())["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["locations"][0]["physicalLocation"] for n in notifications] == [
+        {"artifactLocation": {"uri": "feed.parquet"}}
+    ] * 3

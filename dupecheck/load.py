@@ -601,12 +601,38 @@ def article_of_line(line: str, fields: Fields, source: str, number: int) -> Arti
 def article_of_row(
     row: dict[str, Any], fields: Fields, source: str, number: int, max_bytes: int
 ) -> Article | Skipped:
-    """The article in one Parquet row, or why there is none (its text larger than ``max_bytes``)."""
+    """The article in one Parquet row, or why there is none (its text larger than ``max_bytes``).
+
+    A value of a binary column is text written as UTF-8 (as Hive and Impala write strings), and
+    so is one of a string column holding invalid UTF-8, given as bytes (:func:`_parquet_rows`): a
+    field that is not valid UTF-8 is the row's fault alone.
+    """
+    for name in dict.fromkeys(fields.names):
+        value = row.get(name)
+        if isinstance(value, bytes | bytearray):
+            try:
+                row = {**row, name: value.decode("utf-8")}
+            except UnicodeDecodeError as error:
+                reason = f"field '{name}' is not UTF-8 text ({_invalid_utf8(error)}); write it as UTF-8"
+                return record_skipped(source, reason, number, row=True)
     body = row.get(fields.text)
     if isinstance(body, str) and len(body.encode()) > max_bytes:
         too_large = f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
         return record_skipped(source, too_large, number, row=True)
     return article_of_record(row, fields, source, number, row=True)
+
+
+def _invalid_utf8(error: UnicodeDecodeError) -> str:
+    r"""The bytes that are not UTF-8, where they are, and why.
+
+    >>> try:
+    ...     b"Caf\xe9".decode()
+    ... except UnicodeDecodeError as error:
+    ...     _invalid_utf8(error)
+    '0xe9 at byte offset 3: unexpected end of data'
+    """
+    invalid = " ".join(f"0x{byte:02x}" for byte in error.object[error.start : error.end])
+    return f"{invalid} at byte offset {error.start}: {error.reason}"
 
 
 def _jsonl_articles(
@@ -919,11 +945,31 @@ def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Ar
         wanted = [name for name in dict.fromkeys(fields.names) if name in names]
         number = 0
         for batch in table.iter_batches(batch_size=_PARQUET_BATCH, columns=wanted):
-            for row in batch.to_pylist():
+            for row in _parquet_rows(batch):
                 number += 1
                 yield article_of_row(row, fields, source, number, max_bytes)
     except (OSError, ValueError) as error:
         yield Skipped(source, f"not a readable Parquet file ({error})")
+
+
+def _parquet_rows(batch: Any) -> list[dict[str, Any]]:
+    """The rows of a pyarrow record batch; a string column holding invalid UTF-8 gives its values as bytes.
+
+    pyarrow fails the whole batch at one invalid value (a writer may leave one in a string
+    column): read as bytes, each value is judged with its row (:func:`article_of_row`).
+    """
+    try:
+        rows: list[dict[str, Any]] = batch.to_pylist()
+    except UnicodeDecodeError:
+        import pyarrow as arrow
+
+        as_bytes = {arrow.string(): arrow.binary(), arrow.large_string(): arrow.large_binary()}
+        columns = [
+            column.cast(as_bytes[column.type]) if column.type in as_bytes else column
+            for column in batch.columns
+        ]
+        rows = arrow.RecordBatch.from_arrays(columns, names=batch.schema.names).to_pylist()
+    return rows
 
 
 def format_of(path: str | os.PathLike[str], input_format: str | None = None) -> str | None:

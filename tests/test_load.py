@@ -835,3 +835,35 @@ def test_a_parquet_row_not_read_is_listed_at_its_file_with_its_row_named_never_a
     assert [n["locations"][0]["physicalLocation"] for n in notifications] == [
         {"artifactLocation": {"uri": "feed.parquet"}}
     ] * 3
+
+
+@pytest.mark.parametrize("typed", ["binary", "string"])
+def test_a_parquet_row_not_valid_utf8_is_listed_and_the_rest_of_the_file_is_read(
+    tmp_path: Path, typed: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def column(values: list[bytes]) -> pa.Array:
+        raw = pa.array(values, type=pa.binary())
+        # A string column holding invalid UTF-8, as some writers leave it: pyarrow writes what it is given.
+        return raw if typed == "binary" else raw.view(pa.string())
+
+    table = pa.table(
+        {
+            "id": column([b"p1", b"p2", b"p\xff3", b"p4"]),
+            "text": column([STORY.encode(), b"Caf\xe9 au lait.", b"Fine text.", "Déjà lu.".encode()]),
+            "title": column([b"Ferries", b"Caf\xc3\xa9", b"T3", b"T\xe2\x80"]),
+        }
+    )
+    pq.write_table(table, tmp_path / "feed.parquet", row_group_size=2)
+    loaded = load_paths([tmp_path / "feed.parquet"])
+    assert [(a.id, a.text, a.title, a.line) for a in loaded.articles] == [("p1", STORY, "Ferries", None)]
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (None, f"row {row}: field '{field}' is not UTF-8 text ({why}); write it as UTF-8")
+        for row, field, why in [
+            (2, "text", "0xe9 at byte offset 3: invalid continuation byte"),
+            (3, "id", "0xff at byte offset 1: invalid start byte"),
+            (4, "title", "0xe2 0x80 at byte offset 1: unexpected end of data"),
+        ]
+    ]

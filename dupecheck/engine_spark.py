@@ -37,11 +37,12 @@ from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.load import (
     MAX_BYTES,
-    MAX_BYTES_LIMIT,
     Fields,
     Loaded,
     article_of_line,
     article_of_row,
+    article_skipped,
+    check_max_bytes,
     iso_date,
     line_too_long,
     require_articles,
@@ -276,18 +277,6 @@ def _check_scan_options(*, same_source: str, window: int | None) -> None:
         raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
     if window is not None and window < 0:
         raise SettingsError(f"window must be 0 days or more, not {window}")
-
-
-def _check_max_bytes(max_bytes: int) -> None:
-    """Raise the :class:`SettingsError` the loader (:class:`~dupecheck.load.ArticleStream`) raises.
-
-    >>> _check_max_bytes(2**40)
-    >>> _check_max_bytes(0)
-    Traceback (most recent call last):
-    dupecheck.errors.SettingsError: max_bytes must be in [1, 2**40] (1 TiB), got 0
-    """
-    if not 1 <= max_bytes <= MAX_BYTES_LIMIT:
-        raise SettingsError(f"max_bytes must be in [1, 2**40] (1 TiB), got {max_bytes}")
 
 
 def _confirmed(
@@ -577,7 +566,7 @@ def read_articles(
     (``*.jsonl`` or ``*.parquet`` files). ``input_format`` (``jsonl`` or ``parquet``) is
     otherwise found from each path's extension.
     """
-    _check_max_bytes(max_bytes)
+    check_max_bytes(max_bytes)
     if input_format is not None and input_format not in _FORMAT_GLOBS:
         raise InputError(f"the Spark reader reads jsonl or parquet, not '{input_format}'")
     from pyspark.sql import functions
@@ -648,7 +637,7 @@ def read_articles(
     )
     # A repeated id is skipped where it is read again, as dupecheck.load does.
     repeats = (
-        ordered.map(lambda item: (item[0][1].id, (item[1], item[0][0], item[0][1].source)))
+        ordered.map(lambda item: (item[0][1].id, (item[1], item[0][0], item[0][1])))
         .groupByKey()
         .mapValues(sorted)
         .filter(lambda item: len(item[1]) > 1)
@@ -657,13 +646,10 @@ def read_articles(
     dropped: set[int] = set()
     for identifier, readings in repeats:
         first, *later = readings
-        for position, key, source in later:
+        for position, key, article in later:
             dropped.add(position)
-            place, _, line = source.rpartition(":")
-            reason = f"duplicate id '{identifier}' (first read from {first[2]}); give each article its own id"
-            skipped.append(
-                (key, Skipped(place, reason, int(line)) if line.isdigit() else Skipped(source, reason))
-            )
+            reason = f"duplicate id '{identifier}' (first read from {first[2].source})"
+            skipped.append((key, article_skipped(article, f"{reason}; give each article its own id")))
     everything.unpersist()
     kept = ordered.filter(lambda item: item[1] not in dropped).map(lambda item: item[0][1])
     numbered = kept.zipWithIndex().map(lambda item: (item[1], item[0]))
@@ -792,7 +778,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         reporter = get_reporter(options.format)
         # Every value is checked before Spark starts: a typo costs no cluster time.
-        _check_max_bytes(options.max_bytes)
+        check_max_bytes(options.max_bytes)
         _check_scan_options(same_source=options.same_source, window=options.window)
         patterns = read_patterns(options.boilerplate) if options.boilerplate else ()
         spark = session(options.master)

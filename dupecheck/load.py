@@ -1003,12 +1003,26 @@ def _read_file(
         yield Skipped(source, str(error))
 
 
-def _article_skipped(article: Article, reason: str) -> Skipped:
+def article_skipped(article: Article, reason: str) -> Skipped:
     """``article`` not passed on for ``reason``: at its file, and a record as :func:`record_skipped` says."""
     if not article.record:
         return Skipped(article.source, reason)
     number = int(article.source.rpartition(":")[2])
     return record_skipped(article.file, reason, number, row=article.line is None)  # a Parquet row: no line
+
+
+def check_max_bytes(max_bytes: int) -> None:
+    """Raise a :class:`SettingsError` unless ``max_bytes`` is 1 to :data:`MAX_BYTES_LIMIT`.
+
+    Beyond the limit the reads ask for more than an index can hold (OverflowError, not a limit).
+
+    >>> check_max_bytes(2**40)
+    >>> check_max_bytes(0)
+    Traceback (most recent call last):
+    dupecheck.errors.SettingsError: max_bytes must be in [1, 2**40] (1 TiB), got 0
+    """
+    if not 1 <= max_bytes <= MAX_BYTES_LIMIT:
+        raise SettingsError(f"max_bytes must be in [1, 2**40] (1 TiB), got {max_bytes}")
 
 
 class ArticleStream:
@@ -1056,9 +1070,7 @@ class ArticleStream:
     ) -> None:
         if input_format is not None and input_format not in FORMATS:
             raise InputError(f"unknown input format '{input_format}'; use one of {', '.join(FORMATS)}")
-        if not 1 <= max_bytes <= MAX_BYTES_LIMIT:
-            # Beyond this the reads ask for more than an index can hold: OverflowError, not a limit.
-            raise SettingsError(f"max_bytes must be in [1, 2**40] (1 TiB), got {max_bytes}")
+        check_max_bytes(max_bytes)
         self.paths = tuple(paths)
         """The paths read, as given."""
         self.count = 0
@@ -1136,7 +1148,7 @@ class ArticleStream:
                 self._skipped.append(item)
             elif item.id in first_seen:
                 reason = f"duplicate id '{item.id}' (first read from {first_seen[item.id]})"
-                self._skipped.append(_article_skipped(item, f"{reason}; give each article its own id"))
+                self._skipped.append(article_skipped(item, f"{reason}; give each article its own id"))
             else:
                 first_seen[item.id] = item.source
                 self.count += 1

@@ -359,6 +359,7 @@ def test_submit_entry_reads_parquet_like_load(spark: Any, tmp_path: Path) -> Non
     from dupecheck.engine_spark import main
 
     records = _records(_corpus()[:50])
+    records.append(records[3])  # a repeated id: skipped at the file, its row named (a Parquet file has no lines)
     path = tmp_path / "articles.parquet"
     pq.write_table(pa.Table.from_pylist(records), path, row_group_size=7)
     out = io.StringIO()
@@ -366,6 +367,7 @@ def test_submit_entry_reads_parquet_like_load(spark: Any, tmp_path: Path) -> Non
     loaded = load_paths([path])
     local = find_duplicates(loaded.articles, skipped=loaded.skipped, files=loaded.files, same_source="ignore")
     assert local.pairs
+    assert [(s.line, s.reason.split(":")[0]) for s in local.skipped] == [(None, "row 51")]
     assert out.getvalue() == _json(local)
 
 

@@ -57,6 +57,8 @@ from dupecheck.settings import Settings
 
 _BATCH = 500
 """Articles read or written per pipeline round trip."""
+ADD_ATTEMPTS = 5
+"""Tries of an add that other writers interrupt (:meth:`RedisIndex.add`) before it gives up."""
 _FIELDS = (b"fields", b"text", b"sha256", b"paragraphs", b"identity", b"signatures")
 
 
@@ -233,25 +235,42 @@ class RedisIndex:
         records = [record_of(article, self.settings) for article in listed]
         with self._redis_errors():
             self._clear()
-            return self._apply(records, {})
+            return self._apply(records)
 
     def add(self, articles: Iterable[Article], *, replace: bool = False) -> AddResult:
         """Add ``articles``; unchanged ones stay, and other text under an archived id only with ``replace``.
 
         Without ``replace``, such a batch is refused whole (:class:`IndexConflictError`),
-        as :meth:`SqliteIndex.add <dupecheck.index_sqlite.SqliteIndex.add>` does.
+        as :meth:`SqliteIndex.add <dupecheck.index_sqlite.SqliteIndex.add>` does. The check and
+        the articles' writes are one transaction (:meth:`_write_unless_changed`): an article
+        another writer stores meanwhile is found as if it had been there first. When other
+        writers change the articles during each of :data:`ADD_ATTEMPTS` tries, nothing is added
+        (:class:`IndexFileError`).
         """
         self._writable()
         listed = unique_articles(articles)
+        ids = [a.id for a in listed]
+        hashes = {a.id: content_hash(a.text) for a in listed}
+        records: dict[str, Record] = {}
         with self._redis_errors():
-            known = self._hashes([a.id for a in listed])
-            clashing = [] if replace else replaced_articles(listed, known)
-            if clashing:
-                rows = self._rows([a.id for a in clashing])
-                sources = {i: source_of(row[b"fields"].decode()) for i, row in rows.items()}
-                raise conflict_error(self.location, [(a, sources.get(a.id, "")) for a in clashing])
-            records = [record_of(a, self.settings) for a in listed if known.get(a.id) != content_hash(a.text)]
-            result = self._apply(records, known)
+            for _ in range(ADD_ATTEMPTS):
+                known = self._hashes(ids)
+                if not replace:
+                    self._refuse_replacing(listed, known)
+                # Signed outside the transaction, which then holds only the writes: slow signing
+                # would give other writers time to interrupt it.
+                changed = [a for a in listed if known.get(a.id) != hashes[a.id]]
+                for article in changed:
+                    if article.id not in records:
+                        records[article.id] = record_of(article, self.settings)
+                result = self._write_unless_changed(ids, known, [records[a.id] for a in changed])
+                if result is not None:
+                    break
+            else:
+                raise IndexFileError(
+                    f"{self.location}: the articles were changed by other writers during each of "
+                    f"{ADD_ATTEMPTS} tries to add them, so nothing was added; try again"
+                )
         unchanged = tuple(a.id for a in listed if a.id not in result.added and a.id not in result.replaced)
         return AddResult(result.added, result.replaced, unchanged)
 
@@ -262,7 +281,10 @@ class RedisIndex:
             if not self._redis.sismember(self._key("ids"), article_id):
                 return False
             delta: Counter[str] = Counter()
-            self._delete([article_id], delta)
+            pipe = self._redis.pipeline(transaction=True)
+            removed = self._queue_removal(pipe, self._rows([article_id]), delta)
+            pipe.execute()
+            redis_remove(self._lsh, removed)
             self._apply_shingles(delta)
         return True
 
@@ -292,41 +314,85 @@ class RedisIndex:
                     found[article_id] = sha.decode()
         return found
 
-    def _apply(self, records: Sequence[Record], known: dict[str, str]) -> AddResult:
+    def _refuse_replacing(self, articles: Sequence[Article], known: dict[str, str]) -> None:
+        """Raise :func:`conflict_error` when any of ``articles`` would replace archived text."""
+        clashing = replaced_articles(articles, known)
+        if clashing:
+            rows = self._rows([a.id for a in clashing])
+            sources = {i: source_of(row[b"fields"].decode()) for i, row in rows.items()}
+            raise conflict_error(self.location, [(a, sources.get(a.id, "")) for a in clashing])
+
+    def _write_unless_changed(
+        self, ids: Sequence[str], known: dict[str, str], records: Sequence[Record]
+    ) -> AddResult | None:
+        """Write ``records`` in one transaction if the articles ``ids`` are still stored as ``known`` says.
+
+        None, and nothing written, when another writer has changed one of them since
+        ``known`` was read, or does before the transaction runs (``WATCH`` on their keys).
+        Their LSH entries and the shingle counts follow the transaction.
+        """
+        if not ids:
+            return AddResult()
+        with self._redis.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(*(self._key("article", article_id) for article_id in ids))
+                if self._hashes(ids) != known:
+                    return None
+                replaced = self._rows([r.id for r in records if r.id in known])
+                pipe.multi()
+                delta: Counter[str] = Counter()
+                removed = self._queue_removal(pipe, replaced, delta)
+                entries = self._queue_records(pipe, records, delta)
+                pipe.execute()
+            except redis.WatchError:
+                return None
+        redis_remove(self._lsh, removed)
+        redis_insert(self._lsh, entries, self.settings)
+        self._apply_shingles(delta)
+        return AddResult(tuple(r.id for r in records if r.id not in known), tuple(replaced))
+
+    def _apply(self, records: Sequence[Record]) -> AddResult:
+        """Write ``records`` of articles the index does not hold."""
         delta: Counter[str] = Counter()
-        replaced = [r.id for r in records if r.id in known]
-        self._delete(replaced, delta)
         entries: list[tuple[bytes, np.ndarray]] = []
         for chunk in _chunks(list(records)):
             pipe = self._redis.pipeline(transaction=True)
-            for record in chunk:
-                pipe.hset(
-                    self._key("article", record.id),
-                    mapping={
-                        "fields": record.fields,
-                        "text": record.text,
-                        "sha256": record.sha256,
-                        "paragraphs": record.paragraphs,
-                        "identity": record.identity,
-                        "signatures": record.signatures,
-                    },
-                )
-                pipe.sadd(self._key("ids"), record.id)
-                if record.identity:
-                    pipe.sadd(self._key("identity", record.identity), record.id)
-                values = stored_values(record.signatures, self.settings)
-                entries.extend((_lsh_key(record.id, n), row) for n, row in enumerate(values))
-                delta.update(record.content_shingles)
+            entries += self._queue_records(pipe, chunk, delta)
             pipe.execute()
         redis_insert(self._lsh, entries, self.settings)
         self._apply_shingles(delta)
-        added = tuple(r.id for r in records if r.id not in known)
-        return AddResult(added, tuple(replaced))
+        return AddResult(tuple(r.id for r in records))
 
-    def _delete(self, ids: Sequence[str], delta: Counter[str]) -> None:
-        rows = self._rows(ids)
+    def _queue_records(
+        self, pipe: Any, records: Sequence[Record], delta: Counter[str]
+    ) -> list[tuple[bytes, np.ndarray]]:
+        """Queue the writes of ``records`` on ``pipe``; their LSH entries, to insert once it has run."""
+        entries: list[tuple[bytes, np.ndarray]] = []
+        for record in records:
+            pipe.hset(
+                self._key("article", record.id),
+                mapping={
+                    "fields": record.fields,
+                    "text": record.text,
+                    "sha256": record.sha256,
+                    "paragraphs": record.paragraphs,
+                    "identity": record.identity,
+                    "signatures": record.signatures,
+                },
+            )
+            pipe.sadd(self._key("ids"), record.id)
+            if record.identity:
+                pipe.sadd(self._key("identity", record.identity), record.id)
+            values = stored_values(record.signatures, self.settings)
+            entries.extend((_lsh_key(record.id, n), row) for n, row in enumerate(values))
+            delta.update(record.content_shingles)
+        return entries
+
+    def _queue_removal(
+        self, pipe: Any, rows: dict[str, dict[bytes, bytes]], delta: Counter[str]
+    ) -> list[bytes]:
+        """Queue the removal of the stored articles ``rows``; their LSH keys, to remove after ``pipe`` ran."""
         keys: list[bytes] = []
-        pipe = self._redis.pipeline(transaction=True)
         for article_id, row in rows.items():
             count = len(row[b"signatures"]) // (SIGNATURE_DTYPE.itemsize * self.settings.num_perm)
             keys.extend(_lsh_key(article_id, n) for n in range(count))
@@ -336,8 +402,7 @@ class RedisIndex:
                 pipe.srem(self._key("identity", identity), article_id)
             pipe.delete(self._key("article", article_id))
             pipe.srem(self._key("ids"), article_id)
-        redis_remove(self._lsh, keys)
-        pipe.execute()
+        return keys
 
     def _apply_shingles(self, delta: Counter[str]) -> None:
         # A sorted set: a query reads only the shingles above the vocabulary limit (ZRANGEBYSCORE).

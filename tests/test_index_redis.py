@@ -15,10 +15,11 @@ import typer
 from paths import SAMPLES
 from typer.testing import CliRunner
 
+from dupecheck import index_redis
 from dupecheck.cli import app as main_app
 from dupecheck.cli_index import index_app, query
 from dupecheck.errors import DupecheckError
-from dupecheck.index import IndexSettingsError, open_index
+from dupecheck.index import IndexConflictError, IndexFileError, IndexSettingsError, open_index
 from dupecheck.index_redis import free_port, local_server
 from dupecheck.model import Article
 from dupecheck.settings import Settings
@@ -255,3 +256,91 @@ def test_a_server_that_does_not_start_is_an_error(tmp_path: Path) -> None:
     assert false is not None
     with pytest.raises(DupecheckError, match="did not start"), local_server(str(tmp_path), server=false):
         pass
+
+
+_OURS = Article(
+    "story.txt", "The library reopened on Monday after a year of repairs to its roof.", "day2/story.txt"
+)
+_THEIRS = Article(
+    "story.txt", "The ferry strike ended on Monday morning after talks through the night.", "day1/story.txt"
+)
+
+
+def test_an_article_another_writer_stores_meanwhile_is_not_replaced(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signed = index_redis.record_of
+
+    def signed_while_another_writer_adds(article: Article, settings: Settings) -> object:
+        monkeypatch.setattr(index_redis, "record_of", signed)
+        with open_index(location) as other:  # between our read of the ids and our write
+            other.add([_THEIRS])
+        return signed(article, settings)
+
+    with open_index(location, create=True) as index:
+        index.build([Article("other.txt", WIRE.read_text())])
+    monkeypatch.setattr(index_redis, "record_of", signed_while_another_writer_adds)
+    with open_index(location) as index:
+        with pytest.raises(IndexConflictError, match=r"archived from day1/story\.txt"):
+            index.add([_OURS])
+        assert index.add([_THEIRS]).unchanged == (_THEIRS.id,)
+        assert index.verify() == []
+
+
+def _stored_text(location: str, article_id: str) -> str:
+    with open_index(location, readonly=True) as index:
+        assert isinstance(index, index_redis.RedisIndex)
+        return index._rows([article_id])[article_id][b"text"].decode()
+
+
+def _another_writer_after_reads(
+    location: str, index: object, monkeypatch: pytest.MonkeyPatch, *, on: set[int]
+) -> None:
+    """After the ``on``-th reads of the stored hashes (counted from 1), another client stores a new text."""
+    assert isinstance(index, index_redis.RedisIndex)
+    read = index._hashes
+    calls = 0
+
+    def read_then_another_writer_writes(ids: list[str]) -> dict[str, str]:
+        nonlocal calls
+        calls += 1
+        found: dict[str, str] = read(ids)
+        if calls in on:
+            with open_index(location) as other:
+                other.add(
+                    [Article(_THEIRS.id, f"{_THEIRS.text} Edition {calls}.", _THEIRS.source)], replace=True
+                )
+        return found
+
+    monkeypatch.setattr(index, "_hashes", read_then_another_writer_writes)
+
+
+def test_an_article_another_writer_stores_while_watched_is_not_replaced(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(location, create=True) as index:
+        index.build([Article("other.txt", WIRE.read_text())])
+    with open_index(location) as index:
+        # After the check (the first read), when the transaction reads again under WATCH: EXEC fails.
+        _another_writer_after_reads(location, index, monkeypatch, on={2})
+        with pytest.raises(IndexConflictError, match=r"archived from day1/story\.txt"):
+            index.add([_OURS])
+    assert _stored_text(location, "story.txt") == f"{_THEIRS.text} Edition 2."
+    with open_index(location) as index:
+        assert index.ids() == ["other.txt", "story.txt"]
+        assert index.verify() == []
+
+
+def test_an_add_that_other_writers_keep_interrupting_gives_up(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(location, create=True) as index:
+        index.build([_THEIRS])
+    with open_index(location) as index:
+        _another_writer_after_reads(location, index, monkeypatch, on=set(range(1, 100)))
+        with pytest.raises(IndexFileError, match=r"changed by other writers .* nothing was added; try again"):
+            index.add([_OURS], replace=True)
+    assert _stored_text(location, "story.txt").startswith(f"{_THEIRS.text} Edition ")
+    with open_index(location) as index:
+        assert index.ids() == ["story.txt"]
+        assert index.verify() == []

@@ -21,11 +21,12 @@ same as ``scan`` reports for the pair.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +35,14 @@ import numpy as np
 
 from dupecheck.align import compare_documents, match_view
 from dupecheck.bands import band_keys, band_layout
-from dupecheck.document import build_document, document_from, paragraphs_json
+from dupecheck.document import (
+    build_document,
+    check_rows,
+    document_from,
+    document_of_rows,
+    paragraphs_json,
+    stored_rows,
+)
 from dupecheck.errors import InputError, SettingsError
 from dupecheck.group import groups_of
 from dupecheck.model import Article, Document, PairResult, ScanReport
@@ -273,6 +281,41 @@ def article_from(article_id: str, text: str, fields: str) -> Article:
     known = {f.name for f in dataclasses.fields(Article)}
     values = {k: v for k, v in json.loads(fields).items() if k in known and k not in ("id", "text")}
     return Article(id=article_id, text=text, **values)
+
+
+def stored_document(article_id: str, text: str, fields: str, paragraphs: str, min_terms: int) -> Document:
+    """The Document an index stores for an article, once its paragraphs pass the cache's checks.
+
+    Stored paragraphs are trusted only when :func:`~dupecheck.document.check_rows` finds
+    they can be segmenting's paragraphs of the stored text under ``min_terms``, as a
+    cache's are. Otherwise, or when they do not decode, it raises one of the errors that
+    :func:`damaged_article` turns into an :class:`IndexFileError` naming the article.
+
+    >>> stored_document("a", "Two words.", "{}", '[[0, 10, "short", "fewer than 4 content words", []]]', 4).id
+    'a'
+    >>> stored_document("a", "Two words.", "{}", '[[1, 10, "short", "fewer than 4 content words", []]]', 4)
+    Traceback (most recent call last):
+    ValueError: characters 0 to 1 hold words but are in no paragraph
+    """
+    rows = stored_rows(paragraphs)
+    check_rows(text, rows, min_terms)
+    return document_of_rows(article_from(article_id, text, fields), rows)
+
+
+@contextlib.contextmanager
+def damaged_article(where: str, article_id: str) -> Iterator[None]:
+    """Stored data of ``article_id`` that cannot be read or fails its checks: an :class:`IndexFileError`.
+
+    It names the index (``where``, a Redis location already :func:`redacted`) and the
+    article, on one line, so a damaged index is never a wrong report or a traceback.
+    """
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        raise IndexFileError(
+            f"{where}: the stored article '{article_id}' is damaged ({type(error).__name__}: {error}); "
+            f"build a new index with `dupecheck index build PATH... --index {where}`"
+        ) from None
 
 
 def shingles_of_stored(paragraphs: str) -> frozenset[str]:

@@ -25,7 +25,7 @@ import numpy as np
 import redis
 
 from dupecheck.candidates import redis_has, redis_insert, redis_lsh, redis_query, redis_remove
-from dupecheck.document import build_document, document_from
+from dupecheck.document import build_document, check_rows, document_of_rows, stored_rows
 from dupecheck.errors import DupecheckError, SettingsError
 from dupecheck.index import (
     SIGNATURE_DTYPE,
@@ -37,6 +37,8 @@ from dupecheck.index import (
     check_metadata,
     conflict_error,
     content_hash,
+    content_shingles,
+    damaged_article,
     identity_of,
     metadata,
     own_settings,
@@ -48,6 +50,7 @@ from dupecheck.index import (
     signature_sets,
     signature_values,
     source_of,
+    stored_document,
     stored_values,
     unique_articles,
     verify_query,
@@ -396,7 +399,8 @@ class RedisIndex:
         for article_id, row in rows.items():
             count = len(row[b"signatures"]) // (SIGNATURE_DTYPE.itemsize * self.settings.num_perm)
             keys.extend(_lsh_key(article_id, n) for n in range(count))
-            delta.subtract(shingles_of_stored(row[b"paragraphs"].decode()))
+            # The counts it takes part in are those of its paragraphs: they must be sound to be taken back.
+            delta.subtract(content_shingles(self._document(article_id, row)))
             identity = row[b"identity"].decode()
             if identity:
                 pipe.srem(self._key("identity", identity), article_id)
@@ -444,13 +448,7 @@ class RedisIndex:
             ids = sorted(set().union(*candidate_ids))
             numbers = {article_id: n for n, article_id in enumerate(ids)}
             rows = self._rows(ids)
-            archive = {
-                numbers[i]: document_from(
-                    article_from(i, row[b"text"].decode(), row[b"fields"].decode()),
-                    row[b"paragraphs"].decode(),
-                )
-                for i, row in rows.items()
-            }
+            archive = {numbers[i]: self._document(i, row) for i, row in rows.items()}
             candidates = [{numbers[i] for i in found if numbers[i] in archive} for found in candidate_ids]
             size = int(self._redis.scard(self._key("ids")))
             limit = max(self.settings.common_share * (size + len(documents)), self.settings.common_min_docs)
@@ -461,6 +459,12 @@ class RedisIndex:
                 )
                 frequent = {shingle.decode(): int(count) for shingle, count in above}
         return verify_query(documents, archive, candidates, frequent, size, self.settings)
+
+    def _document(self, article_id: str, row: dict[bytes, bytes]) -> Document:
+        """The Document stored as ``row``; damage is an :class:`IndexFileError` naming the article."""
+        with damaged_article(self.location, article_id):
+            text, fields, paragraphs = (row[name].decode() for name in (b"text", b"fields", b"paragraphs"))
+            return stored_document(article_id, text, fields, paragraphs, self.settings.min_terms)
 
     def _candidates(self, documents: Sequence[Document]) -> list[set[str]]:
         rows: list[np.ndarray] = []
@@ -533,16 +537,19 @@ class RedisIndex:
                 try:
                     text = row[b"text"].decode()
                     paragraphs = row[b"paragraphs"].decode()
-                    document = document_from(
-                        article_from(article_id, text, row[b"fields"].decode()), paragraphs
-                    )
-                except (ValueError, TypeError, AttributeError) as error:
+                    article = article_from(article_id, text, row[b"fields"].decode())
+                    paragraph_rows = stored_rows(paragraphs)
+                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
                     problems.append(f"{article_id}: fields or paragraphs do not decode ({error})")
                     continue
                 if content_hash(text) != row[b"sha256"].decode():
                     problems.append(f"{article_id}: text does not match its SHA-256")
-                if any(not 0 <= p.start <= p.end <= len(text) for p in document.paragraphs):
-                    problems.append(f"{article_id}: a paragraph span lies outside the text")
+                try:
+                    check_rows(text, paragraph_rows, self.settings.min_terms)
+                    document = document_of_rows(article, paragraph_rows)
+                except (ValueError, TypeError) as error:
+                    problems.append(f"{article_id}: its paragraphs do not fit its text ({error})")
+                    continue
                 if row[b"identity"].decode() != identity_of(document):
                     problems.append(f"{article_id}: identity hash does not match its paragraphs")
                 size = len(signature_sets(document, self.settings.min_terms))

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from dupecheck.bands import band_layout
-from dupecheck.document import build_document, document_from
+from dupecheck.document import build_document, check_rows, document_of_rows, stored_rows
 from dupecheck.index import (
     SIGNATURE_DTYPE,
     AddResult,
@@ -27,6 +27,8 @@ from dupecheck.index import (
     check_metadata,
     conflict_error,
     content_hash,
+    content_shingles,
+    damaged_article,
     identity_of,
     keys_of,
     metadata,
@@ -38,6 +40,7 @@ from dupecheck.index import (
     signature_sets,
     signature_values,
     source_of,
+    stored_document,
     stored_values,
     unique_articles,
     verify_query,
@@ -279,12 +282,15 @@ class SqliteIndex(SqliteFile):
         return AddResult(tuple(added), tuple(replaced))
 
     def _delete(self, number: int, shingle_delta: Counter[str]) -> None:
-        paragraphs, blob = self._db.execute(
-            "SELECT paragraphs, signatures FROM articles WHERE number = ?", (number,)
+        article_id, fields, text, paragraphs, blob = self._db.execute(
+            "SELECT id, fields, text, paragraphs, signatures FROM articles WHERE number = ?", (number,)
         ).fetchone()
+        # The counts it takes part in are those of its paragraphs: they must be sound to be taken back.
+        with damaged_article(str(self.path), article_id):
+            document = stored_document(article_id, text, fields, paragraphs, self.settings.min_terms)
         keys = keys_of(stored_values(blob, self.settings), self.settings)
         self._db.executemany("DELETE FROM bands WHERE key = ? AND article = ?", [(k, number) for k in keys])
-        shingle_delta.subtract(shingles_of_stored(paragraphs))
+        shingle_delta.subtract(content_shingles(document))
         self._db.execute("DELETE FROM articles WHERE number = ?", (number,))
 
     def _apply_shingles(self, delta: Counter[str]) -> None:
@@ -349,7 +355,10 @@ class SqliteIndex(SqliteFile):
             for number, article_id, fields, text, paragraphs in self._db.execute(
                 f"SELECT number, id, fields, text, paragraphs FROM articles WHERE number IN ({marks})", chunk
             ):
-                found[number] = document_from(article_from(article_id, text, fields), paragraphs)
+                with damaged_article(str(self.path), article_id):
+                    found[number] = stored_document(
+                        article_id, text, fields, paragraphs, self.settings.min_terms
+                    )
         return found
 
     def ids(self) -> list[str]:
@@ -404,12 +413,16 @@ class SqliteIndex(SqliteFile):
                 if content_hash(text) != sha256:
                     problems.append(f"{article_id}: text does not match its SHA-256")
                 try:
-                    document = document_from(article_from(article_id, text, fields), paragraphs)
-                except (ValueError, TypeError, AttributeError) as error:
+                    article, paragraph_rows = article_from(article_id, text, fields), stored_rows(paragraphs)
+                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
                     problems.append(f"{article_id}: fields or paragraphs do not decode ({error})")
                     continue
-                if any(not 0 <= p.start <= p.end <= len(text) for p in document.paragraphs):
-                    problems.append(f"{article_id}: a paragraph span lies outside the text")
+                try:
+                    check_rows(text, paragraph_rows, self.settings.min_terms)
+                    document = document_of_rows(article, paragraph_rows)
+                except (ValueError, TypeError) as error:
+                    problems.append(f"{article_id}: its paragraphs do not fit its text ({error})")
+                    continue
                 if identity != identity_of(document):
                     problems.append(f"{article_id}: identity hash does not match its paragraphs")
                 size = len(signature_sets(document, self.settings.min_terms))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -277,6 +278,48 @@ def test_tampered_rows_are_reported_by_verify(index_path: Path) -> None:
     assert any(p.startswith("ferry-strike.txt: signatures") for p in problems)
     assert any(p.startswith("library-reopens.txt: fields or paragraphs do not decode") for p in problems)
     assert any(p.startswith("shingles:") for p in problems)
+
+
+def _shifted(paragraphs: str) -> str:
+    """Stored paragraphs each pointing one character further into the text."""
+    return json.dumps([[start + 1, end + 1, *rest] for start, end, *rest in json.loads(paragraphs)])
+
+
+def _without_terms(paragraphs: str) -> str:
+    """Stored paragraphs that keep their spans and kinds but lost their terms."""
+    return json.dumps([[*row[:4], []] for row in json.loads(paragraphs)])
+
+
+TAMPERED = {
+    "shifted spans": _shifted,
+    "terms lost": _without_terms,
+    "unknown kind": lambda paragraphs: paragraphs.replace('"content"', '"contents"'),
+    "not json": lambda paragraphs: paragraphs[: len(paragraphs) // 2],
+}
+"""Ways to damage an article's stored paragraphs, each of which check_rows catches."""
+
+
+@pytest.mark.parametrize("tamper", TAMPERED.values(), ids=TAMPERED.keys())
+def test_a_query_refuses_stored_paragraphs_that_do_not_fit_their_text(index_path: Path, tamper: Any) -> None:
+    with sqlite3.connect(index_path) as db:
+        (paragraphs,) = db.execute(
+            "SELECT paragraphs FROM articles WHERE id = 'flood-barrier-rewrite.txt'"
+        ).fetchone()
+        db.execute(
+            "UPDATE articles SET paragraphs = ? WHERE id = 'flood-barrier-rewrite.txt'", (tamper(paragraphs),)
+        )
+    with open_index(index_path, readonly=True) as index:
+        with pytest.raises(IndexFileError) as caught:
+            index.query(WIRES)
+        problems = index.verify()
+    message = str(caught.value)
+    assert message.startswith(f"{index_path}: the stored article 'flood-barrier-rewrite.txt' is damaged (")
+    assert "build a new index" in message and "\n" not in message
+    assert any(p.startswith("flood-barrier-rewrite.txt: ") for p in problems), problems
+    with open_index(index_path) as index:  # the counts it takes part in cannot be taken back
+        with pytest.raises(IndexFileError, match=r"article 'flood-barrier-rewrite\.txt' is damaged"):
+            index.remove("flood-barrier-rewrite.txt")
+        assert "flood-barrier-rewrite.txt" in index.ids()
 
 
 _CHILD = """

@@ -302,3 +302,14 @@ def test_index_commands_read_settings_and_fields_from_the_configuration(
     assert result.exit_code == EXIT_OK, result.output
     assert "num-perm 64" in result.output and "seed 7" in result.output
     assert runner.invoke(app, ["index", "add", str(archive), "--index", "a.db"]).exit_code == EXIT_OK
+
+
+def test_a_query_over_a_damaged_stored_article_exits_2_naming_it(index_file: Path) -> None:
+    with sqlite3.connect(index_file) as db:
+        db.execute("UPDATE articles SET paragraphs = '[]' WHERE id = 'web-copy-flood-barrier.txt'")
+    result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file)])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert result.output.startswith(
+        f"error: {index_file}: the stored article 'web-copy-flood-barrier.txt' is "
+    )
+    assert len(result.output.strip().splitlines()) == 1

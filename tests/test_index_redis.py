@@ -8,6 +8,7 @@ import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -344,3 +345,34 @@ def test_an_add_that_other_writers_keep_interrupting_gives_up(
     with open_index(location) as index:
         assert index.ids() == ["story.txt"]
         assert index.verify() == []
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [lambda paragraphs: paragraphs.replace(b'"content"', b'"boilerplate"'), lambda paragraphs: b"\xff["],
+    ids=["kinds without reasons", "not text"],
+)
+def test_a_query_over_a_damaged_stored_article_exits_2_naming_it(
+    location: str, archive: Path, redis_port: int, tamper: Any
+) -> None:
+    assert runner.invoke(app, ["index", "build", str(archive), "--index", location]).exit_code == EXIT_OK
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    client.acl_setuser("ci", enabled=True, passwords=["+s3cr3t"], keys=["*"], commands=["+@all"])
+    prefix = location.rsplit("prefix=", 1)[1]
+    key = f"{prefix}:article:flood-barrier-rewrite.txt"
+    client.hset(key, "paragraphs", tamper(client.hget(key, "paragraphs")))
+    secret = location.replace("redis://", "redis://ci:s3cr3t@", 1)
+    shown = location.replace("redis://", "redis://ci:***@", 1)
+    try:
+        result = runner.invoke(app, ["query", str(WIRE), "--index", secret])
+        assert result.exit_code == EXIT_ERROR, result.output
+        assert result.output.startswith(f"error: {shown}: the stored article 'flood-barrier-rewrite.txt' is ")
+        assert len(result.output.strip().splitlines()) == 1 and "s3cr3t" not in result.output
+        result = runner.invoke(main_app, ["check", str(WIRE), "--index", secret])
+        assert result.exit_code == EXIT_ERROR, result.output
+        assert "the stored article 'flood-barrier-rewrite.txt' is damaged" in result.output
+        result = runner.invoke(app, ["index", "verify", "--index", secret])
+        assert result.exit_code == EXIT_ERROR and "flood-barrier-rewrite.txt: " in result.output
+    finally:
+        client.acl_deluser("ci")
+        client.close()

@@ -33,19 +33,22 @@ from dupecheck.changes import changed_files
 from dupecheck.check import CheckResult, FailOn, baseline_of, check_paths
 from dupecheck.check_output import AUTO, plan_outputs, render_check
 from dupecheck.cli_index import index_app, query
-from dupecheck.cli_options import INPUT_PANEL as _INPUT_PANEL
 from dupecheck.cli_options import OUTPUT_PANEL as _OUTPUT_PANEL
 from dupecheck.cli_options import SETTINGS_PANEL as _SETTINGS_PANEL
 from dupecheck.cli_options import (
     CandidateThreshold,
     DateField,
+    Gitignore,
     IdField,
+    InputFormat,
+    MaxBytes,
     MinTerms,
     NumPerm,
     Output,
     OutputFormat,
     Seed,
     SourceField,
+    Strict,
     TextField,
     TitleField,
     configured,
@@ -56,7 +59,7 @@ from dupecheck.core import SameSource, find_duplicates
 from dupecheck.core import compare as compare_articles
 from dupecheck.errors import DupecheckError, InputError, SettingsError
 from dupecheck.ignore import Ignore
-from dupecheck.load import FORMATS, MAX_BYTES, MAX_BYTES_LIMIT, STDIN, ArticleStream, load_paths
+from dupecheck.load import MAX_BYTES, STDIN, ArticleStream, load_paths
 from dupecheck.model import Article, CompareReport, ScanReport
 from dupecheck.reporters import REPORTERS, Reporter, get_reporter
 from dupecheck.reporters._printable import printable
@@ -91,24 +94,6 @@ CHECK_EXIT_CODES_HELP = (
 )
 
 _DEFAULTS = Settings()
-MaxBytes = Annotated[
-    int,
-    typer.Option(
-        min=1,
-        max=MAX_BYTES_LIMIT,
-        help="Largest article read, in bytes (a text file, a web page or one JSON line; at most "
-        "2**40, 1 TiB); larger ones are listed as skipped, so one huge file cannot exhaust memory.",
-        rich_help_panel="Input",
-    ),
-]
-Strict = Annotated[
-    bool,
-    typer.Option(
-        "--strict",
-        help="Treat any input that cannot be read as an error (exit 2) instead of listing it and going on.",
-        rich_help_panel="Input",
-    ),
-]
 _GATE_PANEL = "What fails"
 _PERFORMANCE_PANEL = "Performance"
 _STAGES = {
@@ -291,25 +276,6 @@ Paths = Annotated[
         help=_PATHS_HELP,
         metavar="PATH",
         show_default=False,
-    ),
-]
-InputFormat = Annotated[
-    str | None,
-    typer.Option(
-        metavar="FORMAT",
-        help=f"Read every file as {', '.join(FORMATS)}, whatever its extension (by default the "
-        "extension decides; '-' as a PATH reads JSON Lines from standard input).",
-        show_default=False,
-        rich_help_panel=_INPUT_PANEL,
-    ),
-]
-Gitignore = Annotated[
-    bool,
-    typer.Option(
-        "--gitignore/--no-gitignore",
-        help="Skip the files that .gitignore files ignore (.dupecheckignore, in the current folder and "
-        "each folder read, always applies).",
-        rich_help_panel=_INPUT_PANEL,
     ),
 ]
 BaselineFile = Annotated[

@@ -18,19 +18,24 @@ from rich.console import Console
 from dupecheck.cli_options import (
     CandidateThreshold,
     DateField,
+    Gitignore,
     IdField,
+    InputFormat,
+    MaxBytes,
     MinTerms,
     NumPerm,
     Output,
     OutputFormat,
     Seed,
     SourceField,
+    Strict,
     TextField,
     TitleField,
     configured,
 )
 from dupecheck.config import find_config
 from dupecheck.errors import InputError
+from dupecheck.ignore import Ignore
 from dupecheck.index import SIGNING_SETTINGS, open_index, redacted
 from dupecheck.load import MAX_BYTES, Fields, Loaded, load_paths, require_articles
 from dupecheck.reporters import get_reporter
@@ -56,9 +61,6 @@ Paths = Annotated[
         metavar="PATH",
         show_default=False,
     ),
-]
-Strict = Annotated[
-    bool, typer.Option("--strict", help="Treat any input that cannot be read as an error (exit 2).")
 ]
 
 _DEFAULTS = Settings()
@@ -90,17 +92,14 @@ def _say(message: str) -> None:
     Console(stderr=True, highlight=False, markup=False).print(printable(message), soft_wrap=True)
 
 
-def _read(
-    paths: list[Path],
-    strict: bool,
-    fields: Fields,
-    *,
-    announce: bool = True,
-) -> Loaded:
-    """The articles under ``paths``; with ``announce``, unreadable inputs are listed on stderr.
+def _read(paths: list[Path], options: dict[str, Any], *, announce: bool = True) -> Loaded:
+    """The articles under ``paths``, read as the input ``options`` say, as check reads them.
 
-    Records (JSON Lines, JSON, CSV, Parquet) hold each part of an article in the field named.
+    Records (JSON Lines, JSON, CSV, Parquet) hold each part of an article in the field
+    named, and ignore files apply as for check. With ``announce``, unreadable inputs are
+    listed on stderr.
     """
+    fields = Fields(*(options[name] for name in _FIELD_OPTIONS))
     loaded = load_paths(
         paths,
         id_field=fields.id,
@@ -108,9 +107,11 @@ def _read(
         title_field=fields.title,
         date_field=fields.date,
         source_field=fields.source,
-        max_bytes=MAX_BYTES,
+        input_format=options["input_format"],
+        exclude=Ignore(paths, gitignore=options["gitignore"]),
+        max_bytes=options["max_bytes"],
     )
-    require_articles(loaded, paths, strict=strict)
+    require_articles(loaded, paths, strict=options["strict"])
     for skipped in loaded.skipped if announce else ():
         place = f"{skipped.source}:{skipped.line}" if skipped.line is not None else skipped.source
         _say(f"skipped {place}: {skipped.reason}")
@@ -118,7 +119,9 @@ def _read(
 
 
 _FIELD_OPTIONS = ("id_field", "text_field", "title_field", "date_field", "source_field")
-_CONFIGURED = frozenset({*SIGNING_SETTINGS, *_FIELD_OPTIONS})
+_INPUT_OPTIONS = (*_FIELD_OPTIONS, "input_format", "max_bytes", "gitignore", "strict")
+"""The options that say how articles are read, as check takes them."""
+_CONFIGURED = frozenset({*SIGNING_SETTINGS, *_INPUT_OPTIONS})
 """The configuration keys the index commands read: how articles are read and signed (the rest,
 such as ``format`` or ``output``, is the check's)."""
 
@@ -126,11 +129,6 @@ such as ``format`` or ``output``, is the check's)."""
 def _configured(ctx: typer.Context) -> dict[str, Any]:
     """The command's options, those left off the command line read from the configuration file."""
     return configured(ctx, find_config(), only=_CONFIGURED)
-
-
-def _fields(options: dict[str, Any]) -> Fields:
-    """The record fields named by the ``*_field`` options."""
-    return Fields(*(options[name] for name in _FIELD_OPTIONS))
 
 
 def _signing_settings(options: dict[str, Any]) -> Settings:
@@ -154,6 +152,9 @@ def build(
     title_field: TitleField = "title",
     date_field: DateField = "date",
     source_field: SourceField = "source",
+    input_format: InputFormat = None,
+    max_bytes: MaxBytes = MAX_BYTES,
+    gitignore: Gitignore = True,
     candidate_threshold: CandidateThreshold = _DEFAULTS.candidate_threshold,
     min_terms: MinTerms = _DEFAULTS.min_terms,
     num_perm: NumPerm = _DEFAULTS.num_perm,
@@ -162,13 +163,13 @@ def build(
     """Create the index from the articles under each PATH (an existing index is replaced).
 
     The matching settings are those its signatures are made with: queries and `check --index`
-    must use the same (the other commands use the index's own). Settings and field names left
-    off the command line are read from the configuration file, as check reads them.
+    must use the same (the other commands use the index's own). Settings and input options
+    left off the command line are read from the configuration file, as check reads them.
     """
     with _errors():
         options = _configured(ctx)
         settings = _signing_settings(options)
-        loaded = _read(paths, strict, _fields(options))
+        loaded = _read(paths, options)
         with open_index(index, settings, create=True, check_settings=False) as opened:
             result = opened.build(loaded.articles)
         _say(f"indexed {len(result.added)} articles in {redacted(index)} ({_signing(settings)})")
@@ -194,10 +195,16 @@ def add(
     title_field: TitleField = "title",
     date_field: DateField = "date",
     source_field: SourceField = "source",
+    input_format: InputFormat = None,
+    max_bytes: MaxBytes = MAX_BYTES,
+    gitignore: Gitignore = True,
 ) -> None:
-    """Add the articles under each PATH (unchanged ones are skipped; replacing archived text: --replace)."""
+    """Add the articles under each PATH (unchanged ones are skipped; replacing archived text: --replace).
+
+    Input options left off the command line are read from the configuration file, as check reads them.
+    """
     with _errors():
-        loaded = _read(paths, strict, _fields(_configured(ctx)))
+        loaded = _read(paths, _configured(ctx))
         with open_index(index) as opened:
             result = opened.add(loaded.articles, replace=replace)
         _say(
@@ -278,6 +285,9 @@ def query(
     title_field: TitleField = "title",
     date_field: DateField = "date",
     source_field: SourceField = "source",
+    input_format: InputFormat = None,
+    max_bytes: MaxBytes = MAX_BYTES,
+    gitignore: Gitignore = True,
 ) -> None:
     """Check each ARTICLE against the archive in the index: the archive articles it copies or rewrites."""
     from dupecheck.cli import _input_files, _refuse_overwriting, _write  # cli imports this module
@@ -286,7 +296,7 @@ def query(
         reporter = get_reporter(output_format)
         local = None if "://" in index else Path(index)
         _refuse_overwriting([("--output", output)], [("--index", local), *_input_files(paths)])
-        loaded = _read(paths, strict, _fields(_configured(ctx)), announce=False)  # the report lists them
+        loaded = _read(paths, _configured(ctx), announce=False)  # the report lists them
         with open_index(index, readonly=True) as opened:
             report = opened.query_report(loaded.articles)
         report = dataclasses.replace(report, skipped=loaded.skipped, files=loaded.files)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from dupecheck.config import Config, apply_config
+from dupecheck.load import FORMATS, MAX_BYTES_LIMIT
 from dupecheck.reporters import REPORTERS
 
 SETTINGS_PANEL = "Matching settings"
@@ -107,6 +108,43 @@ SourceField = Annotated[
     typer.Option(
         help="Field of each record (or Markdown front matter key) that holds the outlet: the site or "
         "publication the article appeared in.",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+MaxBytes = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=MAX_BYTES_LIMIT,
+        help="Largest article read, in bytes (a text file, a web page or one JSON line; at most "
+        "2**40, 1 TiB); larger ones are listed as skipped, so one huge file cannot exhaust memory.",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Treat any input that cannot be read as an error (exit 2) instead of listing it and going on.",
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+InputFormat = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FORMAT",
+        help=f"Read every file as {', '.join(FORMATS)}, whatever its extension (by default the "
+        "extension decides; '-' as a PATH reads JSON Lines from standard input).",
+        show_default=False,
+        rich_help_panel=INPUT_PANEL,
+    ),
+]
+Gitignore = Annotated[
+    bool,
+    typer.Option(
+        "--gitignore/--no-gitignore",
+        help="Skip the files that .gitignore files ignore (.dupecheckignore, in the current folder and "
+        "each folder read, always applies).",
         rich_help_panel=INPUT_PANEL,
     ),
 ]

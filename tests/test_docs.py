@@ -50,5 +50,5 @@ def test_readme_names_the_commands_ignore_files_apply_to() -> None:
     bullet = " ".join(found[1].split())
     # The commands with --gitignore are the ones that read ignore files.
     applying = [" ".join(p) for p, command in COMMANDS if any(o.name == "gitignore" for o in command.params)]
-    assert applying == ["baseline update", "check"]
-    assert "apply to `check` and `baseline update` only" in bullet
+    assert applying == ["baseline update", "check", "index add", "index build", "query"]
+    assert "apply to `check`, `baseline update`, `index build`, `index add` and `query` only" in bullet

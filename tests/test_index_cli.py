@@ -256,13 +256,16 @@ def test_every_command_has_help() -> None:
     assert runner.invoke(app, ["query", "--help"]).exit_code == EXIT_OK
 
 
+INPUT = ["--input-format", "--max-bytes", "--gitignore", "--no-gitignore", "--strict"]
+
+
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        (["index", "build"], ["--id-field", "--source-field", "--num-perm", "--candidate-threshold"]),
-        (["index", "add"], ["--id-field", "--text-field", "--replace"]),
+        (["index", "build"], ["--id-field", "--source-field", "--num-perm", "--candidate-threshold", *INPUT]),
+        (["index", "add"], ["--id-field", "--text-field", "--replace", *INPUT]),
         (["index", "rebuild"], ["--num-perm", "--seed", "--min-terms"]),
-        (["query"], ["--output", "--format", "--title-field", "--date-field"]),
+        (["query"], ["--output", "--format", "--title-field", "--date-field", *INPUT]),
     ],
 )
 def test_commands_offer_scan_s_options(command: list[str], options: list[str]) -> None:
@@ -313,3 +316,80 @@ def test_a_query_over_a_damaged_stored_article_exits_2_naming_it(index_file: Pat
         f"error: {index_file}: the stored article 'web-copy-flood-barrier.txt' is "
     )
     assert len(result.output.strip().splitlines()) == 1
+
+
+def _indexed_ids(index: str) -> list[str]:
+    with open_index(index, readonly=True) as opened:
+        return opened.ids()
+
+
+def test_index_commands_read_files_as_check_reads_them(tmp_path: Path) -> None:
+    """--input-format, --max-bytes, .dupecheckignore, and .gitignore files unless --no-gitignore."""
+    archive = tmp_path / "archive"
+    (archive / "drafts").mkdir(parents=True)
+    for name in ("ferry-strike.txt", "library-reopens.txt", "flood-barrier-rewrite.txt"):
+        (archive / name).write_bytes((SAMPLES / name).read_bytes())
+    (archive / "drafts" / "wildfire-spun.txt").write_bytes((SAMPLES / "wildfire-spun.txt").read_bytes())
+    (archive / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    (archive / ".dupecheckignore").write_text("library-*\n", encoding="utf-8")
+    index = str(tmp_path / "archive.db")
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", index])
+    assert result.exit_code == EXIT_OK, result.output
+    assert _indexed_ids(index) == ["ferry-strike.txt", "flood-barrier-rewrite.txt"]
+    result = runner.invoke(app, ["index", "add", str(archive), "--index", index, "--no-gitignore"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "1 added, 0 replaced, 2 unchanged" in result.output  # .dupecheckignore still applies
+    size = (SAMPLES / "ferry-strike.txt").stat().st_size
+    result = runner.invoke(app, ["index", "build", str(archive), "--index", index, "--max-bytes", str(size)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "flood-barrier-rewrite.txt: larger than" in result.output
+    assert _indexed_ids(index) == ["ferry-strike.txt"]
+    result = runner.invoke(
+        app, ["index", "add", str(archive), "--index", index, "--max-bytes", "10", "--strict"]
+    )
+    assert result.exit_code == EXIT_ERROR, result.output
+    # A feed whose extension does not say it holds JSON Lines.
+    feed = _feed(tmp_path / "feed.txt", [("r1", SAMPLES / "flood-barrier-rewrite.txt")])
+    new = _feed(tmp_path / "new.txt", [("w1", WIRE)])
+    records = ["--input-format", "jsonl", "--id-field", "uid", "--text-field", "body"]
+    result = runner.invoke(app, ["index", "add", str(feed), "--index", index, *records])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "1 added" in result.output and "r1" in _indexed_ids(index)
+    result = runner.invoke(app, ["query", str(new), "--index", index, *records, "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert [(p["a"], p["b"]) for p in json.loads(result.stdout)["pairs"]] == [("w1", "r1")]
+    result = runner.invoke(
+        app, ["query", str(new), "--index", index, *records, "--max-bytes", "10", "-f", "json"]
+    )
+    assert result.exit_code == EXIT_ERROR, result.output
+
+
+def test_index_commands_read_the_input_options_from_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "archive").mkdir()
+    _feed(tmp_path / "archive" / "feed.txt", [("r1", SAMPLES / "flood-barrier-rewrite.txt")])
+    _feed(tmp_path / "archive" / "ignored.txt", [("r2", SAMPLES / "ferry-strike.txt")])
+    (tmp_path / "archive" / ".gitignore").write_text("ignored.txt\n", encoding="utf-8")
+    _feed(tmp_path / "new.txt", [("w1", WIRE)])
+    (tmp_path / ".dupecheck.toml").write_text(
+        'input-format = "jsonl"\nid-field = "uid"\ntext-field = "body"\ngitignore = false\n'
+        f"max-bytes = {2 * WIRE.stat().st_size}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["index", "build", "archive", "--index", "a.db"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert _indexed_ids("a.db") == ["r1", "r2"]
+    result = runner.invoke(app, ["index", "build", "archive", "--index", "a.db", "--gitignore"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert _indexed_ids("a.db") == ["r1"]  # the command line wins
+    result = runner.invoke(app, ["query", "new.txt", "--index", "a.db", "-f", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    assert [(p["a"], p["b"]) for p in json.loads(result.stdout)["pairs"]] == [("w1", "r1")]
+    (tmp_path / ".dupecheck.toml").write_text(
+        'input-format = "jsonl"\nmax-bytes = 10\nstrict = true\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["index", "add", "archive", "--index", "a.db", *FIELDS])
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "feed.txt:1: line longer than 10 bytes" in result.output

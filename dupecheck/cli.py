@@ -36,16 +36,24 @@ from dupecheck.cli_index import index_app, query
 from dupecheck.cli_options import OUTPUT_PANEL as _OUTPUT_PANEL
 from dupecheck.cli_options import SETTINGS_PANEL as _SETTINGS_PANEL
 from dupecheck.cli_options import (
+    AnchorThreshold,
     CandidateThreshold,
     DateField,
+    DuplicateScore,
+    DuplicateThreshold,
     Gitignore,
     IdField,
     InputFormat,
+    MatchThreshold,
     MaxBytes,
+    MinAnchors,
     MinTerms,
     NumPerm,
     Output,
     OutputFormat,
+    PartialThreshold,
+    RewriteShare,
+    RewriteThreshold,
     Seed,
     SourceField,
     Strict,
@@ -114,72 +122,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-
-MatchThreshold = Annotated[
-    float,
-    typer.Option(
-        help="How much of a paragraph's wording (0 to 1) must reappear in a paragraph of the other "
-        "article for the two to count as the same paragraph. Lower finds heavier rewrites, "
-        "and more false matches.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-AnchorThreshold = Annotated[
-    float,
-    typer.Option(
-        help="Two articles are related only if --min-anchors of their paragraphs match this "
-        "closely (0 to 1, not below --match-threshold). Raise it to ignore stories that share only "
-        "stock phrases.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-PartialThreshold = Annotated[
-    float,
-    typer.Option(
-        help="Share of an article (0 to 1) found in the other to report the two as 'partial': "
-        "they share some paragraphs.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-RewriteThreshold = Annotated[
-    float,
-    typer.Option(
-        help="Share of an article (0 to 1) found in the other to report it as a 'rewrite'. "
-        "Must lie between the partial and duplicate thresholds.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-RewriteShare = Annotated[
-    float,
-    typer.Option(
-        help="Share of the other article (0 to 1) a 'rewrite' must also be found in: a short story "
-        "found whole inside a far longer one is 'partial' reuse there. 0 turns the condition off.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-DuplicateThreshold = Annotated[
-    float,
-    typer.Option(
-        help="Share of each article (0 to 1) found in the other to report the two as 'duplicate'.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-DuplicateScore = Annotated[
-    float,
-    typer.Option(
-        help="How word-for-word (0 to 1, on average) the shared paragraphs of a 'duplicate' must be; "
-        "a full copy that is reworded more than this is reported as a 'rewrite'.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
-MinAnchors = Annotated[
-    int,
-    typer.Option(
-        help="How many paragraphs must match at --anchor-threshold before two articles are related "
-        "(fewer when an article is shorter). Independent reports of one event rarely share two.",
-        rich_help_panel=_SETTINGS_PANEL,
-    ),
-]
 
 
 SameSourceOption = Annotated[

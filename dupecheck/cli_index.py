@@ -16,16 +16,24 @@ import typer
 from rich.console import Console
 
 from dupecheck.cli_options import (
+    AnchorThreshold,
     CandidateThreshold,
     DateField,
+    DuplicateScore,
+    DuplicateThreshold,
     Gitignore,
     IdField,
     InputFormat,
+    MatchThreshold,
     MaxBytes,
+    MinAnchors,
     MinTerms,
     NumPerm,
     Output,
     OutputFormat,
+    PartialThreshold,
+    RewriteShare,
+    RewriteThreshold,
     Seed,
     SourceField,
     Strict,
@@ -36,7 +44,7 @@ from dupecheck.cli_options import (
 from dupecheck.config import find_config
 from dupecheck.errors import InputError
 from dupecheck.ignore import Ignore
-from dupecheck.index import SIGNING_SETTINGS, open_index, redacted
+from dupecheck.index import QUERY_SETTINGS, SIGNING_SETTINGS, open_index, redacted
 from dupecheck.load import MAX_BYTES, Fields, Loaded, load_paths, require_articles
 from dupecheck.reporters import get_reporter
 from dupecheck.reporters._printable import printable
@@ -121,9 +129,9 @@ def _read(paths: list[Path], options: dict[str, Any], *, announce: bool = True) 
 _FIELD_OPTIONS = ("id_field", "text_field", "title_field", "date_field", "source_field")
 _INPUT_OPTIONS = (*_FIELD_OPTIONS, "input_format", "max_bytes", "gitignore", "strict")
 """The options that say how articles are read, as check takes them."""
-_CONFIGURED = frozenset({*SIGNING_SETTINGS, *_INPUT_OPTIONS})
-"""The configuration keys the index commands read: how articles are read and signed (the rest,
-such as ``format`` or ``output``, is the check's)."""
+_CONFIGURED = frozenset({*SIGNING_SETTINGS, *QUERY_SETTINGS, *_INPUT_OPTIONS})
+"""The configuration keys the index commands read: how articles are read, signed and (by query)
+compared; the rest, such as ``format`` or ``output``, is the check's."""
 
 
 def _configured(ctx: typer.Context) -> dict[str, Any]:
@@ -134,6 +142,16 @@ def _configured(ctx: typer.Context) -> dict[str, Any]:
 def _signing_settings(options: dict[str, Any]) -> Settings:
     """The settings signatures are made with, from the options that name them (the others: defaults)."""
     return Settings(**{name: options[name] for name in SIGNING_SETTINGS})
+
+
+def _query_choices(options: dict[str, Any]) -> dict[str, Any]:
+    """The settings a query chooses for itself (:data:`~dupecheck.index.QUERY_SETTINGS`), from its options.
+
+    They are checked at once, so wrong ones are an error before any article is read.
+    """
+    choices = {name: options[name] for name in QUERY_SETTINGS if name in options}
+    Settings(**choices)
+    return choices
 
 
 def _signing(settings: Settings) -> str:
@@ -288,16 +306,32 @@ def query(
     input_format: InputFormat = None,
     max_bytes: MaxBytes = MAX_BYTES,
     gitignore: Gitignore = True,
+    match_threshold: MatchThreshold = _DEFAULTS.match_threshold,
+    anchor_threshold: AnchorThreshold = _DEFAULTS.anchor_threshold,
+    min_anchors: MinAnchors = _DEFAULTS.min_anchors,
+    partial_threshold: PartialThreshold = _DEFAULTS.partial_threshold,
+    rewrite_threshold: RewriteThreshold = _DEFAULTS.rewrite_threshold,
+    rewrite_share: RewriteShare = _DEFAULTS.rewrite_share,
+    duplicate_threshold: DuplicateThreshold = _DEFAULTS.duplicate_threshold,
+    duplicate_score: DuplicateScore = _DEFAULTS.duplicate_score,
 ) -> None:
-    """Check each ARTICLE against the archive in the index: the archive articles it copies or rewrites."""
+    """Check each ARTICLE against the archive in the index: the archive articles it copies or rewrites.
+
+    Articles are signed with the settings the index was built with; the thresholds are the
+    query's own, as for `check --index`. Input options and thresholds left off the command
+    line are read from the configuration file, as check reads them.
+    """
     from dupecheck.cli import _input_files, _refuse_overwriting, _write  # cli imports this module
 
     with _errors():
         reporter = get_reporter(output_format)
         local = None if "://" in index else Path(index)
         _refuse_overwriting([("--output", output)], [("--index", local), *_input_files(paths)])
-        loaded = _read(paths, _configured(ctx), announce=False)  # the report lists them
+        options = _configured(ctx)
+        choices = _query_choices(options)
+        loaded = _read(paths, options, announce=False)  # the report lists them
         with open_index(index, readonly=True) as opened:
-            report = opened.query_report(loaded.articles)
+            settings = dataclasses.replace(opened.settings, **choices)
+            report = opened.query_report(loaded.articles, settings=settings)
         report = dataclasses.replace(report, skipped=loaded.skipped, files=loaded.files)
         _write(report, reporter, output)

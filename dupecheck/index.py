@@ -148,9 +148,40 @@ def settings_from(stored: dict[str, str]) -> Settings:
 SIGNING_SETTINGS = ("candidate_threshold", "min_terms", "num_perm", "seed")
 """The settings stored signatures and band keys are made with: an index opened with others is refused.
 
-The others (thresholds, ``min_anchors``, ``rewrite_share``, the corpus vocabulary's share)
-are applied when an index is queried, so each query may use its own.
+The others (:data:`QUERY_SETTINGS`) are applied when an index is queried, so each query
+may use its own.
 """
+QUERY_SETTINGS = tuple(f.name for f in dataclasses.fields(Settings) if f.name not in SIGNING_SETTINGS)
+"""The settings a query may choose (:func:`query_settings`): thresholds, ``min_anchors``,
+``rewrite_share`` and the corpus vocabulary's share."""
+
+
+def query_settings(opened: Settings, given: Settings | None, where: str) -> Settings:
+    """The settings a query of the index at ``where`` verifies with: ``given``, or when None ``opened``.
+
+    ``opened`` are those the index was opened with. ``given`` may differ from them in
+    :data:`QUERY_SETTINGS` only: the others are how its signatures were made.
+
+    >>> query_settings(Settings(), Settings(anchor_threshold=0.9), "a.db").anchor_threshold
+    0.9
+    >>> try:
+    ...     query_settings(Settings(), Settings(num_perm=64), "a.db")
+    ... except IndexSettingsError as error:
+    ...     str(error).split("; ")[1]
+    'num_perm 64 (opened with 128)'
+    """
+    if given is None:
+        return opened
+    differences = [
+        f"{name} {getattr(given, name)} (opened with {getattr(opened, name)})"
+        for name in SIGNING_SETTINGS
+        if getattr(given, name) != getattr(opened, name)
+    ]
+    if differences:
+        raise IndexSettingsError(
+            f"{where}: a query takes the signing settings the index was opened with; {', '.join(differences)}"
+        )
+    return given
 
 
 def check_metadata(stored: dict[str, str], settings: Settings, where: str) -> None:

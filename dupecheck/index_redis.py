@@ -42,6 +42,7 @@ from dupecheck.index import (
     identity_of,
     metadata,
     own_settings,
+    query_settings,
     record_of,
     redacted,
     replaced_articles,
@@ -435,12 +436,17 @@ class RedisIndex:
 
     # Reading
 
-    def query(self, articles: Iterable[Article]) -> list[PairResult]:
+    def query(self, articles: Iterable[Article], *, settings: Settings | None = None) -> list[PairResult]:
         """The archive articles each of ``articles`` duplicates, rewrites or partly copies."""
-        return list(self.query_report(articles).pairs)
+        return list(self.query_report(articles, settings=settings).pairs)
 
-    def query_report(self, articles: Iterable[Article]) -> ScanReport:
-        """A scan report of ``articles`` against the archive (query ``a``, archive article ``b``)."""
+    def query_report(self, articles: Iterable[Article], *, settings: Settings | None = None) -> ScanReport:
+        """A scan report of ``articles`` against the archive (query ``a``, archive article ``b``).
+
+        ``settings`` (by default the index's) decide which pairs are reported, as in
+        :meth:`SqliteIndex.query_report <dupecheck.index_sqlite.SqliteIndex.query_report>`.
+        """
+        verify_with = query_settings(self.settings, settings, self.location)
         listed = unique_articles(articles)
         documents = [build_document(article, self.settings) for article in listed]
         with self._redis_errors():
@@ -451,14 +457,14 @@ class RedisIndex:
             archive = {numbers[i]: self._document(i, row) for i, row in rows.items()}
             candidates = [{numbers[i] for i in found if numbers[i] in archive} for found in candidate_ids]
             size = int(self._redis.scard(self._key("ids")))
-            limit = max(self.settings.common_share * (size + len(documents)), self.settings.common_min_docs)
+            limit = max(verify_with.common_share * (size + len(documents)), verify_with.common_min_docs)
             frequent: dict[str, int] = {}
             if size + len(documents) > limit:
                 above = self._redis.zrangebyscore(
                     self._key("shingles"), f"({limit - len(documents)}", "+inf", withscores=True
                 )
                 frequent = {shingle.decode(): int(count) for shingle, count in above}
-        return verify_query(documents, archive, candidates, frequent, size, self.settings)
+        return verify_query(documents, archive, candidates, frequent, size, verify_with)
 
     def _document(self, article_id: str, row: dict[bytes, bytes]) -> Document:
         """The Document stored as ``row``; damage is an :class:`IndexFileError` naming the article."""

@@ -33,6 +33,7 @@ from dupecheck.index import (
     keys_of,
     metadata,
     own_settings,
+    query_settings,
     record_of,
     replaced_articles,
     settings_from,
@@ -304,16 +305,19 @@ class SqliteIndex(SqliteFile):
 
     # Reading
 
-    def query(self, articles: Iterable[Article]) -> list[PairResult]:
+    def query(self, articles: Iterable[Article], *, settings: Settings | None = None) -> list[PairResult]:
         """The archive articles each of ``articles`` duplicates, rewrites or partly copies."""
-        return list(self.query_report(articles).pairs)
+        return list(self.query_report(articles, settings=settings).pairs)
 
-    def query_report(self, articles: Iterable[Article]) -> ScanReport:
+    def query_report(self, articles: Iterable[Article], *, settings: Settings | None = None) -> ScanReport:
         """A scan report of ``articles`` against the archive.
 
         Its documents are the queries and the archive articles they match; its pairs
-        put the query first (``a``) and the archive article second (``b``).
+        put the query first (``a``) and the archive article second (``b``). ``settings``
+        (by default the index's) decide which pairs are reported: they may differ from
+        the index's in the thresholds and other :data:`~dupecheck.index.QUERY_SETTINGS` only.
         """
+        verify_with = query_settings(self.settings, settings, str(self.path))
         listed = unique_articles(articles)
         documents = [build_document(article, self.settings) for article in listed]
         with self._sqlite_errors():
@@ -321,13 +325,13 @@ class SqliteIndex(SqliteFile):
             archive = self._documents(set().union(*candidates))
             (size,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
             total = size + len(documents)
-            limit = max(self.settings.common_share * total, self.settings.common_min_docs)
+            limit = max(verify_with.common_share * total, verify_with.common_min_docs)
             frequent = dict(
                 self._db.execute(
                     "SELECT shingle, docs FROM shingles WHERE docs > ?", (limit - len(documents),)
                 ).fetchall()
             )
-        return verify_query(documents, archive, candidates, frequent, size, self.settings)
+        return verify_query(documents, archive, candidates, frequent, size, verify_with)
 
     def _candidates(self, document: Document) -> set[int]:
         values = signature_values(signature_sets(document, self.settings.min_terms), self.settings)

@@ -455,3 +455,13 @@ def test_an_archived_article_keeps_where_it_lies_in_its_file() -> None:
     assert article_from(row.id, row.text, fields_of(row)) == row
     # An archive written before articles kept it reads them as files of their own.
     assert article_from("a", "...", json.dumps({"source": "a.txt"})) == Article("a", "...", "a.txt")
+
+
+def test_a_query_chooses_its_thresholds_but_not_how_articles_are_signed(index_path: Path) -> None:
+    with open_index(index_path, readonly=True) as index:
+        every = {(p.a, p.b) for p in index.query(WIRES)}
+        strict = index.query_report(WIRES, settings=Settings(anchor_threshold=0.95, partial_threshold=0.5))
+        assert strict.settings.anchor_threshold == 0.95
+        assert {(p.a, p.b) for p in strict.pairs} < every
+        with pytest.raises(IndexSettingsError, match=r"num_perm 64 \(opened with 128\)"):
+            index.query(WIRES, settings=Settings(num_perm=64))

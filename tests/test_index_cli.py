@@ -257,6 +257,8 @@ def test_every_command_has_help() -> None:
 
 
 INPUT = ["--input-format", "--max-bytes", "--gitignore", "--no-gitignore", "--strict"]
+THRESHOLDS = ["--match-threshold", "--anchor-threshold", "--min-anchors", "--partial-threshold"]
+THRESHOLDS += ["--rewrite-threshold", "--rewrite-share", "--duplicate-threshold", "--duplicate-score"]
 
 
 @pytest.mark.parametrize(
@@ -265,7 +267,7 @@ INPUT = ["--input-format", "--max-bytes", "--gitignore", "--no-gitignore", "--st
         (["index", "build"], ["--id-field", "--source-field", "--num-perm", "--candidate-threshold", *INPUT]),
         (["index", "add"], ["--id-field", "--text-field", "--replace", *INPUT]),
         (["index", "rebuild"], ["--num-perm", "--seed", "--min-terms"]),
-        (["query"], ["--output", "--format", "--title-field", "--date-field", *INPUT]),
+        (["query"], ["--output", "--format", "--title-field", "--date-field", *INPUT, *THRESHOLDS]),
     ],
 )
 def test_commands_offer_scan_s_options(command: list[str], options: list[str]) -> None:
@@ -393,3 +395,38 @@ def test_index_commands_read_the_input_options_from_the_configuration(
     result = runner.invoke(app, ["index", "add", "archive", "--index", "a.db", *FIELDS])
     assert result.exit_code == EXIT_ERROR, result.output
     assert "feed.txt:1: line longer than 10 bytes" in result.output
+
+
+def test_query_takes_the_thresholds_a_check_against_an_index_takes(index_file: Path) -> None:
+    found = {}
+    for threshold in ("0.4", "0.95"):
+        options = ["--anchor-threshold", threshold, "--partial-threshold", "0.5"]
+        result = runner.invoke(app, ["query", str(WIRE), "--index", str(index_file), *options, "-f", "json"])
+        assert result.exit_code == EXIT_OK, result.output
+        report = json.loads(result.stdout)
+        assert report["settings"]["anchor_threshold"] == float(threshold)
+        assert report["settings"]["partial_threshold"] == 0.5
+        found[threshold] = {p["b"] for p in report["pairs"]}
+    # The index was built with the default settings; a query's own thresholds decide its pairs.
+    assert found["0.95"] < found["0.4"] and found["0.95"]
+    result = runner.invoke(
+        app, ["query", str(WIRE), "--index", str(index_file), "--rewrite-threshold", "0.1"]
+    )
+    assert result.exit_code == EXIT_ERROR
+    assert "thresholds must rise" in result.output
+
+
+def test_query_reads_its_thresholds_from_the_configuration(
+    index_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    command = ["query", str(WIRE), "--index", str(index_file), "-f", "json"]
+    every = {p["b"] for p in json.loads(runner.invoke(app, command).stdout)["pairs"]}
+    (tmp_path / ".dupecheck.toml").write_text("anchor-threshold = 0.95\nmin-anchors = 3\n", encoding="utf-8")
+    result = runner.invoke(app, command)
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(result.stdout)
+    assert (report["settings"]["anchor_threshold"], report["settings"]["min_anchors"]) == (0.95, 3)
+    assert {p["b"] for p in report["pairs"]} < every
+    result = runner.invoke(app, [*command, "--anchor-threshold", "0.4", "--min-anchors", "2"])
+    assert {p["b"] for p in json.loads(result.stdout)["pairs"]} == every  # the command line wins

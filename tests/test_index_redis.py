@@ -376,3 +376,13 @@ def test_a_query_over_a_damaged_stored_article_exits_2_naming_it(
     finally:
         client.acl_deluser("ci")
         client.close()
+
+
+def test_a_query_takes_its_own_thresholds(location: str, archive: Path) -> None:
+    assert runner.invoke(app, ["index", "build", str(archive), "--index", location]).exit_code == EXIT_OK
+    found = []
+    for options in ([], ["--anchor-threshold", "0.95", "--partial-threshold", "0.5"]):
+        result = runner.invoke(app, ["query", str(WIRE), "--index", location, *options, "-f", "json"])
+        assert result.exit_code == EXIT_OK, result.output
+        found.append({p["b"] for p in json.loads(result.stdout)["pairs"]})
+    assert found[1] < found[0] and found[1]

@@ -359,7 +359,8 @@ def test_submit_entry_reads_parquet_like_load(spark: Any, tmp_path: Path) -> Non
     from dupecheck.engine_spark import main
 
     records = _records(_corpus()[:50])
-    records.append(records[3])  # a repeated id: skipped at the file, its row named (a Parquet file has no lines)
+    # A repeated id: skipped at the file, its row named (a Parquet file has no lines).
+    records.append(records[3])
     path = tmp_path / "articles.parquet"
     pq.write_table(pa.Table.from_pylist(records), path, row_group_size=7)
     out = io.StringIO()

@@ -111,10 +111,7 @@ def find_duplicates(
     [('a', 'b', 'duplicate')]
     """
     settings = settings or Settings()
-    if same_source not in SAME_SOURCE:
-        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
-    if window is not None and window < 0:
-        raise SettingsError(f"window must be 0 days or more, not {window}")
+    check_scan_options(same_source=same_source, window=window)
     if jobs is None:
         jobs = default_jobs()
     elif jobs < 1:
@@ -143,6 +140,22 @@ def find_duplicates(
         documents.close()
         evidence.close()
         raise
+
+
+def check_scan_options(*, same_source: str, window: int | None) -> None:
+    """Raise a :class:`SettingsError` for a ``same_source`` or ``window`` :func:`find_duplicates` refuses.
+
+    Engines that scan elsewhere (Spark) call it before any work, so a bad value fails at once.
+
+    >>> check_scan_options(same_source="report", window=7)
+    >>> check_scan_options(same_source="report", window=-1)
+    Traceback (most recent call last):
+    dupecheck.errors.SettingsError: window must be 0 days or more, not -1
+    """
+    if same_source not in SAME_SOURCE:
+        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
+    if window is not None and window < 0:
+        raise SettingsError(f"window must be 0 days or more, not {window}")
 
 
 def _verified(

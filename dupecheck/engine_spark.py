@@ -32,9 +32,9 @@ from dupecheck import repeated, vocabulary
 from dupecheck.align import MatchView, compare_documents, match_view
 from dupecheck.bands import band_keys, band_layout
 from dupecheck.boilerplate import Patterns, read_patterns
-from dupecheck.core import SAME_SOURCE, comparable, sign_documents
+from dupecheck.core import SAME_SOURCE, check_scan_options, comparable, sign_documents
 from dupecheck.document import build_document
-from dupecheck.errors import DupecheckError, InputError, SettingsError
+from dupecheck.errors import DupecheckError, InputError
 from dupecheck.load import (
     MAX_BYTES,
     Fields,
@@ -167,7 +167,7 @@ def find_duplicates_spark(
         report = find_duplicates_spark(spark.read.parquet("s3a://bucket/articles/"), spark=spark)
     """
     settings = settings or Settings()
-    _check_scan_options(same_source=same_source, window=window)
+    check_scan_options(same_source=same_source, window=window)
     _require_pyspark()
     if spark is None:
         spark = session()
@@ -208,7 +208,7 @@ def scan_numbered(
     count: int | None = None,
 ) -> ScanReport:
     """The scan of ``(position, article)`` pairs, numbered 0, 1, ... with unique ids (``count`` of them)."""
-    _check_scan_options(same_source=same_source, window=window)
+    check_scan_options(same_source=same_source, window=window)
     context = numbered.context
     built: RDD[tuple[int, Document]] = numbered.mapValues(
         lambda article: build_document(article, settings, boilerplate=boilerplate)
@@ -261,22 +261,6 @@ def scan_numbered(
         candidates=considered,
         files=files,
     )
-
-
-def _check_scan_options(*, same_source: str, window: int | None) -> None:
-    """Raise the :class:`SettingsError` :func:`~dupecheck.core.find_duplicates` raises for these values.
-
-    Called before any Spark job, so a bad value fails at once, as it does on the local engine.
-
-    >>> _check_scan_options(same_source="report", window=7)
-    >>> _check_scan_options(same_source="report", window=-1)
-    Traceback (most recent call last):
-    dupecheck.errors.SettingsError: window must be 0 days or more, not -1
-    """
-    if same_source not in SAME_SOURCE:
-        raise SettingsError(f"same_source must be one of {', '.join(SAME_SOURCE)}, not '{same_source}'")
-    if window is not None and window < 0:
-        raise SettingsError(f"window must be 0 days or more, not {window}")
 
 
 def _confirmed(
@@ -779,7 +763,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         reporter = get_reporter(options.format)
         # Every value is checked before Spark starts: a typo costs no cluster time.
         check_max_bytes(options.max_bytes)
-        _check_scan_options(same_source=options.same_source, window=options.window)
+        check_scan_options(same_source=options.same_source, window=options.window)
         patterns = read_patterns(options.boilerplate) if options.boilerplate else ()
         spark = session(options.master)
         fields = Fields(

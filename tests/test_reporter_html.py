@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -208,3 +209,69 @@ def test_scan_without_pairs_says_so() -> None:
         find_duplicates([Article("a", LEAD), Article("b", "The ferry crews walked out over pay.")])
     )
     assert "No near-duplicates found." in page
+
+
+TROJAN = "report\u202efdp.exe\x1b[2J"
+"""An id shown, raw, as ``reportexe.pdf`` ("Trojan Source"), and a terminal's clear-screen sequence."""
+TROJAN_SHOWN = "report\\u202efdp.exe\\x1b[2J"
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)])) + BIDI
+"""Every C0 and C1 control, DEL and the bidirectional controls: none may reach the page raw."""
+SHOWN = '<span class="control" title="control character">'
+
+
+def _raw_controls(page: str) -> set[str]:
+    return set(page) & (set(CONTROLS) - set("\t\n\f\r"))
+
+
+def test_ids_sources_and_text_show_control_and_bidi_characters_as_escapes() -> None:
+    report = compare(
+        Article(TROJAN, f"{LEAD} \u202e\x1b[8m\n\n{VOTE}", "feeds/\u202eevil\x1b.txt"),
+        Article("b", f"{LEAD}\n\n{VOTE}\n\nThe ferry crews walked out \u202eover pay\x07 on Monday morning."),
+    )
+    page = _render(report)
+    assert not _raw_controls(page)
+    assert f"A: {TROJAN_SHOWN} · B: b" in page  # the summary
+    assert f"<title>dupecheck: {TROJAN_SHOWN} ↔ b</title>" in page
+    assert f"<summary>{TROJAN_SHOWN} ↔ b" in page
+    assert '<span class="source">feeds/\\u202eevil\\x1b.txt</span>' in page
+    # In the text each one is an escape set apart from the words around it, in a row of A and in one of B.
+    unmarked = page.replace("<mark>", "").replace("</mark>", "")  # "8m" is a word B lacks
+    assert f"{SHOWN}\\u202e</span>{SHOWN}\\x1b</span>[8m" in unmarked
+    assert f"walked out {SHOWN}\\u202e</span>over pay{SHOWN}\\x07</span> on Monday" in page
+    texts = [cell.text for row in _rows(page) for cell in row.cells]
+    assert any("\\u202e\\x1b[8m" in text for text in texts)
+
+
+def test_every_control_character_of_the_text_is_escaped_and_white_space_is_kept() -> None:
+    report = compare(
+        Article("a", f"{LEAD}\n\n{VOTE}\twith\na break {CONTROLS}"), Article("b", f"{LEAD}\n\n{VOTE}")
+    )
+    page = _render(report)
+    assert not _raw_controls(page)
+    assert f"{VOTE}\twith\na break" in page.replace("<mark>", "").replace("</mark>", "")
+    for control in set(CONTROLS) - set("\t\n\f\r"):
+        code = ord(control)
+        assert (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}") in page
+
+
+def test_scan_shows_control_and_bidi_characters_of_members_and_skipped_inputs_as_escapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    articles = [Article(TROJAN, f"{LEAD}\n\n{VOTE}\n\n{MAYOR} \u2066"), Article("copy", f"{LEAD}\n\n{VOTE}")]
+    skipped = [Skipped(f"{TROJAN}.jsonl", f"duplicate id '{TROJAN}'", 3)]
+    page = _render(find_duplicates(articles, skipped=skipped))
+    assert not _raw_controls(page)
+    assert f"<li>{TROJAN_SHOWN}</li>" in page
+    assert f"<li><code>{TROJAN_SHOWN}.jsonl:3</code>: duplicate id &#x27;{TROJAN_SHOWN}&#x27;</li>" in page
+    assert f"{SHOWN}\\u2066</span>" in page
+
+
+def test_json_keeps_the_exact_text_the_page_escapes() -> None:
+    report = compare(Article(TROJAN, f"{LEAD} \u202e\n\n{VOTE}"), Article("b", f"{LEAD}\n\n{VOTE}"))
+    out = io.StringIO()
+    get_reporter("json")(report, out, color=False)
+    data = json.loads(out.getvalue())
+    assert data["a"]["id"] == TROJAN
+    assert f"{LEAD} \u202e" in [paragraph["text"] for paragraph in data["a"]["paragraphs"]]

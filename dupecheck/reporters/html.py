@@ -3,6 +3,11 @@
 Words a paragraph's counterpart lacks are marked, paragraphs found on one side only get a row of
 their own, and furniture is shown dimmed with the reason it was left out. The page has its CSS
 inline and loads nothing, so it can be attached to a CI run or mailed as it is.
+
+Ids, file names and reasons show their control characters as escapes (``\u202e``), as the text
+reporters do (:func:`~dupecheck.reporters._printable.printable`); so does the articles' text, its
+white space aside, each escape styled apart from the text. A bidirectional control shown raw could
+show a name or a line in another order than it is ("Trojan Source").
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TextIO
 from dupecheck import __version__
 from dupecheck.model import CompareReport, Document, Overlap, PairResult, Paragraph, ScanReport
 from dupecheck.reporters._pairs import count, grouped_pairs, paragraph_summary, scan_summary
+from dupecheck.reporters._printable import printable
 from dupecheck.reporters._words import changed_spans
 
 _STYLE = """
@@ -68,6 +74,8 @@ td.repeat .index::after { content: " again"; }
   border-radius: 4px; padding: 0 5px; margin-right: 6px; }
 .tag { font-size: 12px; }
 mark { background: #ffd8b5; color: inherit; border-radius: 2px; padding: 0 1px; }
+.control { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: #cf222e;
+  background: #ffebe9; border-radius: 2px; padding: 0 2px; }
 .empty-note { padding: 12px 16px; margin: 0; color: #57606a; }
 footer { color: #6e7781; font-size: 12px; padding-bottom: 24px; }
 """
@@ -89,7 +97,7 @@ def render(report: ScanReport | CompareReport, out: TextIO, *, color: bool) -> N
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{_label(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
     )
     # Written a part at a time: the page of a large scan need not fit in memory.
     for part in body:
@@ -106,7 +114,7 @@ def _scan(report: ScanReport) -> Iterator[str]:
         yield '<section class="skipped">\n<h2>Skipped inputs</h2>\n<ul>\n'
         for skipped in report.skipped:
             where = skipped.source if skipped.line is None else f"{skipped.source}:{skipped.line}"
-            yield f"<li><code>{escape(where)}</code>: {escape(skipped.reason)}</li>\n"
+            yield f"<li><code>{_label(where)}</code>: {_label(skipped.reason)}</li>\n"
         yield "</ul>\n</section>\n"
     groups = grouped_pairs(report)
     if not groups:
@@ -116,7 +124,7 @@ def _scan(report: ScanReport) -> Iterator[str]:
             f'<section class="group" id="group-{number}">\n'
             f"<h2>Group {number}: {count(len(group.members), 'article')}</h2>\n"
             '<ul class="members">\n'
-            + "".join(f"<li>{escape(member)}</li>\n" for member in group.members)
+            + "".join(f"<li>{_label(member)}</li>\n" for member in group.members)
             + "</ul>\n"
         )
         for confirmed in pairs:
@@ -128,7 +136,7 @@ def _scan(report: ScanReport) -> Iterator[str]:
 def _compare(report: CompareReport) -> str:
     return (
         "<header>\n<h1>dupecheck compare</h1>\n"
-        f'<p class="summary">A: {escape(report.a.id)} · B: {escape(report.b.id)}</p>\n'
+        f'<p class="summary">A: {_label(report.a.id)} · B: {_label(report.b.id)}</p>\n'
         f"{_LEGEND}</header>\n<main>\n{_pair(report.pair, report.a, report.b)}</main>\n"
     )
 
@@ -144,7 +152,7 @@ def _pair(pair: PairResult, a: Document, b: Document) -> str:
     ]
     return (
         f'<details class="pair {relation}" open>\n'
-        f"<summary>{escape(pair.a)} ↔ {escape(pair.b)}"
+        f"<summary>{_label(pair.a)} ↔ {_label(pair.b)}"
         f'<span class="relation {relation}">{label}</span></summary>\n'
         '<dl class="facts">\n'
         + "".join(f"<div><dt>{name}</dt><dd>{value}</dd></div>\n" for name, value in facts)
@@ -162,8 +170,8 @@ def _pair(pair: PairResult, a: Document, b: Document) -> str:
 def _named(document: Document) -> str:
     source = document.article.source
     if not source or source == document.id:
-        return escape(document.id)
-    return f'{escape(document.id)}<br><span class="source">{escape(source)}</span>'
+        return _label(document.id)
+    return f'{_label(document.id)}<br><span class="source">{_label(source)}</span>'
 
 
 def _rows(pair: PairResult, a: Document, b: Document) -> Iterable[str]:
@@ -217,13 +225,13 @@ def _side(side: str, paragraph: Paragraph, marked: str, *, repeat: bool) -> str:
 def _single_row(side: str, document: Document, paragraph: Paragraph) -> str:
     if paragraph.is_content:
         kind, middle = f"only only-{side}", f'<span class="tag">only in {side.upper()}</span>'
-        content = f'{_index(paragraph)}<span class="text">{escape(document.text_of(paragraph))}</span>'
+        content = f'{_index(paragraph)}<span class="text">{_text(document.text_of(paragraph))}</span>'
     else:
         kind, middle = f"ignored ignored-{side}", ""
         reason = f"{paragraph.kind.value}: {paragraph.reason}" if paragraph.reason else paragraph.kind.value
         content = (
-            f'{_index(paragraph)}<span class="reason">{escape(reason)}</span>'
-            f'<span class="text">{escape(document.text_of(paragraph))}</span>'
+            f'{_index(paragraph)}<span class="reason">{_label(reason)}</span>'
+            f'<span class="text">{_text(document.text_of(paragraph))}</span>'
         )
     cell = f'<td class="side {side}">{content}</td>'
     empty_a, empty_b = '<td class="side a empty"></td>', '<td class="side b empty"></td>'
@@ -236,14 +244,41 @@ def _index(paragraph: Paragraph) -> str:
 
 
 def _marked(text: str, other_terms: Iterable[str]) -> str:
-    """``text`` escaped, with the words whose term ``other_terms`` lacks inside ``<mark>``.
+    """``text`` as :func:`_text`, with the words whose term ``other_terms`` lacks inside ``<mark>``.
 
     >>> _marked("Storm & flood", ["flood"])
     '<mark>Storm</mark> &amp; flood'
     """
     parts, position = [], 0
     for start, end in changed_spans(text, other_terms):
-        parts += [escape(text[position:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        parts += [_text(text[position:start]), f"<mark>{_text(text[start:end])}</mark>"]
         position = end
-    parts.append(escape(text[position:]))
+    parts.append(_text(text[position:]))
     return "".join(parts)
+
+
+def _label(text: str) -> str:
+    r"""An id, file name or reason, its control characters as escapes, then HTML-escaped.
+
+    >>> _label("<b>report\u202efdp.exe\x1b")
+    '&lt;b&gt;report\\u202efdp.exe\\x1b'
+    """
+    return escape(printable(text))
+
+
+_WHITE_SPACE = "\t\n\f\r"
+"""The control characters HTML lays out as white space: an article's line breaks, kept as they are."""
+
+
+def _text(text: str) -> str:
+    r"""Article text HTML-escaped, each other control character shown as an escape in a styled span.
+
+    >>> _text("a <b>\tc\u202ed")
+    'a &lt;b&gt;\tc<span class="control" title="control character">\\u202e</span>d'
+    """
+    # html.escape neither adds nor changes control characters: escaping them afterwards is safe.
+    return printable(escape(text), keep=_WHITE_SPACE, shown=_shown_control)
+
+
+def _shown_control(escaped: str) -> str:
+    return f'<span class="control" title="control character">{escaped}</span>'

@@ -139,3 +139,12 @@ def test_markdown_is_annotated_below_its_front_matter(
     markdown = formats.write_wire(tmp_path, front_matter=front_matter)
     (line,) = _render(formats.scan(markdown, formats.write_wire(tmp_path)))
     assert _where(line) == {"file": markdown, "line": "5", "endLine": "9"}  # the text's lines 1 to 5
+
+
+def test_articles_with_no_source_are_annotated_on_no_file() -> None:
+    # Made in Python without a source, as a library user may: the id is a name, not a path.
+    articles = [Article("wire", f"{LEAD}\n\n{VOTE}"), Article("copy", f"{LEAD}\n\n{VOTE}")]
+    for report in (compare(*articles), find_duplicates(articles)):
+        (line,) = _render(report)
+        assert _where(line) == {}
+        assert line.startswith("::error title=") and "file=" not in line

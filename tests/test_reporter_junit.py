@@ -108,3 +108,15 @@ def test_output_is_deterministic() -> None:
     assert first == _render(report)
     assert first.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     assert "timestamp" not in first and "time=" not in first
+
+
+def test_articles_with_no_source_name_no_file() -> None:
+    # Made in Python without a source, as a library user may: the id is a name, not a path.
+    report = find_duplicates(
+        [Article("wire", f"{LEAD}\n\n{VOTE}"), Article("copy", f"{LEAD}\n\n{VOTE}", "news/copy.txt")]
+    )
+    cases = _suite(report).findall("testcase")
+    assert [(case.get("name"), case.get("file")) for case in cases] == [
+        ("wire", None),
+        ("copy", "news/copy.txt"),
+    ]

@@ -335,3 +335,23 @@ def test_output_is_deterministic_with_sorted_keys(samples_scan: ScanReport) -> N
     data = json.loads(first.getvalue())
     assert first.getvalue() == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert "Time" not in first.getvalue()  # no startTimeUtc / endTimeUtc
+
+
+def test_articles_with_no_source_have_logical_locations_only(sarif_schema: dict[str, Any]) -> None:
+    # Made in Python without a source, as a library user may: the id is a name, not a path.
+    wire, copy = Article("wire", f"{LEAD}\n\n{VOTE}"), Article("copy", f"{LEAD}\n\n{VOTE}", "copy.txt")
+    log = _sarif(compare(wire, copy))
+    _assert_valid(log, sarif_schema)
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"] == [{"logicalLocations": [{"name": "wire", "fullyQualifiedName": "wire"}]}]
+    uris = [related["physicalLocation"]["artifactLocation"]["uri"] for related in result["relatedLocations"]]
+    assert uris == ["copy.txt", "copy.txt"]
+    log = _sarif(compare(copy, wire))
+    _assert_valid(log, sarif_schema)
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "copy.txt"
+    assert [related["logicalLocations"] for related in result["relatedLocations"]] == [
+        [{"name": "wire", "fullyQualifiedName": "wire"}],
+        [{"name": "wire", "fullyQualifiedName": "wire"}],
+    ]
+    assert all("physicalLocation" not in related for related in result["relatedLocations"])

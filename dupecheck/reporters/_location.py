@@ -50,27 +50,26 @@ def artifact_path(source: str) -> str:
 
 
 def input_path(source: str) -> str | None:
-    """The file an input was read from, as :func:`artifact_path`; None for standard input (``-``).
+    """The file an input was read from, as :func:`artifact_path`; None for standard input (``-``) or "".
 
     What was read from standard input is in no file: a CI annotation pointing at a file named
-    ``-`` would point at nothing, or at a file of that name that had nothing to do with it.
+    ``-`` would point at nothing, or at a file of that name that had nothing to do with it. Nor
+    is an article a library user made without a source (``Article("a", text)``): its id is no path.
 
-    >>> input_path("samples/wire.txt"), input_path("-")
-    ('samples/wire.txt', None)
+    >>> input_path("samples/wire.txt"), input_path("-"), input_path("")
+    ('samples/wire.txt', None, None)
     """
-    return None if source == STDIN else artifact_path(source)
+    return None if source in (STDIN, "") else artifact_path(source)
 
 
 def document_path(document: Document | Outline) -> str | None:
-    """The file ``document`` was read from (its id when it has no source), as :func:`input_path`.
+    """The file ``document`` was read from, as :func:`input_path`.
 
     A record's source names its line or row too (``feed.csv:12``): the path is the file's alone.
-    None for a record read from standard input.
+    None for an article read from standard input, and for one with no source.
     """
     record = _record_place(document.article)
-    if record:
-        return input_path(record[0])
-    return input_path(document.article.source) if document.article.source else artifact_path(document.id)
+    return input_path(record[0] if record else document.article.source)
 
 
 def paragraphs_span(document: Document, paragraphs: Sequence[Paragraph]) -> Span | None:

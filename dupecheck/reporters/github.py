@@ -2,7 +2,8 @@
 
 Each pair becomes ``::error`` (duplicate, rewrite) or ``::warning`` (partial) on the lines of A
 that have a counterpart in B; an input that could not be read becomes a warning on its file.
-What was read from standard input is in no file: its annotations name no file (nor lines).
+What was read from standard input is in no file, nor is an article made with no source: their
+annotations name no file (nor lines).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _annotation(confirmed: ConfirmedPair) -> str:
     if span is not None:
         properties = _span_properties(span)
     else:
-        path = document_path(a)  # None for standard input: the annotation names no file
+        path = document_path(a)  # None for standard input or no source: the annotation names no file
         properties = {} if path is None else {"file": path}
     properties["title"] = f"Near-duplicate: {confirmed.relation.value} of {pair.b}"
     return command(_COMMANDS[confirmed.relation], properties, describe(confirmed))

@@ -1,7 +1,8 @@
 """JUnit XML for CI servers that show test results (GitLab, Jenkins): one test case per article.
 
 An article in a confirmed pair fails, its message listing the pairs; the others pass, and an input
-that could not be read is a skipped test case; a case read from standard input has no ``file``.
+that could not be read is a skipped test case; a case read from standard input, or made with no
+source, has no ``file``.
 Deterministic: no timestamps, no durations.
 """
 

@@ -1,9 +1,9 @@
 """SARIF 2.1.0, the format code-scanning services read: one result per confirmed pair.
 
 A result sits on the paragraphs of article A that have a counterpart in B; those counterparts are
-its related locations. An article read from standard input is in no file: its location is a logical
-one, the article's id (and its source, ``-:N``), with no artifact or region. Output is deterministic
-(sorted keys, no timestamps), like the JSON reporter.
+its related locations. An article read from standard input, or made with no source, is in no file:
+its location is a logical one, the article's id (and its source, ``-:N``, if any), with no artifact
+or region. Output is deterministic (sorted keys, no timestamps), like the JSON reporter.
 """
 
 from __future__ import annotations

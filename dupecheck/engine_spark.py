@@ -594,8 +594,12 @@ def read_articles(
             )
             if name in frame.columns
         ]
+        if form == "parquet":
+            content = functions.struct(*(_as_read(frame, name) for name in wanted)).alias("record")
+        else:
+            content = functions.col("value")
         located = frame.select(
-            functions.struct(*wanted).alias("record") if form == "parquet" else functions.col("value"),
+            content,
             functions.col("_metadata.file_path").alias("file"),
             functions.col("_metadata.file_block_start").alias("block"),
             functions.monotonically_increasing_id().alias("row"),
@@ -638,6 +642,38 @@ def read_articles(
     kept = ordered.filter(lambda item: item[1] not in dropped).map(lambda item: item[0][1])
     numbered = kept.zipWithIndex().map(lambda item: (item[1], item[0]))
     return numbered, tuple(item for _, item in sorted(skipped, key=_first_key)), files
+
+
+def _as_read(frame: DataFrame, name: str) -> Any:
+    """Column ``name`` of a Parquet ``frame`` with its strings, at any depth, as their bytes (``binary``).
+
+    Spark gives Python a string not valid UTF-8 with U+FFFD in place of its bad bytes: read as
+    bytes, each value is judged as :func:`dupecheck.load.article_of_row` judges a Parquet row.
+    """
+    from pyspark.sql import functions
+
+    written = frame.schema[name].dataType
+    read = _strings_as_bytes(written)
+    column = functions.col(name)
+    return column if read == written else column.cast(read).alias(name)
+
+
+def _strings_as_bytes(data_type: Any) -> Any:
+    """A Spark type with every string in it, in a struct, array or map too, made ``binary``."""
+    from pyspark.sql import types
+
+    if isinstance(data_type, types.StringType):
+        return types.BinaryType()
+    if isinstance(data_type, types.StructType):
+        return types.StructType(
+            [types.StructField(f.name, _strings_as_bytes(f.dataType), f.nullable) for f in data_type.fields]
+        )
+    if isinstance(data_type, types.ArrayType):
+        return types.ArrayType(_strings_as_bytes(data_type.elementType), data_type.containsNull)
+    if isinstance(data_type, types.MapType):
+        key, value = _strings_as_bytes(data_type.keyType), _strings_as_bytes(data_type.valueType)
+        return types.MapType(key, value, data_type.valueContainsNull)
+    return data_type
 
 
 def _skipped_only(item: tuple[ReadAt, Article | Skipped]) -> list[tuple[ReadAt, Skipped]]:
@@ -726,7 +762,9 @@ def _parquet_row(
     """The article (or why there is none) in one Parquet row, as dupecheck.load reads it."""
     source, number = names.value[row["file"]], _line_of(row, first_lines.value)
     at = (given_index, source, number)
-    return [(at, article_of_row(row["record"].asDict(), fields, source, number, max_bytes))]
+    # Nested structs as dicts too, as pyarrow gives them to dupecheck.load: not Row objects.
+    record = row["record"].asDict(recursive=True)
+    return [(at, article_of_row(record, fields, source, number, max_bytes))]
 
 
 EXIT_OK, EXIT_ERROR = 0, 2

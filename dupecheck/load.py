@@ -58,6 +58,8 @@ _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(\r?\n|\Z)",
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """What ends a line, as reports count lines (:func:`dupecheck.reporters._location.line_starts`)."""
 _PARQUET_BATCH = 256
+_MAY_HOLD_BYTES = (bytes, bytearray, list, tuple, dict)
+"""What a Parquet value read from a binary column, or a struct, list or map, is: text to read as UTF-8."""
 _SNIFF = 8192
 _UTF8_SHARE = 0.8
 _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
@@ -604,14 +606,15 @@ def article_of_row(
     """The article in one Parquet row, or why there is none (its text larger than ``max_bytes``).
 
     A value of a binary column is text written as UTF-8 (as Hive and Impala write strings), and
-    so is one of a string column holding invalid UTF-8, given as bytes (:func:`_parquet_rows`): a
-    field that is not valid UTF-8 is the row's fault alone.
+    so is one of a string column holding invalid UTF-8, given as bytes (:func:`_parquet_rows`);
+    the same holds inside a struct, list or map: a field that is not valid UTF-8, at any depth,
+    is the row's fault alone.
     """
     for name in dict.fromkeys(fields.names):
         value = row.get(name)
-        if isinstance(value, bytes | bytearray):
+        if isinstance(value, _MAY_HOLD_BYTES):
             try:
-                row = {**row, name: value.decode("utf-8")}
+                row = {**row, name: _utf8(value)}
             except UnicodeDecodeError as error:
                 reason = f"field '{name}' is not UTF-8 text ({_invalid_utf8(error)}); write it as UTF-8"
                 return record_skipped(source, reason, number, row=True)
@@ -620,6 +623,25 @@ def article_of_row(
         too_large = f"text larger than {max_bytes:,} bytes; raise the limit (--max-bytes)"
         return record_skipped(source, too_large, number, row=True)
     return article_of_record(row, fields, source, number, row=True)
+
+
+def _utf8(value: Any) -> Any:
+    r"""``value`` with every byte string in it read as UTF-8, at any depth (a struct, list or map's values).
+
+    Raise UnicodeDecodeError at the first that is not UTF-8.
+
+    >>> _utf8([{"name": b"Caf\xc3\xa9"}, (b"k", None)])
+    [{'name': 'Café'}, ('k', None)]
+    """
+    if isinstance(value, bytes | bytearray):
+        return value.decode("utf-8")
+    if isinstance(value, dict):
+        return {_utf8(key): _utf8(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_utf8(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_utf8(item) for item in value)
+    return value
 
 
 def _invalid_utf8(error: UnicodeDecodeError) -> str:
@@ -953,23 +975,37 @@ def _parquet_articles(path: Path, fields: Fields, max_bytes: int) -> Iterator[Ar
 
 
 def _parquet_rows(batch: Any) -> list[dict[str, Any]]:
-    """The rows of a pyarrow record batch; a string column holding invalid UTF-8 gives its values as bytes.
+    """The rows of a pyarrow record batch; a value holding a string not valid UTF-8 is given as its bytes.
 
-    pyarrow fails the whole batch at one invalid value (a writer may leave one in a string
-    column): read as bytes, each value is judged with its row (:func:`article_of_row`).
+    pyarrow fails a whole batch at one invalid string (a writer may leave one in a string column,
+    or inside a struct, list or map): such a batch is read a column at a time, and a column that
+    fails a value at a time (:func:`_column_values`), so that each value is judged with its row
+    (:func:`article_of_row`). A clean batch is converted at once.
     """
     try:
         rows: list[dict[str, Any]] = batch.to_pylist()
     except UnicodeDecodeError:
-        import pyarrow as arrow
-
-        as_bytes = {arrow.string(): arrow.binary(), arrow.large_string(): arrow.large_binary()}
-        columns = [
-            column.cast(as_bytes[column.type]) if column.type in as_bytes else column
-            for column in batch.columns
-        ]
-        rows = arrow.RecordBatch.from_arrays(columns, names=batch.schema.names).to_pylist()
+        columns = [_column_values(column) for column in batch.columns]
+        rows = [dict(zip(batch.schema.names, values, strict=True)) for values in zip(*columns, strict=True)]
     return rows
+
+
+def _column_values(column: Any) -> list[Any]:
+    """A pyarrow column's values; one holding a string not valid UTF-8, at any depth, as that string's bytes.
+
+    Those bytes are the ones pyarrow could not decode, so :func:`article_of_row` cannot read them
+    either: it lists the row, naming the column, the bytes and where they are in the string.
+    """
+    try:
+        values: list[Any] = column.to_pylist()
+    except UnicodeDecodeError:
+        values = []
+        for scalar in column:
+            try:
+                values.append(scalar.as_py())
+            except UnicodeDecodeError as error:
+                values.append(bytes(error.object))
+    return values
 
 
 def format_of(path: str | os.PathLike[str], input_format: str | None = None) -> str | None:

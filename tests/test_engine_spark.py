@@ -383,3 +383,41 @@ def test_submit_entry_errors_exit_2(spark: Any, tmp_path: Path, capsys: pytest.C
     assert "1 input(s) could not be read (--strict)" in capsys.readouterr().err
     assert main([str(tmp_path), "--format", "yaml"]) == 2
     assert "unknown format 'yaml'" in capsys.readouterr().err
+
+
+def test_parquet_text_not_valid_utf8_is_skipped_like_load(spark: Any, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dupecheck.engine_spark import read_articles
+
+    def strings(values: list[bytes]) -> pa.Array:
+        return pa.array(values, type=pa.binary()).view(pa.string())  # pyarrow stores what it is given
+
+    offsets = pa.array(range(6), type=pa.int32())
+    table = pa.table(
+        {
+            "id": ["p1", "p2", "p3", "p4", "p5"],
+            "text": strings([b"One text.", b"Caf\xe9 two.", b"Three text.", b"Four text.", b"Five text."]),
+            "title": pa.StructArray.from_arrays([strings([b"a", b"b", b"\xff", b"d", b"e"])], ["main"]),
+            "author": pa.ListArray.from_arrays(offsets, pa.array([b"a", b"b", b"c", b"d\xe2\x80", b"e"])),
+            "url": pa.MapArray.from_arrays(
+                offsets, strings([b"k", b"k", b"k", b"k", b"k\xe9"]), pa.array(["v"] * 5)
+            ),
+            "unused": pa.StructArray.from_arrays([strings([b"\xff"] * 5)], ["main"]),
+        }
+    )
+    path = tmp_path / "feed.parquet"
+    pq.write_table(table, path)
+    numbered, skipped, files = read_articles(spark, [str(path)])
+    loaded = load_paths([path])
+    # Spark would read the bad bytes as U+FFFD, and a struct as a Row: as bytes and dicts, like load.
+    assert [article for _, article in sorted(numbered.collect())] == list(loaded.articles)
+    assert [article.id for article in loaded.articles] == ["p1"]
+    assert (skipped, files) == (loaded.skipped, loaded.files)
+    assert [s.reason.split(" is ")[0] for s in skipped] == [
+        "row 2: field 'text'",
+        "row 3: field 'title'",
+        "row 4: field 'author'",
+        "row 5: field 'url'",
+    ]

@@ -867,3 +867,88 @@ def test_a_parquet_row_not_valid_utf8_is_listed_and_the_rest_of_the_file_is_read
             (4, "title", "0xe2 0x80 at byte offset 1: unexpected end of data"),
         ]
     ]
+
+
+def _holding(kind: str, values: list[bytes]) -> Any:
+    """A pyarrow column of ``kind`` holding each of ``values`` as text, valid UTF-8 or not."""
+    import pyarrow as pa
+
+    strings = pa.array(values, type=pa.binary()).view(pa.string())  # pyarrow stores what it is given
+    offsets = pa.array(range(len(values) + 1), type=pa.int32())
+    if kind == "struct<string>":
+        return pa.StructArray.from_arrays([strings], names=["main"])
+    if kind == "list<binary>":
+        return pa.ListArray.from_arrays(offsets, pa.array(values, type=pa.binary()))
+    if kind == "map<string, string>":
+        return pa.MapArray.from_arrays(offsets, pa.array(["lang"] * len(values)), strings)
+    if kind == "dictionary<string>":
+        return pa.DictionaryArray.from_arrays(pa.array(range(len(values)), type=pa.int32()), strings)
+    if not hasattr(pa, "string_view"):
+        pytest.skip("pyarrow before 16 has no string_view")
+    return pa.array(values, type=pa.binary_view()).view(pa.string_view())
+
+
+NOT_UTF8_KINDS = [
+    "struct<string>",
+    "list<binary>",
+    "map<string, string>",
+    "dictionary<string>",
+    "string_view",
+]
+
+
+@pytest.mark.parametrize("kind", NOT_UTF8_KINDS)
+def test_a_parquet_row_not_valid_utf8_inside_a_nested_column_is_listed_and_the_rest_is_read(
+    tmp_path: Path, kind: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # pyarrow keeps the Arrow schema in the file: the column is read back as the kind written.
+    titles = [b"Ferries", b"Caf\xe9", "D\u00e9j\u00e0 lu".encode(), b"Harbour"]
+    ids = ["p1", "p2", "p3", "p4"]
+    texts = [STORY, "Second text.", "Third text.", "Fourth text."]
+    table = pa.table({"id": ids, "text": texts, "title": _holding(kind, titles)})
+    pq.write_table(table, tmp_path / "feed.parquet")
+    loaded = load_paths([tmp_path / "feed.parquet"])
+    # The rows before the bad one, in its batch, are read too: not only the rows after it.
+    assert [a.id for a in loaded.articles] == ["p1", "p3", "p4"]
+    assert [(s.line, s.reason) for s in loaded.skipped] == [
+        (
+            None,
+            "row 2: field 'title' is not UTF-8 text (0xe9 at byte offset 3: unexpected end of data); "
+            "write it as UTF-8",
+        )
+    ]
+
+
+def test_a_parquet_column_no_field_names_is_not_read_and_fails_no_row(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    bad = [b"fine", b"Caf\xe9", b"\xff"]
+    table = pa.table(
+        {
+            "id": ["p1", "p2", "p3"],
+            "text": [STORY, "Second text.", "Third text."],
+            **{f"extra {kind}": _holding(kind, bad) for kind in NOT_UTF8_KINDS},
+        }
+    )
+    pq.write_table(table, tmp_path / "feed.parquet")
+    loaded = load_paths([tmp_path / "feed.parquet"])
+    assert [a.id for a in loaded.articles] == ["p1", "p2", "p3"]
+    assert loaded.skipped == ()
+
+
+def test_a_nested_parquet_value_is_read_as_utf8_text_at_any_depth(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = pa.array(["Caf\u00e9".encode(), b"Fin"], type=pa.binary())
+    desk = pa.StructArray.from_arrays(
+        [pa.ListArray.from_arrays(pa.array([0, 1, 2], pa.int32()), names)], ["names"]
+    )
+    pq.write_table(pa.table({"id": desk, "text": ["One text.", "Two text."]}), tmp_path / "feed.parquet")
+    loaded = load_paths([tmp_path / "feed.parquet"])
+    # Binary is text written as UTF-8, in a struct or list as in a column of its own.
+    assert [a.id for a in loaded.articles] == ["{'names': ['Caf\u00e9']}", "{'names': ['Fin']}"]

@@ -16,9 +16,9 @@ import socket
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
@@ -61,9 +61,10 @@ from dupecheck.settings import Settings
 
 _BATCH = 500
 """Articles read or written per pipeline round trip."""
-ADD_ATTEMPTS = 5
-"""Tries of an add that other writers interrupt (:meth:`RedisIndex.add`) before it gives up."""
+WRITE_ATTEMPTS = 5
+"""Tries of an add or a remove before it gives up, when other writers interrupt each one."""
 _FIELDS = (b"fields", b"text", b"sha256", b"paragraphs", b"identity", b"signatures")
+_Done = TypeVar("_Done")
 
 
 def free_port() -> int:
@@ -248,7 +249,7 @@ class RedisIndex:
         as :meth:`SqliteIndex.add <dupecheck.index_sqlite.SqliteIndex.add>` does. The check and
         the articles' writes are one transaction (:meth:`_write_unless_changed`): an article
         another writer stores meanwhile is found as if it had been there first. When other
-        writers change the articles during each of :data:`ADD_ATTEMPTS` tries, nothing is added
+        writers change the articles during each of :data:`WRITE_ATTEMPTS` tries, nothing is added
         (:class:`IndexFileError`).
         """
         self._writable()
@@ -256,41 +257,57 @@ class RedisIndex:
         ids = [a.id for a in listed]
         hashes = {a.id: content_hash(a.text) for a in listed}
         records: dict[str, Record] = {}
+
+        def attempt() -> AddResult | None:
+            known = self._hashes(ids)
+            if not replace:
+                self._refuse_replacing(listed, known)
+            # Signed outside the transaction, which then holds only the writes: slow signing
+            # would give other writers time to interrupt it.
+            changed = [a for a in listed if known.get(a.id) != hashes[a.id]]
+            for article in changed:
+                if article.id not in records:
+                    records[article.id] = record_of(article, self.settings)
+            return self._write_unless_changed(ids, known, [records[a.id] for a in changed])
+
         with self._redis_errors():
-            for _ in range(ADD_ATTEMPTS):
-                known = self._hashes(ids)
-                if not replace:
-                    self._refuse_replacing(listed, known)
-                # Signed outside the transaction, which then holds only the writes: slow signing
-                # would give other writers time to interrupt it.
-                changed = [a for a in listed if known.get(a.id) != hashes[a.id]]
-                for article in changed:
-                    if article.id not in records:
-                        records[article.id] = record_of(article, self.settings)
-                result = self._write_unless_changed(ids, known, [records[a.id] for a in changed])
-                if result is not None:
-                    break
-            else:
-                raise IndexFileError(
-                    f"{self.location}: the articles were changed by other writers during each of "
-                    f"{ADD_ATTEMPTS} tries to add them, so nothing was added; try again"
-                )
+            result = self._retried(attempt, changed="the articles were", task="add them", done="added")
         unchanged = tuple(a.id for a in listed if a.id not in result.added and a.id not in result.replaced)
         return AddResult(result.added, result.replaced, unchanged)
 
     def remove(self, article_id: str) -> bool:
-        """Remove one article; False when the index does not hold it."""
+        """Remove one article; False when the index does not hold it.
+
+        The check and the removal are one transaction (:meth:`_remove_unless_changed`), so
+        an article another writer replaces or removes meanwhile is never left half removed.
+        When other writers change it during each of :data:`WRITE_ATTEMPTS` tries, nothing is
+        removed (:class:`IndexFileError`).
+        """
         self._writable()
         with self._redis_errors():
-            if not self._redis.sismember(self._key("ids"), article_id):
-                return False
-            delta: Counter[str] = Counter()
-            pipe = self._redis.pipeline(transaction=True)
-            removed = self._queue_removal(pipe, self._rows([article_id]), delta)
-            pipe.execute()
-            redis_remove(self._lsh, removed)
-            self._apply_shingles(delta)
-        return True
+            return self._retried(
+                lambda: self._remove_unless_changed(article_id),
+                changed=f"the article '{article_id}' was",
+                task="remove it",
+                done="removed",
+            )
+
+    def _retried(self, attempt: Callable[[], _Done | None], *, changed: str, task: str, done: str) -> _Done:
+        """What ``attempt`` returns, tried up to :data:`WRITE_ATTEMPTS` times while it returns None.
+
+        An attempt is one optimistic transaction (``WATCH``, then ``MULTI``/``EXEC``) that
+        returns None, having written nothing, when another writer changed a watched key. The
+        error after the last try says what ``changed``, which ``task`` gave up and that nothing
+        was ``done``.
+        """
+        for _ in range(WRITE_ATTEMPTS):
+            result = attempt()
+            if result is not None:
+                return result
+        raise IndexFileError(
+            f"{self.location}: {changed} changed by other writers during each of "
+            f"{WRITE_ATTEMPTS} tries to {task}, so nothing was {done}; try again"
+        )
 
     def rebuild(self) -> int:
         """Re-sign every stored article with the current settings; the number of articles."""
@@ -354,6 +371,29 @@ class RedisIndex:
         redis_insert(self._lsh, entries, self.settings)
         self._apply_shingles(delta)
         return AddResult(tuple(r.id for r in records if r.id not in known), tuple(replaced))
+
+    def _remove_unless_changed(self, article_id: str) -> bool | None:
+        """Remove the article ``article_id`` in one transaction if no other writer changes it meanwhile.
+
+        False when the index does not hold it. None, and nothing removed, when another
+        writer changes it (``WATCH`` on its key) between this check and the transaction.
+        Its LSH entries and the shingle counts follow the transaction.
+        """
+        with self._redis.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(self._key("article", article_id))
+                if not self._redis.sismember(self._key("ids"), article_id):
+                    return False
+                rows = self._rows([article_id])
+                pipe.multi()
+                delta: Counter[str] = Counter()
+                removed = self._queue_removal(pipe, rows, delta)
+                pipe.execute()
+            except redis.WatchError:
+                return None
+        redis_remove(self._lsh, removed)
+        self._apply_shingles(delta)
+        return True
 
     def _apply(self, records: Sequence[Record]) -> AddResult:
         """Write ``records`` of articles the index does not hold."""

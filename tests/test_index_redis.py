@@ -6,7 +6,7 @@ import json
 import os
 import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -294,26 +294,38 @@ def _stored_text(location: str, article_id: str) -> str:
         return index._rows([article_id])[article_id][b"text"].decode()
 
 
+def _replace_theirs(location: str, edition: int) -> None:
+    """Another client stores a new text under ``_THEIRS``'s id (an ``add --replace``)."""
+    with open_index(location) as other:
+        other.add([Article(_THEIRS.id, f"{_THEIRS.text} Edition {edition}.", _THEIRS.source)], replace=True)
+
+
 def _another_writer_after_reads(
-    location: str, index: object, monkeypatch: pytest.MonkeyPatch, *, on: set[int]
+    location: str,
+    index: object,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    on: set[int],
+    read: str = "_hashes",
+    write: Callable[[str, int], object] = _replace_theirs,
 ) -> None:
-    """After the ``on``-th reads of the stored hashes (counted from 1), another client stores a new text."""
+    """After the ``on``-th calls (counted from 1) of ``index``'s ``read``, another client runs ``write``.
+
+    ``write`` is given the location and the call's number; by default it stores a new text.
+    """
     assert isinstance(index, index_redis.RedisIndex)
-    read = index._hashes
+    original = getattr(index, read)
     calls = 0
 
-    def read_then_another_writer_writes(ids: list[str]) -> dict[str, str]:
+    def read_then_another_writer_writes(ids: list[str]) -> object:
         nonlocal calls
         calls += 1
-        found: dict[str, str] = read(ids)
+        found = original(ids)
         if calls in on:
-            with open_index(location) as other:
-                other.add(
-                    [Article(_THEIRS.id, f"{_THEIRS.text} Edition {calls}.", _THEIRS.source)], replace=True
-                )
+            write(location, calls)
         return found
 
-    monkeypatch.setattr(index, "_hashes", read_then_another_writer_writes)
+    monkeypatch.setattr(index, read, read_then_another_writer_writes)
 
 
 def test_an_article_another_writer_stores_while_watched_is_not_replaced(
@@ -386,3 +398,56 @@ def test_a_query_takes_its_own_thresholds(location: str, archive: Path) -> None:
         assert result.exit_code == EXIT_OK, result.output
         found.append({p["b"] for p in json.loads(result.stdout)["pairs"]})
     assert found[1] < found[0] and found[1]
+
+
+def _remove_theirs(location: str, _: int) -> None:
+    with open_index(location) as other:
+        assert other.remove(_THEIRS.id)
+
+
+def _matched_ids(location: str, text: str) -> set[str]:
+    with open_index(location, readonly=True) as index:
+        return {p.b for p in index.query([Article("query", text)])}
+
+
+def test_a_remove_another_writer_interrupts_is_tried_again_and_removes_all_of_the_new_text(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(location, create=True) as index:
+        index.build([_THEIRS, Article("other.txt", WIRE.read_text())])
+    with open_index(location) as index:
+        # The remove reads the stored article under WATCH; another client replaces it then: EXEC fails.
+        _another_writer_after_reads(location, index, monkeypatch, on={1}, read="_rows")
+        assert index.remove(_THEIRS.id)
+        assert index.ids() == ["other.txt"]
+        assert index.verify() == []
+    assert _matched_ids(location, f"{_THEIRS.text} Edition 1.") == set()
+
+
+def test_a_remove_finds_nothing_when_another_writer_removed_the_article_meanwhile(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(location, create=True) as index:
+        index.build([_THEIRS, Article("other.txt", WIRE.read_text())])
+    with open_index(location) as index:
+        _another_writer_after_reads(location, index, monkeypatch, on={1}, read="_rows", write=_remove_theirs)
+        assert not index.remove(_THEIRS.id)
+        assert index.ids() == ["other.txt"]
+        assert index.verify() == []
+
+
+def test_a_remove_that_other_writers_keep_interrupting_gives_up_and_removes_nothing(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(location, create=True) as index:
+        index.build([_THEIRS, Article("other.txt", WIRE.read_text())])
+    with open_index(location) as index:
+        _another_writer_after_reads(location, index, monkeypatch, on=set(range(1, 100)), read="_rows")
+        gave_up = r"'story\.txt' was changed by other writers .* nothing was removed; try again"
+        with pytest.raises(IndexFileError, match=gave_up):
+            index.remove(_THEIRS.id)
+    assert _stored_text(location, _THEIRS.id) == f"{_THEIRS.text} Edition {index_redis.WRITE_ATTEMPTS}."
+    with open_index(location) as index:
+        assert index.ids() == ["other.txt", "story.txt"]
+        assert index.verify() == []
+    assert _matched_ids(location, _stored_text(location, _THEIRS.id)) == {_THEIRS.id}

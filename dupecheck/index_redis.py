@@ -6,6 +6,8 @@ stored by this module in Redis hashes as JSON and raw bytes. Nothing read from R
 ever unpickled. Keys, all under ``NAME:``: ``meta`` (how the index was built), ``ids``
 (a set), ``article:ID`` (a hash per article), ``identity:SHA`` (sets of ids),
 ``shingles`` (document counts, a sorted set) and the LSH's own keys (``NAME:lsh...``).
+Each write is one ``MULTI``/``EXEC`` transaction holding all of it, LSH entries and
+shingle counts included (:meth:`RedisIndex._transact`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import numpy as np
 import redis
 
-from dupecheck.candidates import redis_has, redis_insert, redis_lsh, redis_query, redis_remove
+from dupecheck.candidates import (
+    lsh_keys,
+    lsh_mismatches,
+    queue_lsh_writes,
+    redis_lsh,
+    redis_query,
+    stored_lsh_bands,
+)
 from dupecheck.document import build_document, check_rows, document_of_rows, stored_rows
 from dupecheck.errors import DupecheckError, SettingsError
 from dupecheck.index import (
@@ -350,7 +359,6 @@ class RedisIndex:
 
         None, and nothing written, when another writer has changed one of them since
         ``known`` was read, or does before the transaction runs (``WATCH`` on their keys).
-        Their LSH entries and the shingle counts follow the transaction.
         """
         if not ids:
             return AddResult()
@@ -360,16 +368,9 @@ class RedisIndex:
                 if self._hashes(ids) != known:
                     return None
                 replaced = self._rows([r.id for r in records if r.id in known])
-                pipe.multi()
-                delta: Counter[str] = Counter()
-                removed = self._queue_removal(pipe, replaced, delta)
-                entries = self._queue_records(pipe, records, delta)
-                pipe.execute()
+                self._transact(pipe, replaced, records)
             except redis.WatchError:
                 return None
-        redis_remove(self._lsh, removed)
-        redis_insert(self._lsh, entries, self.settings)
-        self._apply_shingles(delta)
         return AddResult(tuple(r.id for r in records if r.id not in known), tuple(replaced))
 
     def _remove_unless_changed(self, article_id: str) -> bool | None:
@@ -377,40 +378,56 @@ class RedisIndex:
 
         False when the index does not hold it. None, and nothing removed, when another
         writer changes it (``WATCH`` on its key) between this check and the transaction.
-        Its LSH entries and the shingle counts follow the transaction.
         """
         with self._redis.pipeline(transaction=True) as pipe:
             try:
                 pipe.watch(self._key("article", article_id))
                 if not self._redis.sismember(self._key("ids"), article_id):
                     return False
-                rows = self._rows([article_id])
-                pipe.multi()
-                delta: Counter[str] = Counter()
-                removed = self._queue_removal(pipe, rows, delta)
-                pipe.execute()
+                self._transact(pipe, self._rows([article_id]), [])
             except redis.WatchError:
                 return None
-        redis_remove(self._lsh, removed)
-        self._apply_shingles(delta)
         return True
 
     def _apply(self, records: Sequence[Record]) -> AddResult:
-        """Write ``records`` of articles the index does not hold."""
-        delta: Counter[str] = Counter()
-        entries: list[tuple[bytes, np.ndarray]] = []
+        """Write ``records`` of articles the index does not hold, one transaction per chunk of them."""
         for chunk in _chunks(list(records)):
-            pipe = self._redis.pipeline(transaction=True)
-            entries += self._queue_records(pipe, chunk, delta)
-            pipe.execute()
-        redis_insert(self._lsh, entries, self.settings)
-        self._apply_shingles(delta)
+            with self._redis.pipeline(transaction=True) as pipe:
+                self._transact(pipe, {}, chunk)
         return AddResult(tuple(r.id for r in records))
+
+    def _transact(self, pipe: Any, removed: dict[str, dict[bytes, bytes]], records: Sequence[Record]) -> None:
+        """Remove the stored articles ``removed``, then write ``records``, in one ``MULTI``/``EXEC``.
+
+        All that stores an article is in it: its hash, the ids and identity sets, its LSH
+        entries and the shingle counts, so neither a crash nor another writer leaves part of
+        an article's change. Every transaction that writes an article's LSH entries writes its
+        hash too, so a ``WATCH`` on that hash (``pipe`` may hold one) covers the entries as
+        well: they are read here, before ``MULTI``, to be taken out of their bands' buckets.
+        """
+        signatures = [(article_id, row[b"signatures"]) for article_id, row in removed.items()]
+        # The new articles' keys too: an older dupecheck, which wrote LSH entries after its
+        # transaction, may have left some under them.
+        signatures += [(record.id, record.signatures) for record in records]
+        keys = [key for article_id, blob in signatures for key in self._lsh_keys(article_id, blob)]
+        stored = stored_lsh_bands(self._lsh, keys)
+        delta: Counter[str] = Counter()
+        pipe.multi()
+        self._queue_removal(pipe, removed, delta)
+        entries = self._queue_records(pipe, records, delta)
+        queue_lsh_writes(pipe, self._lsh, stored, entries, self.settings)
+        self._queue_shingles(pipe, delta)
+        pipe.execute()
+
+    def _lsh_keys(self, article_id: str, signatures: bytes) -> list[bytes]:
+        """The LSH keys of the article ``article_id`` with the stored ``signatures``: one per signature."""
+        count = len(signatures) // (SIGNATURE_DTYPE.itemsize * self.settings.num_perm)
+        return [_lsh_key(article_id, n) for n in range(count)]
 
     def _queue_records(
         self, pipe: Any, records: Sequence[Record], delta: Counter[str]
     ) -> list[tuple[bytes, np.ndarray]]:
-        """Queue the writes of ``records`` on ``pipe``; their LSH entries, to insert once it has run."""
+        """Queue the writes of ``records`` on ``pipe``; their LSH entries, for :func:`queue_lsh_writes`."""
         entries: list[tuple[bytes, np.ndarray]] = []
         for record in records:
             pipe.hset(
@@ -432,14 +449,9 @@ class RedisIndex:
             delta.update(record.content_shingles)
         return entries
 
-    def _queue_removal(
-        self, pipe: Any, rows: dict[str, dict[bytes, bytes]], delta: Counter[str]
-    ) -> list[bytes]:
-        """Queue the removal of the stored articles ``rows``; their LSH keys, to remove after ``pipe`` ran."""
-        keys: list[bytes] = []
+    def _queue_removal(self, pipe: Any, rows: dict[str, dict[bytes, bytes]], delta: Counter[str]) -> None:
+        """Queue the removal of the stored articles ``rows`` on ``pipe`` (their LSH entries apart)."""
         for article_id, row in rows.items():
-            count = len(row[b"signatures"]) // (SIGNATURE_DTYPE.itemsize * self.settings.num_perm)
-            keys.extend(_lsh_key(article_id, n) for n in range(count))
             # The counts it takes part in are those of its paragraphs: they must be sound to be taken back.
             delta.subtract(content_shingles(self._document(article_id, row)))
             identity = row[b"identity"].decode()
@@ -447,19 +459,16 @@ class RedisIndex:
                 pipe.srem(self._key("identity", identity), article_id)
             pipe.delete(self._key("article", article_id))
             pipe.srem(self._key("ids"), article_id)
-        return keys
 
-    def _apply_shingles(self, delta: Counter[str]) -> None:
+    def _queue_shingles(self, pipe: Any, delta: Counter[str]) -> None:
+        """Queue the changes ``delta`` of the shingle counts on ``pipe``; counts that reach 0 go."""
         # A sorted set: a query reads only the shingles above the vocabulary limit (ZRANGEBYSCORE).
-        changed = [(s, n) for s, n in delta.items() if n]
         name = self._key("shingles")
-        for chunk in _chunks(changed, 5000):
-            pipe = self._redis.pipeline(transaction=False)
-            for shingle, count in chunk:
+        for shingle, count in delta.items():
+            if count:
                 pipe.zincrby(name, count, shingle)
-            pipe.execute()
         if any(count < 0 for count in delta.values()):
-            self._redis.zremrangebyscore(name, "-inf", 0)
+            pipe.zremrangebyscore(name, "-inf", 0)
 
     def _rows(self, ids: Sequence[str]) -> dict[str, dict[bytes, bytes]]:
         found: dict[str, dict[bytes, bytes]] = {}
@@ -576,10 +585,12 @@ class RedisIndex:
                 for article_id in chunk:
                     pipe.hgetall(self._key("article", article_id))
                 raw_rows.update(zip(chunk, pipe.execute()))
+            signature_keys: set[bytes] = set()
             for article_id, row in raw_rows.items():
                 if any(field not in row for field in _FIELDS):
                     problems.append(f"{article_id}: stored article lacks fields")
                     continue
+                signature_keys.update(self._lsh_keys(article_id, row[b"signatures"]))
                 try:
                     text = row[b"text"].decode()
                     paragraphs = row[b"paragraphs"].decode()
@@ -607,13 +618,22 @@ class RedisIndex:
                         f"{size} x {self.settings.num_perm} x {width}"
                     )
                     continue
-                missing = sum(1 for n in range(size) if not redis_has(self._lsh, _lsh_key(article_id, n)))
+                entries = list(zip(self._lsh_keys(article_id, blob), stored_values(blob, self.settings)))
+                missing, otherwise = lsh_mismatches(self._lsh, entries, self.settings)
                 if missing:
                     problems.append(f"{article_id}: {missing} of its {size} signatures missing from the LSH")
+                if otherwise:
+                    problems.append(
+                        f"{article_id}: {otherwise} of its {size} signatures stored in the LSH "
+                        "with other band keys"
+                    )
                 counts.update(shingles_of_stored(paragraphs))
             stored_counts = {
                 s.decode(): int(n) for s, n in self._redis.zscan_iter(self._key("shingles"), count=10000)
             }
+            strays = len(lsh_keys(self._lsh) - signature_keys)
+        if strays:
+            problems.append(f"lsh: {strays} keys of no stored signature")
         if stored_counts != dict(counts):
             wrong = sum(1 for s in stored_counts.keys() | counts.keys() if stored_counts.get(s) != counts[s])
             problems.append(f"shingles: {wrong} document counts do not match the articles")

@@ -17,13 +17,24 @@ from paths import SAMPLES
 from typer.testing import CliRunner
 
 from dupecheck import index_redis
+from dupecheck.candidates import lsh_bands, queue_lsh_writes, redis_lsh, redis_query, stored_lsh_bands
 from dupecheck.cli import app as main_app
 from dupecheck.cli_index import index_app, query
+from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError
-from dupecheck.index import IndexConflictError, IndexFileError, IndexSettingsError, open_index
+from dupecheck.index import (
+    IndexConflictError,
+    IndexFileError,
+    IndexSettingsError,
+    open_index,
+    signature_sets,
+    signature_values,
+    stored_values,
+)
 from dupecheck.index_redis import free_port, local_server
 from dupecheck.model import Article
 from dupecheck.settings import Settings
+from dupecheck.sign import signature_of
 
 EXIT_OK, EXIT_DUPLICATES, EXIT_ERROR = 0, 1, 2
 
@@ -300,6 +311,33 @@ def _replace_theirs(location: str, edition: int) -> None:
         other.add([Article(_THEIRS.id, f"{_THEIRS.text} Edition {edition}.", _THEIRS.source)], replace=True)
 
 
+def _after_calls(
+    function: Callable[..., Any], on: set[int], then: Callable[[int], object]
+) -> Callable[..., Any]:
+    """``function``, calling ``then`` with the call's number after its ``on``-th calls (counted from 1).
+
+    Calls made by ``then`` itself are not counted.
+    """
+    calls = 0
+    running = False
+
+    def called(*args: Any) -> Any:
+        nonlocal calls, running
+        if running:
+            return function(*args)
+        calls += 1
+        found = function(*args)
+        if calls in on:
+            running = True
+            try:
+                then(calls)
+            finally:
+                running = False
+        return found
+
+    return called
+
+
 def _another_writer_after_reads(
     location: str,
     index: object,
@@ -314,18 +352,9 @@ def _another_writer_after_reads(
     ``write`` is given the location and the call's number; by default it stores a new text.
     """
     assert isinstance(index, index_redis.RedisIndex)
-    original = getattr(index, read)
-    calls = 0
-
-    def read_then_another_writer_writes(ids: list[str]) -> object:
-        nonlocal calls
-        calls += 1
-        found = original(ids)
-        if calls in on:
-            write(location, calls)
-        return found
-
-    monkeypatch.setattr(index, read, read_then_another_writer_writes)
+    monkeypatch.setattr(
+        index, read, _after_calls(getattr(index, read), on, lambda call: write(location, call))
+    )
 
 
 def test_an_article_another_writer_stores_while_watched_is_not_replaced(
@@ -451,3 +480,195 @@ def test_a_remove_that_other_writers_keep_interrupting_gives_up_and_removes_noth
         assert index.ids() == ["other.txt", "story.txt"]
         assert index.verify() == []
     assert _matched_ids(location, _stored_text(location, _THEIRS.id)) == {_THEIRS.id}
+
+
+def _dump(client: redis.Redis, basename: bytes) -> dict[bytes, object]:
+    """Every key under ``basename`` with its value, ``basename`` taken out of names and values."""
+
+    def bare(value: bytes) -> bytes:
+        return value.replace(basename, b"", 1) if value.startswith(basename) else value
+
+    found: dict[bytes, object] = {}
+    for name in client.scan_iter(match=basename + b"*"):
+        kind = client.type(name)
+        if kind == b"hash":
+            found[bare(name)] = {k: bare(v) for k, v in client.hgetall(name).items()}
+        elif kind == b"list":
+            found[bare(name)] = client.lrange(name, 0, -1)
+        else:
+            assert kind == b"set", (name, kind)
+            found[bare(name)] = client.smembers(name)
+    return found
+
+
+def test_lsh_entries_written_in_a_transaction_are_those_datasketch_writes(redis_port: int) -> None:
+    # dupecheck writes datasketch's layout itself (queue_lsh_writes): this pins it to datasketch's.
+    settings = Settings()
+    values = [
+        row
+        for path in sorted(SAMPLES.glob("*.txt"))
+        for row in signature_values(
+            signature_sets(
+                build_document(Article(path.name, path.read_text()), settings), settings.min_terms
+            ),
+            settings,
+        )
+    ]
+    entries = [(f"k{n}".encode(), row) for n, row in enumerate(values)]
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    client.flushdb()
+    connection = {"host": "127.0.0.1", "port": redis_port}
+    theirs, ours = redis_lsh(settings, b"theirs:", connection), redis_lsh(settings, b"ours:", connection)
+
+    def write_ours(removed: list[bytes], inserted: list[tuple[bytes, Any]]) -> None:
+        stored = stored_lsh_bands(ours, removed)
+        with client.pipeline(transaction=True) as pipe:
+            pipe.multi()
+            queue_lsh_writes(pipe, ours, stored, inserted, settings)
+            pipe.execute()
+
+    with theirs.insertion_session() as session:
+        for key, row in entries:
+            session.insert(key, signature_of(row, settings), check_duplication=False)
+    write_ours([], entries)
+    assert _dump(client, b"theirs:") == _dump(client, b"ours:") != {}
+    # A removal, and a replacement (removal and insertion of one key in one transaction).
+    removed, replaced = [key for key, _ in entries[::3]], entries[1][0]
+    with theirs.deletion_session() as session:
+        for key in [*removed, replaced]:
+            session.remove(key)
+    with theirs.insertion_session() as session:
+        session.insert(replaced, signature_of(values[-1], settings), check_duplication=False)
+    write_ours(removed, [])
+    write_ours([replaced], [(replaced, values[-1])])
+    assert _dump(client, b"theirs:") == _dump(client, b"ours:")
+    assert redis_query(ours, values) == redis_query(theirs, values)
+    assert replaced in redis_query(ours, [values[-1]])[0]
+    client.flushdb()
+    client.close()
+
+
+def _band_lists(location: str, article_id: str) -> tuple[list[list[bytes]], list[list[bytes]]]:
+    """The LSH bands stored for an article's signatures, and those its stored signatures give."""
+
+    with open_index(location, readonly=True) as index:
+        assert isinstance(index, index_redis.RedisIndex)
+        blob = index._rows([article_id])[article_id][b"signatures"]
+        keys = index._lsh_keys(article_id, blob)
+        stored = stored_lsh_bands(index._lsh, keys)
+        expected = [lsh_bands(index._lsh, row, index.settings) for row in stored_values(blob, index.settings)]
+        return [stored.get(key, []) for key in keys], expected
+
+
+_FIRST, _SECOND = (SAMPLES / "ferry-strike.txt").read_text(), (SAMPLES / "library-reopens.txt").read_text()
+
+
+def _replace_with_second(location: str, _: int) -> None:
+    with open_index(location) as other:
+        assert other.add([Article("story.txt", _SECOND)], replace=True).replaced == ("story.txt",)
+
+
+def test_a_replace_right_after_another_replaces_transaction_leaves_no_stale_lsh_entries(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two `add --replace` of one id: the second runs whole just after the first's EXEC, where
+    # the first used to write its LSH entries (and so wrote them over the second's).
+    with open_index(location, create=True) as index:
+        index.build([Article("story.txt", _THEIRS.text), Article("other.txt", WIRE.read_text())])
+    with open_index(location) as index:
+        assert isinstance(index, index_redis.RedisIndex)
+        ours = index._redis.connection_pool
+        execute = redis.client.Pipeline.execute
+        armed = True
+
+        def execute_then_another_writer_replaces(pipe: redis.client.Pipeline, *args: Any) -> Any:
+            nonlocal armed
+            ours_exec = armed and pipe.connection_pool is ours and pipe.explicit_transaction
+            result = execute(pipe, *args)
+            if ours_exec:
+                armed = False
+                _replace_with_second(location, 1)
+            return result
+
+        monkeypatch.setattr(redis.client.Pipeline, "execute", execute_then_another_writer_replaces)
+        assert index.add([Article("story.txt", _FIRST)], replace=True).replaced == ("story.txt",)
+        assert not armed
+        monkeypatch.undo()
+    assert _stored_text(location, "story.txt") == _SECOND
+    stored, expected = _band_lists(location, "story.txt")
+    assert stored == expected
+    with open_index(location) as index:
+        assert index.verify() == []
+    assert "story.txt" in _matched_ids(location, _SECOND)
+    assert "story.txt" not in _matched_ids(location, _FIRST)
+
+
+@pytest.mark.parametrize("read", ["_hashes", "_rows", "stored_lsh_bands"])
+def test_a_replace_that_another_replace_interrupts_is_tried_again_with_no_stale_lsh_entries(
+    location: str, monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    # The second replace runs whole after one of the first's reads under WATCH: its hashes, the
+    # article it replaces, or that article's LSH bands (read to be taken out of their buckets).
+    with open_index(location, create=True) as index:
+        index.build([Article("story.txt", _THEIRS.text), Article("other.txt", WIRE.read_text())])
+    interrupted: list[int] = []
+
+    def another_writer_replaces(where: str, call: int) -> None:
+        interrupted.append(call)
+        _replace_with_second(where, call)
+
+    with open_index(location) as index:
+        # The first read of the hashes is add's check, outside the transaction: take the second.
+        on = {2} if read == "_hashes" else {1}
+        if read == "stored_lsh_bands":
+            read_once = _after_calls(
+                index_redis.stored_lsh_bands, on, lambda call: another_writer_replaces(location, call)
+            )
+            monkeypatch.setattr(index_redis, read, read_once)
+        else:
+            _another_writer_after_reads(
+                location, index, monkeypatch, on=on, read=read, write=another_writer_replaces
+            )
+        assert index.add([Article("story.txt", _FIRST)], replace=True).replaced == ("story.txt",)
+    assert interrupted == sorted(on)
+    assert _stored_text(location, "story.txt") == _FIRST
+    stored, expected = _band_lists(location, "story.txt")
+    assert stored == expected
+    with open_index(location) as index:
+        assert index.verify() == []
+    assert "story.txt" in _matched_ids(location, _FIRST)
+    assert "story.txt" not in _matched_ids(location, _SECOND)
+
+
+def test_stale_and_stray_lsh_entries_are_reported_by_verify_and_replaced_by_the_next_write(
+    location: str,
+) -> None:
+    with open_index(location, create=True) as index:
+        index.build([Article("story.txt", _FIRST), Article("other.txt", WIRE.read_text())])
+    with open_index(location) as index:
+        assert isinstance(index, index_redis.RedisIndex)
+        # What an older dupecheck, writing LSH entries after its transaction, could leave: a
+        # second insert over the first (story.txt), and an article's entries after its removal.
+        inserted = [
+            (index_redis._lsh_key(article.id, n), row)
+            for article in (Article("story.txt", _SECOND), Article("gone.txt", _SECOND))
+            for n, row in enumerate(
+                stored_values(index_redis.record_of(article, index.settings).signatures, index.settings)
+            )
+        ]
+        with index._redis.pipeline(transaction=True) as pipe:
+            pipe.multi()
+            queue_lsh_writes(pipe, index._lsh, {}, inserted, index.settings)
+            pipe.execute()
+        problems = index.verify()
+        assert any(p.startswith("story.txt: ") and "with other band keys" in p for p in problems), problems
+        assert any(p.startswith("lsh: ") and "keys of no stored signature" in p for p in problems), problems
+        # Writes replace all the entries under the keys of the articles they write (keys past
+        # an article's number of signatures are found by verify only: rebuild drops them).
+        assert index.add([Article("story.txt", _SECOND)], replace=True).replaced == ("story.txt",)
+        assert index.add([Article("gone.txt", _SECOND)]).added == ("gone.txt",)
+        assert index.verify() == []
+        assert index.remove("gone.txt")
+        assert index.verify() == []
+    assert _matched_ids(location, _FIRST) == set()
+    assert _matched_ids(location, _SECOND) == {"story.txt"}

@@ -38,7 +38,6 @@ from dupecheck.bands import band_keys, band_layout
 from dupecheck.document import (
     build_document,
     check_rows,
-    document_from,
     document_of_rows,
     paragraphs_json,
     stored_rows,
@@ -349,9 +348,50 @@ def damaged_article(where: str, article_id: str) -> Iterator[None]:
         ) from None
 
 
-def shingles_of_stored(paragraphs: str) -> frozenset[str]:
-    """The content shingles of a stored article (for the shingle counts)."""
-    return content_shingles(document_from(Article("", ""), paragraphs))
+def verify_stored_article(
+    article_id: str,
+    text: str | bytes,
+    sha256: str | bytes,
+    fields: str | bytes,
+    paragraphs: str | bytes,
+    min_terms: int,
+) -> tuple[list[str], Document | None]:
+    """What ``verify`` finds wrong with an article's stored text and paragraphs; its Document, when they fit.
+
+    Each store's ``verify`` gives the same messages in the same order: the text's hash
+    first (taken over the stored bytes, so a text that does not decode is checked too),
+    then whether the fields and paragraphs decode, then whether the paragraphs fit the
+    text (:func:`~dupecheck.document.check_rows`); the Document is None after either of
+    the last two. Values are as the store gives them: SQLite text, Redis UTF-8 bytes.
+
+    >>> rows = '[[0, 10, "short", "fewer than 4 content words", []]]'
+    >>> verify_stored_article("a", "Two words.", content_hash("Two words."), "{}", rows, 4)[0]
+    []
+    >>> problems, document = verify_stored_article("a", b"Two words.", b"0" * 64, b"{}", b"[[1", 4)
+    >>> problems[0], problems[1].split(" (")[0], document
+    ('a: text does not match its SHA-256', 'a: fields or paragraphs do not decode', None)
+    """
+    problems = []
+    try:
+        stored_hash = sha256.decode() if isinstance(sha256, bytes) else sha256
+        raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        sound = hashlib.sha256(raw).hexdigest() == stored_hash
+    except (ValueError, TypeError):
+        sound = False
+    if not sound:
+        problems.append(f"{article_id}: text does not match its SHA-256")
+    try:
+        text, fields, paragraphs = (
+            v.decode() if isinstance(v, bytes) else v for v in (text, fields, paragraphs)
+        )
+        article, rows = article_from(article_id, text, fields), stored_rows(paragraphs)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        return [*problems, f"{article_id}: fields or paragraphs do not decode ({error})"], None
+    try:
+        check_rows(text, rows, min_terms)
+        return problems, document_of_rows(article, rows)
+    except (ValueError, TypeError) as error:
+        return [*problems, f"{article_id}: its paragraphs do not fit its text ({error})"], None
 
 
 def replaced_articles(articles: Sequence[Article], stored: dict[str, str]) -> list[Article]:

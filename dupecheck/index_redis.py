@@ -34,7 +34,7 @@ from dupecheck.candidates import (
     redis_query,
     stored_lsh_bands,
 )
-from dupecheck.document import build_document, check_rows, document_of_rows, stored_rows
+from dupecheck.document import build_document
 from dupecheck.errors import DupecheckError, SettingsError
 from dupecheck.index import (
     SIGNATURE_DTYPE,
@@ -56,7 +56,6 @@ from dupecheck.index import (
     redacted,
     replaced_articles,
     settings_from,
-    shingles_of_stored,
     signature_sets,
     signature_values,
     source_of,
@@ -64,6 +63,7 @@ from dupecheck.index import (
     stored_values,
     unique_articles,
     verify_query,
+    verify_stored_article,
 )
 from dupecheck.model import Article, Document, PairResult, ScanReport
 from dupecheck.settings import Settings
@@ -591,21 +591,16 @@ class RedisIndex:
                     problems.append(f"{article_id}: stored article lacks fields")
                     continue
                 signature_keys.update(self._lsh_keys(article_id, row[b"signatures"]))
-                try:
-                    text = row[b"text"].decode()
-                    paragraphs = row[b"paragraphs"].decode()
-                    article = article_from(article_id, text, row[b"fields"].decode())
-                    paragraph_rows = stored_rows(paragraphs)
-                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
-                    problems.append(f"{article_id}: fields or paragraphs do not decode ({error})")
-                    continue
-                if content_hash(text) != row[b"sha256"].decode():
-                    problems.append(f"{article_id}: text does not match its SHA-256")
-                try:
-                    check_rows(text, paragraph_rows, self.settings.min_terms)
-                    document = document_of_rows(article, paragraph_rows)
-                except (ValueError, TypeError) as error:
-                    problems.append(f"{article_id}: its paragraphs do not fit its text ({error})")
+                found, document = verify_stored_article(
+                    article_id,
+                    row[b"text"],
+                    row[b"sha256"],
+                    row[b"fields"],
+                    row[b"paragraphs"],
+                    self.settings.min_terms,
+                )
+                problems += found
+                if document is None:
                     continue
                 if row[b"identity"].decode() != identity_of(document):
                     problems.append(f"{article_id}: identity hash does not match its paragraphs")
@@ -627,7 +622,7 @@ class RedisIndex:
                         f"{article_id}: {otherwise} of its {size} signatures stored in the LSH "
                         "with other band keys"
                     )
-                counts.update(shingles_of_stored(paragraphs))
+                counts.update(content_shingles(document))
             stored_counts = {
                 s.decode(): int(n) for s, n in self._redis.zscan_iter(self._key("shingles"), count=10000)
             }

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from dupecheck.bands import band_layout
-from dupecheck.document import build_document, check_rows, document_of_rows, stored_rows
+from dupecheck.document import build_document
 from dupecheck.index import (
     SIGNATURE_DTYPE,
     AddResult,
@@ -37,7 +37,6 @@ from dupecheck.index import (
     record_of,
     replaced_articles,
     settings_from,
-    shingles_of_stored,
     signature_sets,
     signature_values,
     source_of,
@@ -45,6 +44,7 @@ from dupecheck.index import (
     stored_values,
     unique_articles,
     verify_query,
+    verify_stored_article,
 )
 from dupecheck.model import Article, Document, PairResult, ScanReport
 from dupecheck.settings import Settings
@@ -414,18 +414,11 @@ class SqliteIndex(SqliteFile):
                 "SELECT number, id, fields, text, sha256, paragraphs, identity, signatures FROM articles"
             )
             for number, article_id, fields, text, sha256, paragraphs, identity, blob in rows:
-                if content_hash(text) != sha256:
-                    problems.append(f"{article_id}: text does not match its SHA-256")
-                try:
-                    article, paragraph_rows = article_from(article_id, text, fields), stored_rows(paragraphs)
-                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
-                    problems.append(f"{article_id}: fields or paragraphs do not decode ({error})")
-                    continue
-                try:
-                    check_rows(text, paragraph_rows, self.settings.min_terms)
-                    document = document_of_rows(article, paragraph_rows)
-                except (ValueError, TypeError) as error:
-                    problems.append(f"{article_id}: its paragraphs do not fit its text ({error})")
+                found, document = verify_stored_article(
+                    article_id, text, sha256, fields, paragraphs, self.settings.min_terms
+                )
+                problems += found
+                if document is None:
                     continue
                 if identity != identity_of(document):
                     problems.append(f"{article_id}: identity hash does not match its paragraphs")
@@ -442,7 +435,7 @@ class SqliteIndex(SqliteFile):
                 stored = self._count_keys(keys, number)
                 if stored != len(keys):
                     problems.append(f"{article_id}: {stored} of its {len(keys)} band keys stored")
-                counts.update(shingles_of_stored(paragraphs))
+                counts.update(content_shingles(document))
             (key_rows,) = self._db.execute("SELECT count(*) FROM bands").fetchone()
             if key_rows != expected_keys:
                 problems.append(f"bands: {key_rows} rows, expected {expected_keys} (from {bands} bands)")

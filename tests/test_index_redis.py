@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -672,3 +673,40 @@ def test_stale_and_stray_lsh_entries_are_reported_by_verify_and_replaced_by_the_
         assert index.verify() == []
     assert _matched_ids(location, _FIRST) == set()
     assert _matched_ids(location, _SECOND) == {"story.txt"}
+
+
+def _moved(paragraphs: str) -> str:
+    """Stored paragraphs each pointing one character further into the text (they no longer fit it)."""
+    return json.dumps([[start + 1, end + 1, *rest] for start, end, *rest in json.loads(paragraphs)])
+
+
+@pytest.mark.parametrize(
+    "tamper", [lambda paragraphs: "not json", _moved], ids=["paragraphs do not decode", "do not fit"]
+)
+def test_both_stores_report_an_article_damaged_two_ways_alike(
+    location: str, archive: Path, tmp_path: Path, redis_port: int, tamper: Any
+) -> None:
+    # The text no longer matches its hash, and its paragraphs are damaged too: the hash comes first.
+    articles = [Article(p.name, p.read_text()) for p in sorted(archive.glob("*.txt"))]
+    path = tmp_path / "a.db"
+    for where in (location, path):
+        with open_index(where, create=True) as index:
+            index.build(articles)
+    with sqlite3.connect(path) as db:
+        (paragraphs,) = db.execute("SELECT paragraphs FROM articles WHERE id = 'ferry-strike.txt'").fetchone()
+        db.execute(
+            "UPDATE articles SET text = text || ' Edited.', paragraphs = ? WHERE id = 'ferry-strike.txt'",
+            (tamper(paragraphs),),
+        )
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    key = f"{location.rsplit('prefix=', 1)[1]}:article:ferry-strike.txt"
+    text = client.hget(key, "text")
+    assert isinstance(text, bytes)
+    client.hset(key, mapping={"text": text + b" Edited.", "paragraphs": tamper(paragraphs)})
+    client.close()
+    found = []
+    for where in (location, path):
+        with open_index(where, readonly=True) as index:
+            found.append([p for p in index.verify() if p.startswith("ferry-strike.txt: ")])
+    assert found[0] == found[1]
+    assert len(found[0]) == 2 and found[0][0] == "ferry-strike.txt: text does not match its SHA-256", found

@@ -595,13 +595,18 @@ def test_a_replace_right_after_another_replaces_transaction_leaves_no_stale_lsh_
         assert index.add([Article("story.txt", _FIRST)], replace=True).replaced == ("story.txt",)
         assert not armed
         monkeypatch.undo()
-    assert _stored_text(location, "story.txt") == _SECOND
+    _assert_story_is_only(location, _SECOND, not_=_FIRST)
+
+
+def _assert_story_is_only(location: str, text: str, *, not_: str) -> None:
+    """story.txt is stored as ``text``, its LSH bands are its signatures', and only ``text`` finds it."""
+    assert _stored_text(location, "story.txt") == text
     stored, expected = _band_lists(location, "story.txt")
     assert stored == expected
     with open_index(location) as index:
         assert index.verify() == []
-    assert "story.txt" in _matched_ids(location, _SECOND)
-    assert "story.txt" not in _matched_ids(location, _FIRST)
+    assert "story.txt" in _matched_ids(location, text)
+    assert "story.txt" not in _matched_ids(location, not_)
 
 
 @pytest.mark.parametrize("read", ["_hashes", "_rows", "stored_lsh_bands"])
@@ -632,13 +637,7 @@ def test_a_replace_that_another_replace_interrupts_is_tried_again_with_no_stale_
             )
         assert index.add([Article("story.txt", _FIRST)], replace=True).replaced == ("story.txt",)
     assert interrupted == sorted(on)
-    assert _stored_text(location, "story.txt") == _FIRST
-    stored, expected = _band_lists(location, "story.txt")
-    assert stored == expected
-    with open_index(location) as index:
-        assert index.verify() == []
-    assert "story.txt" in _matched_ids(location, _FIRST)
-    assert "story.txt" not in _matched_ids(location, _SECOND)
+    _assert_story_is_only(location, _FIRST, not_=_SECOND)
 
 
 def test_stale_and_stray_lsh_entries_are_reported_by_verify_and_replaced_by_the_next_write(

@@ -117,13 +117,15 @@ class Record:
     content_shingles: frozenset[str]
 
 
-def content_hash(text: str) -> str:
+def content_hash(text: str | bytes) -> str:
     """SHA-256 of an article's text: an unchanged article is not indexed again.
 
-    >>> content_hash("abc")[:12]
-    'ba7816bf8f01'
+    The text may be given as its UTF-8 bytes, as a store reads them (undecodable ones too).
+
+    >>> content_hash("abc")[:12], content_hash(b"abc") == content_hash("abc")
+    ('ba7816bf8f01', True)
     """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 def metadata(settings: Settings) -> dict[str, str]:
@@ -374,8 +376,7 @@ def verify_stored_article(
     problems = []
     try:
         stored_hash = sha256.decode() if isinstance(sha256, bytes) else sha256
-        raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        sound = hashlib.sha256(raw).hexdigest() == stored_hash
+        sound = content_hash(text) == stored_hash
     except (ValueError, TypeError):
         sound = False
     if not sound:

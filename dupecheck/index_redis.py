@@ -590,7 +590,8 @@ class RedisIndex:
                 if any(field not in row for field in _FIELDS):
                     problems.append(f"{article_id}: stored article lacks fields")
                     continue
-                signature_keys.update(self._lsh_keys(article_id, row[b"signatures"]))
+                keys = self._lsh_keys(article_id, row[b"signatures"])
+                signature_keys.update(keys)
                 found, document = verify_stored_article(
                     article_id,
                     row[b"text"],
@@ -613,7 +614,7 @@ class RedisIndex:
                         f"{size} x {self.settings.num_perm} x {width}"
                     )
                     continue
-                entries = list(zip(self._lsh_keys(article_id, blob), stored_values(blob, self.settings)))
+                entries = list(zip(keys, stored_values(blob, self.settings)))
                 missing, otherwise = lsh_mismatches(self._lsh, entries, self.settings)
                 if missing:
                     problems.append(f"{article_id}: {missing} of its {size} signatures missing from the LSH")
